@@ -1,1 +1,110 @@
-//! placeholder
+//! Logarithmic number system (LNS) numbers for multiplier-free arithmetic.
+//!
+//! A real number is stored as a sign and a fixed-point `log2` of its
+//! magnitude. Multiplying is then an integer add of logs, and adding is
+//!
+//! ```text
+//! log2|x + y| = max(X, Y) + Δ±(|X − Y|),   Δ+(d) = log2(1 + 2^-d),   Δ−(d) = log2(1 − 2^-d)
+//! ```
+//!
+//! with Δ+ when the signs agree and Δ− when they differ. Hardware makes Δ cheap
+//! with a small look-up table or a shift; this crate lets you choose that
+//! approximation at compile time and measure what it costs.
+//!
+//! # The types
+//!
+//! - [`LogNum<FRAC, A>`](LogNum): a 16-bit word with `FRAC` (0 to 10) fraction
+//!   bits, 4 integer bits, a sign-of-log bit and a sign bit. `LogNum<10>` is the
+//!   16-bit word of Sanyal, Beerel and Chugg (ICASSP 2020), `LogNum<6>` their
+//!   12-bit word. Every one of the 65,536 words of `LogNum<10>` is a valid value.
+//! - [`WideLogNum<FRAC, A>`](WideLogNum): the same layout in 32 bits (31-bit log
+//!   field, `FRAC` up to 26) for accumulators and experiments.
+//! - `A: `[`LogAdd`] chooses Δ: [`Lut`] (default; the paper's 20-entry table),
+//!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
+//!   on the same 21 points), [`BitShift`] (the paper's shifts) and [`Exact`].
+//!
+//! # Representation
+//!
+//! The word is `[sign | M]` with `M` a `MAG_BITS`-wide biased log code: `M = 0`
+//! is zero, otherwise `|x| = 2^((M − BIAS) / 2^FRAC)` with
+//! `BIAS = 2^(MAG_BITS − 1)`. For `LogNum<10>`: `BIAS = 16384`,
+//! `MAX = 2^(16383/1024) ≈ 65 514`, `MIN_POSITIVE = 1/MAX ≈ 1.53e-5`, and
+//! neighbouring values differ by the factor `2^(1/1024)` (0.068 %). The order of
+//! words as sign-magnitude integers is the order of the values. There are two
+//! zeros, `+0` (all bits clear) and `−0`; they compare and hash equal.
+//!
+//! ```
+//! use lognum::LogNum;
+//! type L = LogNum<10>;
+//! let x = L::from_f64(6.0);
+//! assert_eq!(x.to_bits(), 0x4a57); // sign 0, M = 16384 + round(1024·log2 6)
+//! assert_eq!(L::from_bits(0x4a57), x);
+//! assert!(L::from_f64(-2.0) < L::from_f64(-1.0));
+//! ```
+//!
+//! # Rounding, overflow, underflow and invalid input
+//!
+//! - **Conversion** ([`LogNum::from_f64`]) rounds `log2|x|` to the nearest
+//!   code. Exact ties cannot occur for finite inputs (the log of a
+//!   non-power-of-two is irrational); the computed log is accurate to 2^-40.
+//! - **Overflow saturates** to `±MAX`; **underflow flushes** to zero. No
+//!   operation panics on any input.
+//! - **NaN and infinities**: the lossy `from_f32`/`from_f64` map `±∞` to `±MAX`
+//!   and NaN to `+0`. `TryFrom<f32>` and `TryFrom<f64>` refuse NaN, infinities
+//!   and overflow with a [`ConversionError`]; `FromStr` does the same.
+//! - **Division by zero**: `x / 0 = ±MAX` (sign rule as for products) and
+//!   `0 / 0 = +0`. The square root of a negative number is `+0`.
+//!
+//! # Exactness
+//!
+//! Multiply, divide, `recip`, `sqrt`, `cbrt`, `powi` and `mul_pow2` are exact
+//! in the log domain, up to the rounding of a half code (`sqrt`, `cbrt`) and
+//! saturation. Add and subtract go through `A` and carry its error; zero is
+//! still exact: `0·x = 0`, `x + 0 = x`, `x + (−x) = 0`. The worst-case Δ error
+//! of each approximation is in the [`logadd`] module docs.
+//!
+//! LNS addition is not associative: `Sum` adds left to right.
+//!
+//! # Cargo features
+//!
+//! | feature | brings |
+//! |---|---|
+//! | `std` (default) | `std::error::Error` for the error types |
+//! | `serde` | `Serialize`/`Deserialize` as the raw word |
+//! | `bytemuck` | `Zeroable`, `Pod` |
+//! | `approx` | `AbsDiffEq`, `RelativeEq`, `UlpsEq` (ULPs count log codes) |
+//! | `arbitrary` | `Arbitrary` from raw words (every code reachable) |
+//! | `half` | conversions to and from `half::f16` and `half::bf16` |
+//! | `fixed` | conversions to and from `fixed` types |
+//!
+//! Without default features the crate is `no_std` and needs no allocator.
+//!
+//! # Not provided
+//!
+//! No NaN or infinity codes, and therefore no `num_traits::Float` (see
+//! [`num`](crate#num-traits)); transcendental functions other than `exp2`,
+//! `log2`, powers and roots go through f64.
+//!
+//! # num-traits
+//!
+//! `Zero`, `One`, `ConstZero`, `ConstOne`, `Num`, `NumCast`, `ToPrimitive`,
+//! `FromPrimitive`, `Signed`, `Bounded`, `Inv`, `Pow`, `MulAdd` and
+//! `num_traits::real::Real` are implemented for both types.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod arith;
+mod cmp;
+pub mod convert;
+mod fmt;
+mod format;
+pub mod logadd;
+mod math;
+mod num;
+
+pub use convert::ConversionError;
+pub use fmt::ParseLogNumError;
+pub use format::{LogNum, WideLogNum};
+pub use logadd::{BitShift, Exact, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};

@@ -1,0 +1,86 @@
+//! Log-add approximations: the correction functions Δ+ and Δ−.
+//!
+//! Adding two LNS numbers with magnitudes `X ≥ Y` (log codes) gives
+//! `X + Δ+(X − Y)` when the signs agree and `X + Δ−(X − Y)` when they differ,
+//! with
+//!
+//! ```text
+//! Δ+(d) = log2(1 + 2^-d)      (0 < Δ+ ≤ 1)
+//! Δ−(d) = log2(1 − 2^-d)      (Δ− < 0, Δ−(0) = −∞)
+//! ```
+//!
+//! Every approximation implements [`LogAdd`], which works on integer codes: `d`
+//! and the result are in units of `2^-FRAC`. [`Lut`], [`BitShift`] and
+//! [`Interp`] use only integer operations at run time (their tables are built at
+//! compile time); [`Exact`] evaluates f64 series.
+//!
+//! | approximation | memory | worst |error| of Δ+ (log units) | worst |error| of Δ−, d ≥ r/2 |
+//! |---|---|---|---|
+//! | [`Exact`] | none | 2^-(FRAC+1) (correct rounding) | 2^-(FRAC+1) |
+//! | [`Lut`] (r = 1/2, d < 10) | 20 + 20 words | r/4 + 2^-(FRAC+1) = 0.1255 | 0.880 + 2^-(FRAC+1) (at d = r/2) |
+//! | [`Interp`] (r = 1/2, d < 10) | 21 + 21 words | r²·ln2/32 + 2^-FRAC ≈ 0.0064 | see [`Interp`] |
+//! | [`BitShift`] | none | 0.4151 (d → 1⁻) | 0.5 (d → 1⁻) |
+//!
+//! The derivations are in each type's documentation and the bounds are asserted
+//! by the crate's tests against an f64 reference for every code `d`.
+//!
+//! Δ− has a pole at `d = 0`: no table or shift can follow it, so below the
+//! first table step the log error of a difference is unbounded. In linear terms
+//! the damage is small: the operands then agree to within `r·ln 2` relative
+//! to each other, and the result is a small fraction of either.
+
+mod exact;
+mod interp;
+mod lut;
+mod shift;
+
+pub use exact::Exact;
+pub use interp::Interp;
+pub use lut::{Lut, SoftmaxLut, TruncLut};
+pub use shift::BitShift;
+
+use core::fmt::Debug;
+use core::hash::Hash;
+
+/// A log-add approximation: the two correction functions on integer codes.
+///
+/// Implementors are zero-sized marker types chosen at compile time through the
+/// second parameter of [`LogNum`](crate::LogNum) and
+/// [`WideLogNum`](crate::WideLogNum).
+///
+/// Both functions take `d`, the difference of the two log magnitudes in units
+/// of `2^-FRAC`, and return a magnitude in the same units.
+///
+/// ```
+/// use lognum::{Exact, LogAdd};
+/// // Δ+(0) = log2(2) = 1, i.e. 1024 codes at 10 fraction bits.
+/// assert_eq!(Exact::delta_plus::<10>(0), 1024);
+/// // Δ−(1) = log2(1/2) = -1: delta_minus returns the magnitude, 1024 codes.
+/// assert_eq!(Exact::delta_minus::<10>(1024), 1024);
+/// ```
+pub trait LogAdd: Copy + Default + Debug + Eq + Hash + Send + Sync + 'static {
+    /// A short name for tables and logs, e.g. `"lut"`.
+    const NAME: &'static str;
+
+    /// `Δ+(d)` in codes: `round(log2(1 + 2^-d) · 2^FRAC)` as this
+    /// approximation computes it, for `d ≥ 0`. At most `2^FRAC`.
+    fn delta_plus<const FRAC: u32>(d: u32) -> u32;
+
+    /// `−Δ−(d)` in codes (a non-negative magnitude to subtract), for `d ≥ 1`.
+    ///
+    /// `d = 0` (exact cancellation) is handled by the caller and never
+    /// reaches this function. The result may exceed any magnitude; the caller
+    /// flushes the sum to zero then.
+    fn delta_minus<const FRAC: u32>(d: u32) -> u32;
+}
+
+/// `2^FRAC` as an f64: the number of codes per log unit.
+pub(crate) const fn scale(frac: u32) -> f64 {
+    (1u64 << frac) as f64
+}
+
+/// The capacity of compile-time tables (entries per function).
+pub(crate) const TABLE_CAP: usize = 1025;
+
+#[cfg(test)]
+mod tests;
