@@ -1,0 +1,345 @@
+//! The numeric trait every tensor element implements, with its kernel hooks.
+
+use core::fmt::Debug;
+
+use fixed::types::extra::{LeEqU16, LeEqU32};
+use fixed::{FixedI16, FixedI32};
+use half::{bf16, f16};
+use lognum::{LogAdd, LogNum, WideLogNum};
+
+/// A tensor element: arithmetic with the type's own rounding and saturation,
+/// conversions through f64, and kernel hooks a type may override with a fast
+/// path.
+///
+/// Arithmetic methods saturate where the type can overflow (fixed point) and
+/// follow the type's own rules otherwise (IEEE for floats, the log-add
+/// approximation for [`LogNum`]). Generic code calls them as methods
+/// (`a.add(b)`), so that every type behaves the same way whether or not it
+/// implements `core::ops`.
+///
+/// ```
+/// use lognum_tensor::Scalar;
+/// fn axpy<T: Scalar>(a: T, x: &[T], y: &mut [T]) {
+///     for (y, &x) in y.iter_mut().zip(x) {
+///         *y = a.mul(x).add(*y);
+///     }
+/// }
+/// let mut y = [1.0f32, 2.0];
+/// axpy(2.0, &[1.0, 1.0], &mut y);
+/// assert_eq!(y, [3.0, 4.0]);
+/// ```
+pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync + 'static {
+    /// A short name for tables, e.g. `"f32"` or `"lns16-lut"`.
+    fn name() -> String;
+    /// Relative tolerance against an f64 reference for one rounding step of
+    /// this type (tests scale it by the depth of the computation).
+    fn tolerance() -> f64;
+    /// Zero.
+    fn zero() -> Self;
+    /// One.
+    fn one() -> Self;
+    /// The nearest value (saturating; NaN becomes zero for types without NaN).
+    fn from_f64(x: f64) -> Self;
+    /// The value as an f64.
+    fn to_f64(self) -> f64;
+    /// The nearest value to an f32.
+    #[inline]
+    fn from_f32(x: f32) -> Self {
+        Self::from_f64(x as f64)
+    }
+    /// The value as an f32.
+    #[inline]
+    fn to_f32(self) -> f32 {
+        self.to_f64() as f32
+    }
+    /// `self + rhs`.
+    fn add(self, rhs: Self) -> Self;
+    /// `self − rhs`.
+    fn sub(self, rhs: Self) -> Self;
+    /// `self · rhs`.
+    fn mul(self, rhs: Self) -> Self;
+    /// `self / rhs` (the type's rule for division by zero).
+    fn div(self, rhs: Self) -> Self;
+    /// `−self`.
+    fn neg(self) -> Self;
+    /// `self · 2^k`; exact for LNS (an add to the log) and for floats in range.
+    #[inline]
+    fn mul_pow2(self, k: i32) -> Self {
+        self.mul(Self::from_f64((k as f64).exp2()))
+    }
+    /// The larger of the two (`self` on ties).
+    #[inline]
+    fn max(self, rhs: Self) -> Self {
+        if rhs > self { rhs } else { self }
+    }
+    /// True if the value is below zero.
+    #[inline]
+    fn is_negative(self) -> bool {
+        self < Self::zero()
+    }
+
+    /// Kernel hook: `c = a · b` for row-major `a` (m×k), `b` (k×n) and `c`
+    /// (m×n), overwriting `c`. The default is the generic triple loop, adding
+    /// the `k` products of each output left to right starting from zero.
+    fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
+        crate::matmul::gemm_generic(m, k, n, a, b, c);
+    }
+
+    /// Kernel hook: the dot product of two equal-length slices, left to right
+    /// from zero.
+    #[inline]
+    fn dot(a: &[Self], b: &[Self]) -> Self {
+        a.iter()
+            .zip(b)
+            .fold(Self::zero(), |acc, (&x, &y)| acc.add(x.mul(y)))
+    }
+}
+
+macro_rules! impl_float {
+    ($t:ty, $name:literal, $tol:expr, $from:expr, $to:expr) => {
+        impl Scalar for $t {
+            fn name() -> String {
+                $name.into()
+            }
+            fn tolerance() -> f64 {
+                $tol
+            }
+            #[inline]
+            fn zero() -> Self {
+                $from(0.0)
+            }
+            #[inline]
+            fn one() -> Self {
+                $from(1.0)
+            }
+            #[inline]
+            fn from_f64(x: f64) -> Self {
+                $from(x)
+            }
+            #[inline]
+            fn to_f64(self) -> f64 {
+                $to(self)
+            }
+            #[inline]
+            fn add(self, rhs: Self) -> Self {
+                self + rhs
+            }
+            #[inline]
+            fn sub(self, rhs: Self) -> Self {
+                self - rhs
+            }
+            #[inline]
+            fn mul(self, rhs: Self) -> Self {
+                self * rhs
+            }
+            #[inline]
+            fn div(self, rhs: Self) -> Self {
+                self / rhs
+            }
+            #[inline]
+            fn neg(self) -> Self {
+                -self
+            }
+        }
+    };
+}
+
+impl_float!(f64, "f64", f64::EPSILON, |x| x, |x| x);
+impl_float!(
+    f16,
+    "f16",
+    f16::EPSILON.to_f64(),
+    f16::from_f64,
+    f16::to_f64
+);
+impl_float!(
+    bf16,
+    "bf16",
+    bf16::EPSILON.to_f64(),
+    bf16::from_f64,
+    bf16::to_f64
+);
+
+impl Scalar for f32 {
+    fn name() -> String {
+        "f32".into()
+    }
+    fn tolerance() -> f64 {
+        f32::EPSILON as f64
+    }
+    #[inline]
+    fn zero() -> Self {
+        0.0
+    }
+    #[inline]
+    fn one() -> Self {
+        1.0
+    }
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    #[inline]
+    fn from_f32(x: f32) -> Self {
+        x
+    }
+    #[inline]
+    fn to_f32(self) -> f32 {
+        self
+    }
+    #[inline]
+    fn add(self, rhs: Self) -> Self {
+        self + rhs
+    }
+    #[inline]
+    fn sub(self, rhs: Self) -> Self {
+        self - rhs
+    }
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        self * rhs
+    }
+    #[inline]
+    fn div(self, rhs: Self) -> Self {
+        self / rhs
+    }
+    #[inline]
+    fn neg(self) -> Self {
+        -self
+    }
+    fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
+        crate::matmul::gemm_f32(m, k, n, a, b, c);
+    }
+}
+
+macro_rules! impl_fixed {
+    ($F:ident, $Le:ident, $name:literal) => {
+        impl<Frac: $Le + Send + Sync + 'static> Scalar for $F<Frac> {
+            fn name() -> String {
+                format!(
+                    concat!($name, "-i{}f{}"),
+                    $F::<Frac>::INT_NBITS,
+                    $F::<Frac>::FRAC_NBITS
+                )
+            }
+            fn tolerance() -> f64 {
+                $F::<Frac>::DELTA.to_num::<f64>()
+            }
+            #[inline]
+            fn zero() -> Self {
+                Self::ZERO
+            }
+            #[inline]
+            fn one() -> Self {
+                Self::saturating_from_num(1)
+            }
+            /// Rounds to nearest and saturates; NaN becomes zero.
+            #[inline]
+            fn from_f64(x: f64) -> Self {
+                if x.is_nan() {
+                    Self::ZERO
+                } else {
+                    Self::saturating_from_num(x)
+                }
+            }
+            #[inline]
+            fn to_f64(self) -> f64 {
+                self.to_num()
+            }
+            #[inline]
+            fn add(self, rhs: Self) -> Self {
+                self.saturating_add(rhs)
+            }
+            #[inline]
+            fn sub(self, rhs: Self) -> Self {
+                self.saturating_sub(rhs)
+            }
+            #[inline]
+            fn mul(self, rhs: Self) -> Self {
+                self.saturating_mul(rhs)
+            }
+            /// Saturating; `x / 0` is `±MAX` (`0 / 0` is zero).
+            #[inline]
+            fn div(self, rhs: Self) -> Self {
+                if rhs == Self::ZERO {
+                    return if self == Self::ZERO {
+                        Self::ZERO
+                    } else if self < Self::ZERO {
+                        Self::MIN
+                    } else {
+                        Self::MAX
+                    };
+                }
+                self.saturating_div(rhs)
+            }
+            #[inline]
+            fn neg(self) -> Self {
+                self.saturating_neg()
+            }
+        }
+    };
+}
+
+impl_fixed!(FixedI16, LeEqU16, "fixed16");
+impl_fixed!(FixedI32, LeEqU32, "fixed32");
+
+macro_rules! impl_lns {
+    ($T:ident, $prefix:literal) => {
+        impl<const FRAC: u32, A: LogAdd> Scalar for $T<FRAC, A> {
+            fn name() -> String {
+                format!(concat!($prefix, "{}-{}"), $T::<FRAC, A>::WORD_BITS, A::NAME)
+            }
+            fn tolerance() -> f64 {
+                // One code is a relative step of 2^(2^-FRAC) − 1 ≈ ln2·2^-FRAC.
+                core::f64::consts::LN_2 / (1u64 << FRAC) as f64
+            }
+            #[inline]
+            fn zero() -> Self {
+                Self::ZERO
+            }
+            #[inline]
+            fn one() -> Self {
+                Self::ONE
+            }
+            #[inline]
+            fn from_f64(x: f64) -> Self {
+                $T::from_f64(x)
+            }
+            #[inline]
+            fn to_f64(self) -> f64 {
+                $T::to_f64(self)
+            }
+            #[inline]
+            fn add(self, rhs: Self) -> Self {
+                self.add_approx(rhs)
+            }
+            #[inline]
+            fn sub(self, rhs: Self) -> Self {
+                self.sub_approx(rhs)
+            }
+            #[inline]
+            fn mul(self, rhs: Self) -> Self {
+                self.mul_exact(rhs)
+            }
+            #[inline]
+            fn div(self, rhs: Self) -> Self {
+                self.div_exact(rhs)
+            }
+            #[inline]
+            fn neg(self) -> Self {
+                $T::neg(self)
+            }
+            #[inline]
+            fn mul_pow2(self, k: i32) -> Self {
+                $T::mul_pow2(self, k)
+            }
+        }
+    };
+}
+
+impl_lns!(LogNum, "lns");
+impl_lns!(WideLogNum, "lns");
