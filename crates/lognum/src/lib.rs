@@ -28,7 +28,7 @@
 //! The word is `[sign | M]` with `M` a `MAG_BITS`-wide biased log code: `M = 0`
 //! is zero, otherwise `|x| = 2^((M − BIAS) / 2^FRAC)` with
 //! `BIAS = 2^(MAG_BITS − 1)`. For `LogNum<10>`: `BIAS = 16384`,
-//! `MAX = 2^(16383/1024) ≈ 65 514`, `MIN_POSITIVE = 1/MAX ≈ 1.53e-5`, and
+//! `MAX = 2^(16383/1024) ≈ 65 492`, `MIN_POSITIVE = 1/MAX ≈ 1.53e-5`, and
 //! neighbouring values differ by the factor `2^(1/1024)` (0.068 %). The order of
 //! words as sign-magnitude integers is the order of the values. There are two
 //! zeros, `+0` (all bits clear) and `−0`; they compare and hash equal.

@@ -13,11 +13,16 @@ use super::{LogAdd, TABLE_CAP};
 ///
 /// **Error bound** (log units, asserted by the tests). Linear interpolation of
 /// a function with `|f''| ≤ M` on a step `r` is off by at most `M·r²/8`; for Δ+,
-/// `M = ln2/4` (at `d = 0`), so the error is at most `r²·ln2/32` (0.0054 at
+/// `M = ln2/4` (at `d = 0`), so the error is at most `r²·ln2/32` (0.00542 at
 /// `r = 1/2`) plus one code for the rounding of the samples and of the
-/// interpolation, or `Δ+(RANGE)` past the end. For Δ− `|Δ−''|` falls with `d`
-/// (`ln2·2^-d/(1−2^-d)²`), so the worst segment is the second, `[r, 2r]`:
-/// 0.18 at `r = 1/2`, 0.034 from `d = 1` on, 0.004 from `d = 2` on.
+/// interpolation, or `Δ+(RANGE)` past the end. For Δ− `|Δ−''|`
+/// (`ln2·2^-d/(1−2^-d)²`) falls with `d`, so among the full segments the
+/// bound is largest on the second, `[r, 2r]`, and on `[k·r, ∞)` it is
+/// `|Δ−''(k·r)|·r²/8`: 0.179 from `d = r = 1/2`, 0.0434 from `d = 1` on, 0.0097
+/// from `d = 2` on. The first segment, whose left sample is displaced, has no
+/// such bound; on `[r/2, r)` its error peaks at 0.1026 (near `d = 0.35`, found
+/// numerically). So for `d ≥ r/2`: Δ− ≤ 0.179 + 2^-FRAC, each figure plus one
+/// code for rounding as for Δ+. Below `r/2` Δ− is unbounded, as for every table.
 ///
 /// ```
 /// use lognum::{Interp, LogAdd, Exact};

@@ -18,7 +18,9 @@ use crate::math;
 /// `Δ+(RANGE − r/2)` past the table's end, plus half a code for the stored
 /// rounding. For `d ≥ r/2`, `|Δ−'|` decreases with `d`, so the worst Δ− error is
 /// at the first step, `|Δ−(r/2) − Δ−(r)|`, plus half a code. For the paper's
-/// table: Δ+ ≤ 0.125 + 2^-(FRAC+1), Δ− ≤ 0.880 + 2^-(FRAC+1) for `d ≥ 1/4`.
+/// table: Δ+ ≤ 0.125 + 2^-(FRAC+1), Δ− ≤ 0.8805 + 2^-(FRAC+1) for `d ≥ 1/4`
+/// (`|Δ−(1/4) − Δ−(1/2)| = 0.88041`). For [`SoftmaxLut`] (`r = 1/64`): Δ+ ≤
+/// 1/256 + 2^-(FRAC+1), Δ− ≤ 0.9962 + 2^-(FRAC+1) for `d ≥ 1/128`.
 ///
 /// ```
 /// use lognum::{LogAdd, Lut, SoftmaxLut};

@@ -17,12 +17,14 @@
 //! | approximation | memory | worst |error| of Δ+ (log units) | worst |error| of Δ−, d ≥ r/2 |
 //! |---|---|---|---|
 //! | [`Exact`] | none | 2^-(FRAC+1) (correct rounding) | 2^-(FRAC+1) |
-//! | [`Lut`] (r = 1/2, d < 10) | 20 + 20 words | r/4 + 2^-(FRAC+1) = 0.1255 | 0.880 + 2^-(FRAC+1) (at d = r/2) |
-//! | [`Interp`] (r = 1/2, d < 10) | 21 + 21 words | r²·ln2/32 + 2^-FRAC ≈ 0.0064 | see [`Interp`] |
-//! | [`BitShift`] | none | 0.4151 (d → 1⁻) | 0.5 (d → 1⁻) |
+//! | [`Lut`] (r = 1/2, d < 10) | 20 + 20 words | r/4 + 2^-(FRAC+1) = 0.1255 | 0.8805 + 2^-(FRAC+1) (at d = r/2) |
+//! | [`Interp`] (r = 1/2, d < 10) | 21 + 21 words | r²·ln2/32 + 2^-FRAC ≈ 0.0064 | 0.179 + 2^-FRAC; 0.0434 + 2^-FRAC for d ≥ 1 (see [`Interp`]) |
+//! | [`BitShift`] (r = 1) | none | 1 − log2 1.5 < 0.4151 (d → 1⁻) | 0.5 (d → 1⁻) |
 //!
-//! The derivations are in each type's documentation and the bounds are asserted
-//! by the crate's tests against an f64 reference for every code `d`.
+//! Figures are for `FRAC = 10`. [`TruncLut`] has [`Lut`]'s bounds. The
+//! derivations are in each type's documentation and the bounds are asserted by
+//! the crate's tests against an f64 reference for every code `d` at `FRAC = 10`
+//! and `FRAC = 6`.
 //!
 //! Δ− has a pole at `d = 0`: no table or shift can follow it, so below the
 //! first table step the log error of a difference is unbounded. In linear terms

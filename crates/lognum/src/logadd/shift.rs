@@ -11,9 +11,11 @@ use super::LogAdd;
 /// **Error bound** (log units, asserted by the tests). On `[n, n+1)` the
 /// approximation is constant; Δ+ falls from `Δ+(n)` to `Δ+(n+1)`, so the error
 /// is at most `max(Δ+(n) − 2^-n, 2^-n − Δ+(n+1))`, largest for `n = 0`:
-/// `1 − log2(1.5) = 0.4150`. For Δ− with `d ≥ 1/2` the worst is on `[1/2, 1)`:
+/// `1 − log2(1.5) = 0.41504`. For Δ− with `d ≥ 1/2` the worst is on `[1/2, 1)`:
 /// `|−1.5 − Δ−(1)| = 0.5`. Below `d = 1/2`, as for every table, Δ− is unbounded.
-/// Codes are exact shifts, so no rounding is added when `FRAC ≥ 1`.
+/// The shifts are exact codes while `⌊d⌋ < FRAC`, so no rounding term is added;
+/// past that the shifted-out bits are worth less than one code, where the
+/// error is far inside the bound.
 ///
 /// ```
 /// use lognum::{BitShift, LogAdd};
