@@ -1,0 +1,246 @@
+//! `lognum bench`: training throughput and matmul throughput per format,
+//! with ratios to f32 measured in the same run.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use fixed::FixedI16;
+use fixed::types::extra::U11;
+use half::{bf16, f16};
+use lognum::{BitShift, Exact, Interp, LogNum, Lut, TruncLut};
+use lognum_nn::rng::Rng;
+use lognum_tensor::{Scalar, Tensor};
+use serde::Serialize;
+
+use crate::cli::BenchArgs;
+use crate::dataset::DataSource;
+use crate::error::CliError;
+use crate::nn::{Format, TrainConfig};
+use crate::progress;
+use crate::train_cmd::train_one;
+
+/// The target: lns16-lut training time at most this multiple of
+/// f32's at the same batch size.
+pub const LNS16_LUT_TARGET: f64 = 3.0;
+
+/// One format's measurements.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchRow {
+    /// The format.
+    pub format: String,
+    /// Training samples per second (MLP, fixed number of steps).
+    pub train_samples_per_second: f64,
+    /// Seconds for those steps.
+    pub train_seconds: f64,
+    /// `train_seconds / train_seconds(f32)`.
+    pub train_time_vs_f32: Option<f64>,
+    /// Multiply-accumulates per second of one square matmul, single thread;
+    /// `None` for a format with no tensor element type here.
+    pub matmul_macs_per_second: Option<f64>,
+    /// `time(format) / time(f32)` for the matmul.
+    pub matmul_time_vs_f32: Option<f64>,
+}
+
+/// The whole run, as printed by `--json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    /// Data used for the training measurement.
+    pub dataset: String,
+    /// Mini-batch size of every training measurement.
+    pub batch: usize,
+    /// Training steps per format.
+    pub steps: usize,
+    /// Side of the square matrices.
+    pub matmul_size: usize,
+    /// Threads used by the matmul measurement.
+    pub matmul_threads: usize,
+    /// One row per format, f32 first.
+    pub results: Vec<BenchRow>,
+    /// lns16-lut training time over f32's, if both were measured.
+    pub lns16_lut_train_time_vs_f32: Option<f64>,
+    /// The target for that ratio.
+    pub target_max_ratio: f64,
+    /// Whether the target was met.
+    pub target_met: Option<bool>,
+}
+
+/// Runs `lognum bench`.
+pub fn run(args: BenchArgs) -> Result<(), CliError> {
+    let defaults = TrainConfig::default();
+    let batch = args.batch.unwrap_or(defaults.batch);
+    let steps = args.steps.unwrap_or(if args.quick { 100 } else { 400 });
+    let size = args
+        .matmul_size
+        .unwrap_or(if args.quick { 128 } else { 256 });
+    let min_secs = if args.quick { 0.2 } else { 0.5 };
+    let mut formats = vec![Format::ALL[0]];
+    let asked = if args.formats.is_empty() {
+        Format::ALL.to_vec()
+    } else {
+        args.formats.clone()
+    };
+    for f in asked {
+        if !formats.contains(&f) {
+            formats.push(f);
+        }
+    }
+    let source = DataSource::from_args(args.data.data.clone(), args.data.dataset);
+    let data = source.load()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| CliError::caused_by("cannot start a one-thread pool", e))?;
+    let visible = !args.json && progress::interactive();
+
+    let mut rows = Vec::new();
+    for &format in &formats {
+        let mut cfg = TrainConfig::default();
+        set_bench_config(&mut cfg, batch, steps);
+        let bar = progress::batch_bar(visible, &format!("bench {format}"));
+        let record = train_one(format, &data, &cfg, &bar, &mut |_, _| {})?;
+        bar.finish_and_clear();
+        let macs = pool.install(|| matmul_macs_per_second(&format.to_string(), size, min_secs));
+        if !args.json {
+            eprintln!(
+                "{format}: {:.0} training samples/s, matmul {}",
+                record.samples_per_second,
+                macs.map_or("n/a".into(), |m| format!("{:.1} M MAC/s", m / 1e6))
+            );
+        }
+        rows.push(BenchRow {
+            format: format.to_string(),
+            train_samples_per_second: record.samples_per_second,
+            train_seconds: record.train_seconds,
+            train_time_vs_f32: None,
+            matmul_macs_per_second: macs,
+            matmul_time_vs_f32: None,
+        });
+    }
+    let base_train = rows[0].train_seconds;
+    let base_macs = rows[0].matmul_macs_per_second;
+    for r in &mut rows {
+        r.train_time_vs_f32 = (base_train > 0.0).then(|| r.train_seconds / base_train);
+        r.matmul_time_vs_f32 = match (base_macs, r.matmul_macs_per_second) {
+            (Some(b), Some(m)) if m > 0.0 => Some(b / m),
+            _ => None,
+        };
+    }
+    let lut = rows
+        .iter()
+        .find(|r| r.format == "lns16-lut")
+        .and_then(|r| r.train_time_vs_f32);
+    let report = BenchReport {
+        dataset: data.label.clone(),
+        batch,
+        steps,
+        matmul_size: size,
+        matmul_threads: 1,
+        results: rows,
+        lns16_lut_train_time_vs_f32: lut,
+        target_max_ratio: LNS16_LUT_TARGET,
+        target_met: lut.map(|r| r <= LNS16_LUT_TARGET),
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("a BenchReport always serialises")
+        );
+    } else {
+        print!("{}", table(&report));
+    }
+    Ok(())
+}
+
+/// One epoch of `steps` batches of `batch`, tested on one image.
+fn set_bench_config(cfg: &mut TrainConfig, batch: usize, steps: usize) {
+    cfg.epochs = 1;
+    cfg.batch = batch;
+    cfg.limit_train = Some(steps * batch);
+    cfg.limit_test = Some(1);
+}
+
+/// The report as a Markdown table with the target line.
+fn table(r: &BenchReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Training: MLP, {} steps of batch {} on {}. Matmul: {n}x{n} · {n}x{n}, {} thread, Tensor::matmul.\n",
+        r.steps,
+        r.batch,
+        r.dataset,
+        r.matmul_threads,
+        n = r.matmul_size
+    );
+    let _ = writeln!(
+        s,
+        "| format | train samples/s | train time vs f32 | matmul M MAC/s | matmul time vs f32 |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|");
+    let ratio = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.2}x"));
+    for row in &r.results {
+        let _ = writeln!(
+            s,
+            "| {} | {:.0} | {} | {} | {} |",
+            row.format,
+            row.train_samples_per_second,
+            ratio(row.train_time_vs_f32),
+            row.matmul_macs_per_second
+                .map_or("—".to_string(), |m| format!("{:.1}", m / 1e6)),
+            ratio(row.matmul_time_vs_f32)
+        );
+    }
+    if let Some(x) = r.lns16_lut_train_time_vs_f32 {
+        let _ = writeln!(
+            s,
+            "\nTarget: lns16-lut training time at most {:.1}x f32 at the same batch size: measured {x:.2}x ({}).",
+            r.target_max_ratio,
+            if x <= r.target_max_ratio {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
+    }
+    s
+}
+
+/// MACs per second of `Tensor::matmul` for the format named `name`, or
+/// `None` if no tensor element type is known for it.
+fn matmul_macs_per_second(name: &str, n: usize, min_secs: f64) -> Option<f64> {
+    Some(match name {
+        "f32" => time_matmul::<f32>(n, min_secs),
+        "f64" => time_matmul::<f64>(n, min_secs),
+        "bf16" => time_matmul::<bf16>(n, min_secs),
+        "f16" => time_matmul::<f16>(n, min_secs),
+        "fixed16" => time_matmul::<FixedI16<U11>>(n, min_secs),
+        "lns16-exact" => time_matmul::<LogNum<10, Exact>>(n, min_secs),
+        "lns16-lut" => time_matmul::<LogNum<10, Lut>>(n, min_secs),
+        "lns16-lut-trunc" => time_matmul::<LogNum<10, TruncLut>>(n, min_secs),
+        "lns16-interp" => time_matmul::<LogNum<10, Interp>>(n, min_secs),
+        "lns16-shift" => time_matmul::<LogNum<10, BitShift>>(n, min_secs),
+        "lns12-exact" => time_matmul::<LogNum<6, Exact>>(n, min_secs),
+        "lns12-lut" => time_matmul::<LogNum<6, Lut>>(n, min_secs),
+        "lns12-interp" => time_matmul::<LogNum<6, Interp>>(n, min_secs),
+        "lns12-shift" => time_matmul::<LogNum<6, BitShift>>(n, min_secs),
+        _ => return None,
+    })
+}
+
+/// Repeats an n×n matmul of seeded values in [-1, 1) for at least
+/// `min_secs` (and at least twice, after one warm-up) and returns MACs/s.
+fn time_matmul<T: Scalar>(n: usize, min_secs: f64) -> f64 {
+    let mut rng = Rng::new(7);
+    let mut values =
+        |len: usize| -> Vec<f64> { (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect() };
+    let a = Tensor::<T>::from_f64(&values(n * n), &[n, n]).expect("square shape");
+    let b = Tensor::<T>::from_f64(&values(n * n), &[n, n]).expect("square shape");
+    let _ = a.matmul(&b);
+    let start = Instant::now();
+    let mut reps = 0u32;
+    while reps < 2 || start.elapsed().as_secs_f64() < min_secs {
+        std::hint::black_box(a.matmul(&b).expect("matching shapes"));
+        reps += 1;
+    }
+    let macs = (n * n * n) as f64 * f64::from(reps);
+    macs / start.elapsed().as_secs_f64()
+}

@@ -1,0 +1,274 @@
+//! The command line: clap definitions, value checks and dispatch.
+//!
+//! Values are checked while parsing, so that a bad number or an unknown
+//! format is a usage error (exit code 2) with clap's usual message.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::dataset::DatasetName;
+use crate::error::CliError;
+use crate::nn::{Format, ModelKind};
+
+/// Train networks in any number format and reproduce the LNS training paper
+/// (Sanyal, Beerel, Chugg, ICASSP 2020).
+#[derive(Debug, Parser)]
+#[command(name = "lognum", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train one network in one number format and report its test accuracy.
+    Train(TrainArgs),
+    /// Run the paper's table (formats × datasets), write Markdown, CSV and
+    /// SVG plots.
+    Reproduce(ReproduceArgs),
+    /// Measure training and matmul throughput per format, with ratios to f32.
+    Bench(BenchArgs),
+}
+
+/// Which data to use.
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// Any directory with the four MNIST-style IDX files (plain or .gz).
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
+    pub data: Option<PathBuf>,
+    /// A named dataset [default: mnist-subset].
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub dataset: Option<DatasetName>,
+}
+
+/// Options of `lognum train`. Unset numbers take the paper's settings
+/// (`TrainConfig::default()`).
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Data to train and test on.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Number format of the whole network.
+    #[arg(long, short, value_parser = parse_format, default_value = "f32")]
+    pub format: Format,
+    /// Network architecture: mlp or cnn.
+    #[arg(long, short, value_parser = parse_model, default_value = "mlp")]
+    pub model: ModelKind,
+    /// Passes over the training set [default: the paper's].
+    #[arg(long, short, value_parser = parse_positive)]
+    pub epochs: Option<usize>,
+    /// Mini-batch size [default: the paper's].
+    #[arg(long, short, value_parser = parse_positive)]
+    pub batch: Option<usize>,
+    /// Learning rate, finite and positive [default: the paper's].
+    #[arg(long, value_parser = parse_lr)]
+    pub lr: Option<f64>,
+    /// SGD momentum, in [0, 1).
+    #[arg(long, value_parser = parse_momentum)]
+    pub momentum: Option<f64>,
+    /// L2 weight decay, finite and not negative.
+    #[arg(long, value_parser = parse_non_negative)]
+    pub weight_decay: Option<f64>,
+    /// Seed for initialisation and shuffling.
+    #[arg(long, short)]
+    pub seed: Option<u64>,
+    /// Train on the first N training images only.
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    pub limit_train: Option<usize>,
+    /// Test on the first N test images only.
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    pub limit_test: Option<usize>,
+    /// Quantize weights to zero or ± powers of two with B bits (2 to 8).
+    #[arg(long, value_name = "B", value_parser = parse_quant_bits)]
+    pub quantize_weights: Option<u32>,
+    /// Print one JSON object as the last line of stdout; no progress bar.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `lognum reproduce`.
+#[derive(Debug, Args)]
+pub struct ReproduceArgs {
+    /// A few minutes on 2 cores: smaller training sets, fewer epochs.
+    #[arg(long)]
+    pub quick: bool,
+    /// Directory for results.md, results.csv and the SVG plots.
+    #[arg(long, value_name = "DIR", default_value = "out/reproduce")]
+    pub out: PathBuf,
+    /// Comma-separated formats [default: all].
+    #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+    pub formats: Vec<Format>,
+    /// Comma-separated datasets [default: those installed].
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub datasets: Vec<DatasetName>,
+    /// Epochs per run [default: 20, or 2 with --quick].
+    #[arg(long, value_parser = parse_positive)]
+    pub epochs: Option<usize>,
+    /// Network architecture.
+    #[arg(long, value_parser = parse_model, default_value = "mlp")]
+    pub model: ModelKind,
+    /// Seed for every run.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Cap on training images per dataset (testing aid).
+    #[arg(long, hide = true, value_parser = parse_positive)]
+    pub limit_train: Option<usize>,
+    /// Cap on test images per dataset (testing aid).
+    #[arg(long, hide = true, value_parser = parse_positive)]
+    pub limit_test: Option<usize>,
+    /// Mini-batch size (testing aid) [default: the paper's].
+    #[arg(long, hide = true, value_parser = parse_positive)]
+    pub batch: Option<usize>,
+}
+
+/// Options of `lognum bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Data for the training measurement.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Fewer steps and a smaller matmul.
+    #[arg(long)]
+    pub quick: bool,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Comma-separated formats [default: all].
+    #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+    pub formats: Vec<Format>,
+    /// Mini-batch size for the training measurement [default: the paper's].
+    #[arg(long, value_parser = parse_positive)]
+    pub batch: Option<usize>,
+    /// Training steps (mini-batches) per format [default: 400, 100 with --quick].
+    #[arg(long, value_parser = parse_positive)]
+    pub steps: Option<usize>,
+    /// Side of the square matrices [default: 256, 128 with --quick].
+    #[arg(long, value_parser = parse_positive)]
+    pub matmul_size: Option<usize>,
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<(), CliError> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Train(args) => crate::train_cmd::run(args),
+        Command::Reproduce(args) => crate::reproduce::run(args),
+        Command::Bench(args) => crate::bench_cmd::run(args),
+    }
+}
+
+/// The valid format names, comma-separated.
+pub fn format_names() -> String {
+    Format::ALL
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A format name; unknown names list the valid ones.
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.trim()
+        .parse::<Format>()
+        .map_err(|_| format!("unknown format `{s}`; valid formats: {}", format_names()))
+}
+
+/// `mlp` or `cnn`.
+fn parse_model(s: &str) -> Result<ModelKind, String> {
+    s.trim()
+        .parse::<ModelKind>()
+        .map_err(|_| format!("unknown model `{s}`; valid models: mlp, cnn"))
+}
+
+/// An integer of at least 1.
+fn parse_positive(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("not a positive integer: {e}")),
+    }
+}
+
+/// A finite number.
+fn parse_finite(s: &str) -> Result<f64, String> {
+    let x: f64 = s.trim().parse().map_err(|e| format!("not a number: {e}"))?;
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!("must be finite, got {x}"))
+    }
+}
+
+/// A learning rate: finite and above zero.
+fn parse_lr(s: &str) -> Result<f64, String> {
+    let x = parse_finite(s)?;
+    if x > 0.0 {
+        Ok(x)
+    } else {
+        Err(format!("must be above zero, got {x}"))
+    }
+}
+
+/// Finite and not negative.
+fn parse_non_negative(s: &str) -> Result<f64, String> {
+    let x = parse_finite(s)?;
+    if x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(format!("must not be negative, got {x}"))
+    }
+}
+
+/// A momentum in `[0, 1)`.
+fn parse_momentum(s: &str) -> Result<f64, String> {
+    let x = parse_non_negative(s)?;
+    if x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("must be below 1, got {x}"))
+    }
+}
+
+/// Weight quantization bits, 2 to 8.
+fn parse_quant_bits(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(b @ 2..=8) => Ok(b),
+        Ok(b) => Err(format!("must be 2 to 8 bits, got {b}")),
+        Err(e) => Err(format!("not a bit count: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn number_checks() {
+        assert!(parse_lr("NaN").is_err());
+        assert!(parse_lr("-0.1").is_err());
+        assert!(parse_lr("0").is_err());
+        assert_eq!(parse_lr("0.01"), Ok(0.01));
+        assert!(parse_positive("0").is_err());
+        assert!(parse_positive("-3").is_err());
+        assert!(parse_quant_bits("1").is_err());
+        assert!(parse_quant_bits("9").is_err());
+        assert_eq!(parse_quant_bits("8"), Ok(8));
+        assert!(parse_momentum("1").is_err());
+        assert!(parse_non_negative("inf").is_err());
+    }
+
+    #[test]
+    fn unknown_format_lists_valid_names() {
+        let err = parse_format("lns17").unwrap_err();
+        assert!(err.contains("lns16-lut") && err.contains("f32"), "{err}");
+    }
+}

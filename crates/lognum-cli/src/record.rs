@@ -1,0 +1,200 @@
+//! One training run as a flat record: the JSON line of `train --json` and a
+//! row of `results.csv`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::nn::{TrainConfig, TrainReport};
+
+/// Everything about one run. Accuracies are fractions in `[0, 1]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunRecord {
+    /// Number format, e.g. `lns16-lut`.
+    pub format: String,
+    /// `mnist-subset`, `fashion-mnist` or the data directory.
+    pub dataset: String,
+    /// `mlp` or `cnn`.
+    pub model: String,
+    /// Number of epochs run.
+    pub epochs: usize,
+    /// Mini-batch size.
+    pub batch: usize,
+    /// Learning rate.
+    pub lr: f64,
+    /// SGD momentum.
+    pub momentum: f64,
+    /// L2 weight decay.
+    pub weight_decay: f64,
+    /// Seed.
+    pub seed: u64,
+    /// Weight quantization bits, if any.
+    pub quantize_weights: Option<u32>,
+    /// Training images used.
+    pub train_size: usize,
+    /// Test images used.
+    pub test_size: usize,
+    /// Final test accuracy.
+    pub test_accuracy: f64,
+    /// Wall-clock training time, seconds.
+    pub train_seconds: f64,
+    /// Training throughput.
+    pub samples_per_second: f64,
+    /// Test accuracy after each epoch.
+    pub epoch_test_accuracy: Vec<f64>,
+    /// Training accuracy of each epoch.
+    pub epoch_train_accuracy: Vec<f64>,
+    /// Mean training loss of each epoch.
+    pub epoch_train_loss: Vec<f64>,
+    /// Wall-clock seconds of each epoch.
+    pub epoch_seconds: Vec<f64>,
+}
+
+impl RunRecord {
+    /// Combines a report with the settings and data sizes that produced it.
+    pub fn new(
+        report: &TrainReport,
+        cfg: &TrainConfig,
+        dataset: &str,
+        train_size: usize,
+        test_size: usize,
+    ) -> Self {
+        let per_epoch = |f: fn(&crate::nn::EpochReport) -> f64| -> Vec<f64> {
+            report.epochs.iter().map(f).collect()
+        };
+        RunRecord {
+            format: report.format.clone(),
+            dataset: dataset.to_string(),
+            model: report.model.to_string(),
+            epochs: report.epochs.len(),
+            batch: cfg.batch,
+            lr: cfg.lr,
+            momentum: cfg.momentum,
+            weight_decay: cfg.weight_decay,
+            seed: cfg.seed,
+            quantize_weights: cfg.quantize_weights,
+            train_size,
+            test_size,
+            test_accuracy: report.test_accuracy,
+            train_seconds: report.train_seconds,
+            samples_per_second: report.samples_per_second,
+            epoch_test_accuracy: per_epoch(|e| e.test_accuracy),
+            epoch_train_accuracy: per_epoch(|e| e.train_accuracy),
+            epoch_train_loss: per_epoch(|e| e.train_loss),
+            epoch_seconds: per_epoch(|e| e.seconds),
+        }
+    }
+
+    /// The record as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a RunRecord always serialises")
+    }
+
+    /// The CSV header matching [`csv_row`](Self::csv_row).
+    pub const CSV_HEADER: &'static str = "format,dataset,model,epochs,batch,lr,momentum,\
+        weight_decay,seed,quantize_weights,train_size,test_size,test_accuracy,train_seconds,\
+        samples_per_second,epoch_test_accuracy,epoch_train_accuracy,epoch_train_loss,epoch_seconds";
+
+    /// The record as a CSV row (no newline); per-epoch lists are joined
+    /// with `;`, an absent value is empty.
+    pub fn csv_row(&self) -> String {
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let fields = [
+            csv_field(&self.format),
+            csv_field(&self.dataset),
+            csv_field(&self.model),
+            self.epochs.to_string(),
+            self.batch.to_string(),
+            self.lr.to_string(),
+            self.momentum.to_string(),
+            self.weight_decay.to_string(),
+            self.seed.to_string(),
+            self.quantize_weights
+                .map_or(String::new(), |b| b.to_string()),
+            self.train_size.to_string(),
+            self.test_size.to_string(),
+            self.test_accuracy.to_string(),
+            format!("{:.3}", self.train_seconds),
+            format!("{:.1}", self.samples_per_second),
+            list(&self.epoch_test_accuracy),
+            list(&self.epoch_train_accuracy),
+            list(&self.epoch_train_loss),
+            list(&self.epoch_seconds),
+        ];
+        fields.join(",")
+    }
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        let mut out = String::from('"');
+        for c in s.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+        out
+    } else {
+        s.to_string()
+    }
+}
+
+/// The whole CSV file for `records`, header first.
+pub fn csv(records: &[RunRecord]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", RunRecord::CSV_HEADER);
+    for r in records {
+        let _ = writeln!(out, "{}", r.csv_row());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("f32"), "f32");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn header_and_row_have_the_same_width() {
+        let r = RunRecord {
+            format: "f32".into(),
+            dataset: "/tmp/a,b".into(),
+            model: "mlp".into(),
+            epochs: 2,
+            batch: 5,
+            lr: 0.01,
+            momentum: 0.0,
+            weight_decay: 0.0,
+            seed: 1,
+            quantize_weights: None,
+            train_size: 10,
+            test_size: 5,
+            test_accuracy: 0.5,
+            train_seconds: 1.0,
+            samples_per_second: 10.0,
+            epoch_test_accuracy: vec![0.4, 0.5],
+            epoch_train_accuracy: vec![0.4, 0.5],
+            epoch_train_loss: vec![1.0, 0.9],
+            epoch_seconds: vec![0.5, 0.5],
+        };
+        let header = RunRecord::CSV_HEADER.split(',').count();
+        // The dataset field is quoted and holds one comma.
+        assert_eq!(r.csv_row().split(',').count(), header + 1);
+        let v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(v["epoch_test_accuracy"][1], 0.5);
+    }
+}

@@ -1,0 +1,369 @@
+//! `lognum reproduce`: the paper's table (formats × datasets), written as
+//! Markdown beside the paper's numbers, as CSV, and as SVG plots.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::cli::ReproduceArgs;
+use crate::dataset::{DataSource, DatasetName, LoadedData};
+use crate::error::CliError;
+use crate::nn::{Format, TrainConfig};
+use crate::plots::{self, DeltaCurve};
+use crate::progress;
+use crate::record::{self, RunRecord};
+use crate::train_cmd::train_one;
+
+/// `--quick`: epochs per run.
+pub const QUICK_EPOCHS: usize = 2;
+/// `--quick`: training images per dataset.
+pub const QUICK_LIMIT_TRAIN: usize = 4000;
+/// `--quick`: test images per dataset.
+pub const QUICK_LIMIT_TEST: usize = 2000;
+
+/// The paper's test accuracies (%, 20 epochs, 50 000 training images) for
+/// the formats that have a counterpart there: `(format, column name, MNIST,
+/// Fashion-MNIST)`.
+const PAPER: [(&str, &str, f64, f64); 6] = [
+    ("f32", "float", 97.4, 87.1),
+    ("fixed16", "lin 16b", 96.9, 88.0),
+    ("lns16-lut", "log LUT 16b", 97.2, 87.1),
+    ("lns16-shift", "log shift 16b", 96.5, 85.7),
+    ("lns12-lut", "log LUT 12b", 96.0, 80.5),
+    ("lns12-shift", "log shift 12b", 95.5, 79.3),
+];
+
+/// The paper's row for `format`: its name there and the accuracy on
+/// `dataset`, if it reported one.
+fn paper_value(format: &str, dataset: DatasetName) -> Option<(&'static str, f64)> {
+    PAPER.iter().find(|p| p.0 == format).map(|p| {
+        let v = match dataset {
+            DatasetName::MnistSubset => p.2,
+            DatasetName::FashionMnist => p.3,
+        };
+        (p.1, v)
+    })
+}
+
+/// Runs `lognum reproduce`.
+pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let formats: Vec<Format> = if args.formats.is_empty() {
+        Format::ALL.to_vec()
+    } else {
+        dedup(&args.formats)
+    };
+    let mut notes = Vec::new();
+    let datasets = choose_datasets(&args.datasets, &mut notes)?;
+    let cfg = config(&args, TrainConfig::default());
+
+    fs::create_dir_all(&args.out).map_err(|e| {
+        CliError::caused_by(
+            format!("cannot create output directory {}", args.out.display()),
+            e,
+        )
+    })?;
+
+    let total = datasets.len() * formats.len();
+    eprintln!(
+        "reproduce: {} format(s) × {} dataset(s), {} epoch(s), batch {}, lr {}{}; writing to {}",
+        formats.len(),
+        datasets.len(),
+        cfg.epochs,
+        cfg.batch,
+        cfg.lr,
+        if args.quick { " (quick)" } else { "" },
+        args.out.display()
+    );
+    let visible = progress::interactive();
+    let mut records: Vec<(DatasetName, RunRecord)> = Vec::new();
+    for &name in &datasets {
+        let data = DataSource::Named(name).load()?;
+        for &format in &formats {
+            let n = records.len() + 1;
+            let bar = progress::batch_bar(visible, &format!("[{n}/{total}] {format} {name}"));
+            let record = train_one(format, &data, &cfg, &bar, &mut |_, _| {})?;
+            bar.finish_and_clear();
+            eprintln!(
+                "[{n}/{total}] {name} {format}: test accuracy {:.2}% ({} train images, {:.1} s, {:.0} samples/s)",
+                100.0 * record.test_accuracy,
+                record.train_size,
+                record.train_seconds,
+                record.samples_per_second
+            );
+            records.push((name, record));
+        }
+        drop_data(data);
+    }
+
+    let curves = plots::delta_curves();
+    write_outputs(
+        &args.out, &datasets, &records, &curves, &cfg, args.quick, &notes,
+    )?;
+    let markdown = markdown(
+        &datasets, &formats, &records, &curves, &cfg, args.quick, &notes,
+    );
+    println!("{markdown}");
+    eprintln!(
+        "reproduce: done in {:.1} s; results in {}",
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Frees a dataset before the next is loaded (Fashion-MNIST is 55 MB).
+fn drop_data(data: LoadedData) {
+    drop(data);
+}
+
+/// The formats in the order given, each once.
+fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out = Vec::new();
+    for &x in items {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// The datasets to run: those asked for (each must exist), or every one
+/// that is installed, with a note on how to get the others.
+fn choose_datasets(
+    asked: &[DatasetName],
+    notes: &mut Vec<String>,
+) -> Result<Vec<DatasetName>, CliError> {
+    if !asked.is_empty() {
+        let asked = dedup(asked);
+        if let Some(&missing) = asked.iter().find(|d| !d.is_available()) {
+            return Err(CliError::runtime(format!(
+                "the {missing} dataset is not installed{}",
+                missing.dir().map_or(String::new(), |d| format!(
+                    " ({} does not exist)",
+                    d.display()
+                ))
+            ))
+            .with_hint(missing.install_hint()));
+        }
+        return Ok(asked);
+    }
+    let (have, lack): (Vec<DatasetName>, Vec<DatasetName>) =
+        DatasetName::ALL.into_iter().partition(|d| d.is_available());
+    for d in lack {
+        let note = format!(
+            "{d} is not installed, so it is left out: {}",
+            d.install_hint()
+        );
+        eprintln!("note: {note}");
+        notes.push(note);
+    }
+    if have.is_empty() {
+        return Err(
+            CliError::runtime("no dataset is available to reproduce the table")
+                .with_hint(DatasetName::FashionMnist.install_hint()),
+        );
+    }
+    Ok(have)
+}
+
+/// The training settings: `paper` (the paper's), or the quick ones, then
+/// overrides.
+fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
+    cfg.model = args.model;
+    if args.quick {
+        cfg.epochs = QUICK_EPOCHS;
+        cfg.limit_train = Some(QUICK_LIMIT_TRAIN);
+        cfg.limit_test = Some(QUICK_LIMIT_TEST);
+    }
+    if let Some(e) = args.epochs {
+        cfg.epochs = e;
+    }
+    if let Some(s) = args.seed {
+        cfg.seed = s;
+    }
+    if let Some(b) = args.batch {
+        cfg.batch = b;
+    }
+    if args.limit_train.is_some() {
+        cfg.limit_train = args.limit_train;
+    }
+    if args.limit_test.is_some() {
+        cfg.limit_test = args.limit_test;
+    }
+    cfg
+}
+
+/// Writes results.md, results.csv, one accuracy plot per dataset and the Δ
+/// error plot.
+fn write_outputs(
+    out: &Path,
+    datasets: &[DatasetName],
+    records: &[(DatasetName, RunRecord)],
+    curves: &[DeltaCurve],
+    cfg: &TrainConfig,
+    quick: bool,
+    notes: &[String],
+) -> Result<(), CliError> {
+    let write = |name: &str, text: &str| {
+        let path = out.join(name);
+        fs::write(&path, text)
+            .map_err(|e| CliError::caused_by(format!("cannot write {}", path.display()), e))
+    };
+    let formats = dedup(
+        &records
+            .iter()
+            .map(|(_, r)| r.format.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let formats: Vec<Format> = formats.iter().filter_map(|f| f.parse().ok()).collect();
+    write(
+        "results.md",
+        &markdown(datasets, &formats, records, curves, cfg, quick, notes),
+    )?;
+    let all: Vec<RunRecord> = records.iter().map(|(_, r)| r.clone()).collect();
+    write("results.csv", &record::csv(&all))?;
+    for &d in datasets {
+        let runs: Vec<&RunRecord> = records
+            .iter()
+            .filter(|(n, _)| *n == d)
+            .map(|(_, r)| r)
+            .collect();
+        plots::accuracy_svg(&out.join(format!("accuracy-{d}.svg")), d.as_str(), &runs)?;
+    }
+    plots::delta_error_svg(&out.join("delta-error.svg"), curves)?;
+    Ok(())
+}
+
+/// The Markdown report: accuracy beside the paper's, timings, Δ errors.
+fn markdown(
+    datasets: &[DatasetName],
+    formats: &[Format],
+    records: &[(DatasetName, RunRecord)],
+    curves: &[DeltaCurve],
+    cfg: &TrainConfig,
+    quick: bool,
+    notes: &[String],
+) -> String {
+    let find = |d: DatasetName, f: &str| {
+        records
+            .iter()
+            .find(|(n, r)| *n == d && r.format == f)
+            .map(|(_, r)| r)
+    };
+    let mut md = String::new();
+    let _ = writeln!(md, "# Reproduction: Sanyal, Beerel, Chugg, ICASSP 2020\n");
+    let limits = match (cfg.limit_train, cfg.limit_test) {
+        (None, None) => "full training and test sets".to_string(),
+        (tr, te) => format!(
+            "at most {} training and {} test images per dataset",
+            tr.map_or("all".into(), |n| n.to_string()),
+            te.map_or("all".into(), |n| n.to_string())
+        ),
+    };
+    let _ = writeln!(
+        md,
+        "Model {}, {} epoch(s), batch {}, learning rate {}, momentum {}, weight decay {}, seed {}; {limits}{}.",
+        cfg.model,
+        cfg.epochs,
+        cfg.batch,
+        cfg.lr,
+        cfg.momentum,
+        cfg.weight_decay,
+        cfg.seed,
+        if quick { " (`--quick`)" } else { "" }
+    );
+    let _ = writeln!(
+        md,
+        "The paper trained on 50,000 images for 20 epochs; `mnist-subset` has 8,000 training \
+         images, so its numbers are compared with the paper's MNIST column as a sanity check, \
+         not a match.\n"
+    );
+    let _ = writeln!(md, "## Test accuracy (%)\n");
+    let mut header = String::from("| format | paper's name |");
+    let mut rule = String::from("|---|---|");
+    for d in datasets {
+        let _ = write!(header, " {d} (ours) | {d} (paper) |");
+        rule.push_str("---:|---:|");
+    }
+    let _ = writeln!(md, "{header}\n{rule}");
+    for f in formats {
+        let name = f.to_string();
+        let paper_name = paper_value(&name, DatasetName::MnistSubset).map_or("—", |p| p.0);
+        let mut row = format!("| {name} | {paper_name} |");
+        for &d in datasets {
+            let ours = find(d, &name).map_or("—".to_string(), |r| {
+                format!("{:.1}", 100.0 * r.test_accuracy)
+            });
+            let paper = paper_value(&name, d).map_or("—".to_string(), |p| format!("{:.1}", p.1));
+            let _ = write!(row, " {ours} | {paper} |");
+        }
+        let _ = writeln!(md, "{row}");
+    }
+    let _ = writeln!(md, "\n## Training time\n");
+    let _ = writeln!(
+        md,
+        "| dataset | format | train images | epochs | seconds | samples/s | time vs f32 |"
+    );
+    let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
+    for &d in datasets {
+        let base = find(d, "f32").map(|r| r.train_seconds);
+        for f in formats {
+            if let Some(r) = find(d, &f.to_string()) {
+                let ratio = base
+                    .filter(|b| *b > 0.0)
+                    .map_or("—".into(), |b| format!("{:.2}x", r.train_seconds / b));
+                let _ = writeln!(
+                    md,
+                    "| {d} | {} | {} | {} | {:.1} | {:.0} | {ratio} |",
+                    r.format, r.train_size, r.epochs, r.train_seconds, r.samples_per_second
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n## Error of the Δ approximations (16-bit LNS, 10 fraction bits)\n"
+    );
+    let _ = writeln!(
+        md,
+        "Against the exact f64 functions, over every code d < 12 (`delta-error.svg`).\n"
+    );
+    let _ = writeln!(
+        md,
+        "| approximation | worst abs error of Δ+ | worst abs error of Δ− (d ≥ 1/2) |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|");
+    for c in curves {
+        let _ = writeln!(
+            md,
+            "| {} | {:.4} | {:.4} |",
+            c.name,
+            c.max_abs_plus(),
+            c.max_abs_minus_from(0.5)
+        );
+    }
+    let _ = writeln!(md, "\n## Files\n");
+    let _ = writeln!(
+        md,
+        "- `results.csv`: one row per run, every field of `lognum train --json`"
+    );
+    for d in datasets {
+        let _ = writeln!(
+            md,
+            "- `accuracy-{d}.svg`: test accuracy per epoch, one line per format"
+        );
+    }
+    let _ = writeln!(
+        md,
+        "- `delta-error.svg`: error of Δ+ and Δ− for each approximation"
+    );
+    if !notes.is_empty() {
+        let _ = writeln!(md, "\n## Notes\n");
+        for n in notes {
+            let _ = writeln!(md, "- {n}");
+        }
+    }
+    md
+}

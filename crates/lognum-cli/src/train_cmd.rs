@@ -1,0 +1,119 @@
+//! `lognum train`: one run, a line per epoch, and a summary or a JSON line.
+
+use indicatif::ProgressBar;
+
+use crate::cli::TrainArgs;
+use crate::dataset::{DataSource, LoadedData};
+use crate::error::CliError;
+use crate::nn::{EpochReport, Format, Progress, TrainConfig, train_format};
+use crate::progress;
+use crate::record::RunRecord;
+
+/// Runs `lognum train`.
+pub fn run(args: TrainArgs) -> Result<(), CliError> {
+    let mut cfg = TrainConfig::default();
+    apply_args(&mut cfg, &args);
+    let source = DataSource::from_args(args.data.data.clone(), args.data.dataset);
+    let data = source.load()?;
+    let visible = !args.json && progress::interactive();
+    let human = !args.json;
+    let bar = progress::batch_bar(visible, &format!("{} {}", args.format, data.label));
+    let record = train_one(args.format, &data, &cfg, &bar, &mut |n, e| {
+        if human {
+            bar.suspend(|| {
+                println!(
+                    "epoch {n:>3}: train loss {:.4}, train accuracy {:.2}%, test accuracy {:.2}% ({:.1} s)",
+                    e.train_loss,
+                    100.0 * e.train_accuracy,
+                    100.0 * e.test_accuracy,
+                    e.seconds
+                )
+            });
+        }
+    })?;
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", record.to_json());
+    } else {
+        println!(
+            "{} {} on {} ({} train, {} test images): test accuracy {:.2}% after {} epoch(s), \
+             {:.1} s, {:.0} samples/s",
+            record.format,
+            record.model,
+            record.dataset,
+            record.train_size,
+            record.test_size,
+            100.0 * record.test_accuracy,
+            record.epochs,
+            record.train_seconds,
+            record.samples_per_second
+        );
+    }
+    Ok(())
+}
+
+/// Overrides the paper's defaults with what was given on the command line.
+fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
+    cfg.model = args.model;
+    if let Some(v) = args.epochs {
+        cfg.epochs = v;
+    }
+    if let Some(v) = args.batch {
+        cfg.batch = v;
+    }
+    if let Some(v) = args.lr {
+        cfg.lr = v;
+    }
+    if let Some(v) = args.momentum {
+        cfg.momentum = v;
+    }
+    if let Some(v) = args.weight_decay {
+        cfg.weight_decay = v;
+    }
+    if let Some(v) = args.seed {
+        cfg.seed = v;
+    }
+    cfg.limit_train = args.limit_train;
+    cfg.limit_test = args.limit_test;
+    cfg.quantize_weights = args.quantize_weights;
+}
+
+/// Trains `format` on `data` with `cfg`, moving `bar` along the batches and
+/// calling `on_epoch(n, report)` after epoch `n` (counted from 1).
+pub fn train_one(
+    format: Format,
+    data: &LoadedData,
+    cfg: &TrainConfig,
+    bar: &ProgressBar,
+    on_epoch: &mut dyn FnMut(usize, &EpochReport),
+) -> Result<RunRecord, CliError> {
+    let mut epochs_done = 0usize;
+    let total_epochs = cfg.epochs;
+    let mut progress = |p: &Progress| match p {
+        Progress::Batch { done, total, .. } => {
+            if bar.length() != Some(*total as u64) {
+                bar.set_length(*total as u64);
+                bar.reset_eta();
+            }
+            bar.set_message(format!("epoch {}/{total_epochs}", epochs_done + 1));
+            bar.set_position(*done as u64);
+        }
+        Progress::Epoch(report) => {
+            epochs_done += 1;
+            on_epoch(epochs_done, report);
+            bar.set_position(0);
+        }
+    };
+    let report =
+        train_format(format, &data.train, &data.test, cfg, &mut progress).map_err(|e| {
+            CliError::caused_by(format!("training {format} on {} failed", data.label), e)
+        })?;
+    let limit = |len: usize, cap: Option<usize>| cap.map_or(len, |c| c.min(len));
+    Ok(RunRecord::new(
+        &report,
+        cfg,
+        &data.label,
+        limit(data.train.len(), cfg.limit_train),
+        limit(data.test.len(), cfg.limit_test),
+    ))
+}
