@@ -100,7 +100,10 @@ macro_rules! impl_fmt {
                     return fmt::Display::fmt(&v, f);
                 }
                 let bits = self.to_bits();
-                let short = shortest(v, |c| Self::from_f64(c).to_bits() == bits);
+                // Judge candidates by what `FromStr` will do with them: the
+                // lossy `from_f64` would accept a short decimal above `MAX`
+                // (it saturates) that `FromStr` then refuses as overflow.
+                let short = shortest(v, |c| Self::try_from(c).is_ok_and(|y| y.to_bits() == bits));
                 fmt::Display::fmt(&short, f)
             }
         }

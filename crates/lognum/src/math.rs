@@ -56,6 +56,10 @@ pub(crate) const fn exp2(x: f64) -> f64 {
     }
     let n = round_i64(x);
     let f = x - n as f64; // |f| ≤ 1/2
+    if n > 1023 {
+        // x in [1023.5, 1024): 2^n itself overflows, the product need not.
+        return (1.0 + exp2m1_small(f)) * pow2i(n - 1) * 2.0;
+    }
     (1.0 + exp2m1_small(f)) * pow2i(n)
 }
 
@@ -168,5 +172,9 @@ mod tests {
         }
         assert_eq!(log2(f64::MIN_POSITIVE / 8.0), -1025.0);
         assert_eq!(exp2(-1074.0), f64::from_bits(1));
+        // Just below 2^1024 the result is finite although 2^round(x) is not.
+        assert_eq!(exp2(1023.75), 1023.75f64.exp2());
+        assert!(exp2(1024.0 - 1.0 / 1048576.0).is_finite());
+        assert_eq!(exp2(1024.0), f64::INFINITY);
     }
 }
