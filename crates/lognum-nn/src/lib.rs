@@ -1,3 +1,4 @@
 //! placeholder
 pub mod data;
+pub mod quant;
 pub mod rng;
