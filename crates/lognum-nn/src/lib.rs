@@ -1,4 +1,71 @@
-//! placeholder
+//! Neural-network training generic over the number type, including the
+//! logarithmic number system (LNS) of [`lognum`].
+//!
+//! This crate reproduces Sanyal, Beerel and Chugg, *Neural Network Training
+//! with Approximate Logarithmic Computations* (ICASSP 2020): an MLP
+//! 784-100-10 trained on MNIST entirely in 16- or 12-bit LNS, compared with
+//! floats and 16-bit fixed point; and goes one step further with a small CNN.
+//!
+//! - [`layers`]: [`Linear`](layers::Linear), [`Conv2d`](layers::Conv2d),
+//!   [`MaxPool2d`](layers::MaxPool2d), [`Flatten`](layers::Flatten),
+//!   [`LeakyRelu`](layers::LeakyRelu) (ReLU and leaky ReLU with slope
+//!   `2^-k`), each with forward and backward passes;
+//! - [`loss`]: softmax with cross-entropy (gradient `p − y`);
+//! - [`optim`]: SGD with momentum and weight decay, and the
+//!   [`UpdateRule`](optim::UpdateRule) that keeps LNS training from stalling;
+//! - [`model`]: the paper's MLP and the CNN, seeded initialisation;
+//! - [`checkpoint`]: saving and loading a model with its number format;
+//! - [`train`]: the training loop and [`train::train_format`], run-time
+//!   dispatch over [`format::Format`];
+//! - [`data`], [`rng`]: IDX loading, mini-batches, the seeded generator.
+//!
+//! # Where LNS training leaves the log domain
+//!
+//! For `T = LogNum<FRAC, A>` every step of training is LNS arithmetic:
+//! products are integer additions of logs, sums go through the format's
+//! log-add approximation `A`, the leaky-ReLU slope is an exact shift of the
+//! log, and the SGD update is `w ⊟ η ⊡ g` with `η` an LNS number. Values
+//! leave the log domain only in these places:
+//!
+//! 1. **Input conversion**, once, when the dataset is loaded: pixel `p`
+//!    becomes `LogNum::from_f64(p / 255)` (256 conversions in all).
+//! 2. **Hyper-parameters**, converted once per step to `T`: `lr / batch`,
+//!    momentum, weight decay.
+//! 3. **Softmax**: `a_j · log2(e)` turns the *value* of a logit into a *log
+//!    code* (an antilog-to-fixed-point conversion; done through f64). The sum
+//!    of exponentials and the division are then log-domain, with the finer
+//!    640-entry table [`SoftmaxLut`](lognum::SoftmaxLut); see
+//!    [`NnScalar::softmax`].
+//! 4. **Metrics**: the reported loss and accuracies are computed in f64 from
+//!    `T` values; they do not feed back into training.
+//! 5. **Master weights** with [`UpdateRule::WideMaster`](optim::UpdateRule)
+//!    (the default) are `WideLogNum<20, Exact>`: still LNS, 32 bits wide, with
+//!    a correctly rounded Δ evaluated in f64 (hardware would use a finer
+//!    table).
+//!
+//! ```
+//! use lognum_nn::data::Dataset;
+//! use lognum_nn::format::Format;
+//! use lognum_nn::train::{train_format, TrainConfig};
+//! let ds = Dataset::new(vec![0u8; 2 * 784], 28, 28, vec![1, 2], 10);
+//! let cfg = TrainConfig { epochs: 1, ..TrainConfig::default() };
+//! let report = train_format(Format::Lns16Lut, &ds, &ds, &cfg, &mut |_| {})?;
+//! assert_eq!(report.format, "lns16-lut");
+//! # Ok::<(), lognum_nn::NnError>(())
+//! ```
+
+pub mod checkpoint;
 pub mod data;
+mod error;
+pub mod format;
+pub mod layers;
+pub mod loss;
+pub mod model;
+pub mod optim;
 pub mod quant;
 pub mod rng;
+mod scalar;
+pub mod train;
+
+pub use error::{CheckpointError, NnError};
+pub use scalar::NnScalar;

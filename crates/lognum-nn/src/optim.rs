@@ -1,0 +1,228 @@
+//! Stochastic gradient descent, in the number type's own arithmetic.
+//!
+//! One step, for every parameter `w` with gradient `g` (the batch *sum* of
+//! per-example gradients) and `η = lr / batch` converted once to `T`:
+//!
+//! ```text
+//! d = g ⊞ (λ ⊡ w)            (weight decay λ, skipped when λ = 0)
+//! v = (μ ⊡ v) ⊞ d; d = v     (momentum μ, skipped when μ = 0)
+//! w = w ⊟ (η ⊡ d)
+//! ```
+//!
+//! All of it is `T` arithmetic: for LNS `⊡` is an integer add of logs and
+//! `⊟`/`⊞` go through the format's log-add approximation.
+//!
+//! # The update stall in LNS, and [`UpdateRule`]
+//!
+//! With the paper's 20-entry table (`Δ = 0` for `d ≥ 10`), `w ⊟ u` leaves
+//! `w` unchanged whenever `|u| < |w|·2^-10`; even a correctly rounded 16-bit
+//! LNS loses updates below about `|w|·2^-11.5` (half a code). With `lr =
+//! 0.01`, batch 5 and typical gradients most updates of the first layer fall
+//! below that, and training stalls. [`UpdateRule::WideMaster`] keeps a master
+//! copy of every parameter in [`NnScalar::Wide`] (for LNS a 32-bit
+//! `WideLogNum<20, Exact>`: ten more fraction bits and a correctly rounded
+//! Δ), applies the update there, and rounds the master to `T` for the next
+//! forward pass: small updates accumulate in the master instead of
+//! vanishing. The forward and backward passes stay entirely in `T`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use lognum_tensor::Scalar;
+
+use crate::layers::ParamMut;
+use crate::{NnError, NnScalar};
+
+/// How the optimiser applies an update to the weights.
+///
+/// ```
+/// use lognum_nn::optim::UpdateRule;
+/// assert_eq!("wide-master".parse::<UpdateRule>().unwrap(), UpdateRule::WideMaster);
+/// assert_eq!(UpdateRule::Native.to_string(), "native");
+/// assert!("foo".parse::<UpdateRule>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum UpdateRule {
+    /// `w ⊟ η⊡g` in `T` itself, as in the paper (stalls for LNS; see the
+    /// module docs).
+    Native,
+    /// Master weights in [`NnScalar::Wide`], rounded to `T` after each step.
+    #[default]
+    WideMaster,
+}
+
+impl UpdateRule {
+    /// Every rule.
+    pub const ALL: [UpdateRule; 2] = [UpdateRule::Native, UpdateRule::WideMaster];
+
+    /// The rule's name.
+    ///
+    /// ```
+    /// assert_eq!(lognum_nn::optim::UpdateRule::WideMaster.name(), "wide-master");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            UpdateRule::Native => "native",
+            UpdateRule::WideMaster => "wide-master",
+        }
+    }
+}
+
+impl fmt::Display for UpdateRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl FromStr for UpdateRule {
+    type Err = NnError;
+    fn from_str(s: &str) -> Result<Self, NnError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| NnError::Config {
+                field: "update",
+                reason: format!("{s:?} is not one of: native, wide-master"),
+            })
+    }
+}
+
+/// SGD with momentum and weight decay.
+///
+/// ```
+/// use lognum_nn::layers::ParamMut;
+/// use lognum_nn::optim::{Sgd, UpdateRule};
+/// let mut sgd = Sgd::<f32>::new(0.5, 0.0, 0.0, UpdateRule::Native);
+/// let (mut w, g) = (vec![1.0f32], vec![1.0f32]);
+/// sgd.step(vec![ParamMut { value: &mut w, grad: &g }], 1);
+/// assert_eq!(w, vec![0.5]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sgd<T: NnScalar> {
+    lr: f64,
+    momentum: f64,
+    weight_decay: f64,
+    rule: UpdateRule,
+    velocity: Vec<Vec<T>>,
+    wide_velocity: Vec<Vec<T::Wide>>,
+    master: Vec<Vec<T::Wide>>,
+}
+
+impl<T: NnScalar> Sgd<T> {
+    /// An optimiser; state (velocity, master weights) is created on the first
+    /// step from the parameters it is given.
+    ///
+    /// ```
+    /// let _ = lognum_nn::optim::Sgd::<f32>::new(0.01, 0.9, 1e-3, Default::default());
+    /// ```
+    pub fn new(lr: f64, momentum: f64, weight_decay: f64, rule: UpdateRule) -> Self {
+        Self {
+            lr,
+            momentum,
+            weight_decay,
+            rule,
+            velocity: Vec::new(),
+            wide_velocity: Vec::new(),
+            master: Vec::new(),
+        }
+    }
+
+    /// One step for a batch of `batch` examples. `params` must be the same
+    /// list, in the same order, at every step.
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::layers::ParamMut;
+    /// use lognum_nn::optim::{Sgd, UpdateRule};
+    /// use lognum_tensor::Scalar;
+    /// type L = LogNum<10>;
+    /// // An update 2^-12 times the weight: lost natively, kept by the master.
+    /// let g = vec![L::from_f64(1.0 / 4096.0)];
+    /// for (rule, moved) in [(UpdateRule::Native, false), (UpdateRule::WideMaster, true)] {
+    ///     let mut sgd = Sgd::<L>::new(1.0, 0.0, 0.0, rule);
+    ///     let mut w = vec![L::one()];
+    ///     for _ in 0..100 {
+    ///         sgd.step(vec![ParamMut { value: &mut w, grad: &g }], 1);
+    ///     }
+    ///     assert_eq!(w[0] != L::one(), moved);
+    /// }
+    /// ```
+    pub fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
+        let eta = self.lr / batch.max(1) as f64;
+        match self.rule {
+            UpdateRule::Native => {
+                if self.velocity.len() != params.len() {
+                    self.velocity = params
+                        .iter()
+                        .map(|p| vec![T::zero(); p.value.len()])
+                        .collect();
+                }
+                let c = Consts::<T>::new(eta, self.momentum, self.weight_decay);
+                for (p, v) in params.into_iter().zip(&mut self.velocity) {
+                    for ((w, &g), v) in p.value.iter_mut().zip(p.grad).zip(v.iter_mut()) {
+                        *w = c.update(*w, g, v);
+                    }
+                }
+            }
+            UpdateRule::WideMaster => {
+                if self.master.len() != params.len() {
+                    self.master = params
+                        .iter()
+                        .map(|p| p.value.iter().map(|&w| w.widen()).collect())
+                        .collect();
+                    self.wide_velocity = params
+                        .iter()
+                        .map(|p| vec![T::Wide::zero(); p.value.len()])
+                        .collect();
+                }
+                let c = Consts::<T::Wide>::new(eta, self.momentum, self.weight_decay);
+                for ((p, m), v) in params
+                    .into_iter()
+                    .zip(&mut self.master)
+                    .zip(&mut self.wide_velocity)
+                {
+                    for (((w, &g), m), v) in p
+                        .value
+                        .iter_mut()
+                        .zip(p.grad)
+                        .zip(m.iter_mut())
+                        .zip(v.iter_mut())
+                    {
+                        *m = c.update(*m, g.widen(), v);
+                        *w = T::narrow(*m);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The step's constants, converted once per step.
+struct Consts<W> {
+    eta: W,
+    momentum: Option<W>,
+    decay: Option<W>,
+}
+
+impl<W: Scalar> Consts<W> {
+    fn new(eta: f64, momentum: f64, decay: f64) -> Self {
+        Self {
+            eta: W::from_f64(eta),
+            momentum: (momentum != 0.0).then(|| W::from_f64(momentum)),
+            decay: (decay != 0.0).then(|| W::from_f64(decay)),
+        }
+    }
+
+    #[inline]
+    fn update(&self, w: W, g: W, v: &mut W) -> W {
+        let mut d = g;
+        if let Some(l) = self.decay {
+            d = d.add(l.mul(w));
+        }
+        if let Some(mu) = self.momentum {
+            *v = mu.mul(*v).add(d);
+            d = *v;
+        }
+        w.sub(self.eta.mul(d))
+    }
+}

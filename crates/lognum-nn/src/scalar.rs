@@ -1,0 +1,182 @@
+//! [`NnScalar`]: what a number type needs beyond [`Scalar`] to train a
+//! network — a softmax and a wider "master" type for the weight update.
+
+use fixed::types::extra::{U11, U27};
+use fixed::{FixedI16, FixedI32};
+use half::{bf16, f16};
+use lognum::{Exact, LogAdd, LogNum, SoftmaxLut, WideLogNum};
+use lognum_tensor::Scalar;
+
+/// A number type the networks of this crate can be trained in.
+///
+/// Beyond [`Scalar`] arithmetic it supplies:
+///
+/// - [`softmax`](Self::softmax), computed per type: for [`LogNum`] entirely in
+///   the log domain with the paper's finer 640-entry table ([`SoftmaxLut`]);
+///   for the linear types in f64, rounded once (see the method docs).
+/// - [`Wide`](Self::Wide), the type used for master weights when
+///   [`UpdateRule::WideMaster`](crate::optim::UpdateRule::WideMaster) is
+///   chosen: a wider format of the same family (`WideLogNum<20, Exact>` for
+///   LNS, `f32` for the 16-bit floats, a 32-bit fixed point for `fixed16`).
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_nn::NnScalar;
+/// use lognum_tensor::Scalar;
+/// type L = LogNum<10>;
+/// let logits = [L::from_f64(1.0), L::from_f64(2.0), L::from_f64(3.0)];
+/// let mut p = [L::zero(); 3];
+/// L::softmax(&logits, &mut p);
+/// let expect = [0.0900, 0.2447, 0.6652];
+/// for (p, e) in p.iter().zip(expect) {
+///     assert!((p.to_f64() - e).abs() < 0.01 * e + 0.002);
+/// }
+/// ```
+pub trait NnScalar: Scalar {
+    /// The master-weight type for [`UpdateRule::WideMaster`](crate::optim::UpdateRule::WideMaster).
+    type Wide: Scalar;
+
+    /// This value in the wide type (exact for every implementation here).
+    fn widen(self) -> Self::Wide;
+
+    /// The nearest value of this type to a wide value.
+    fn narrow(wide: Self::Wide) -> Self;
+
+    /// The format's name in checkpoints and reports: [`Scalar::name`],
+    /// except `"fixed16"` for the paper's I5F11 fixed point.
+    fn format_name() -> String {
+        Self::name()
+    }
+
+    /// Writes the softmax of `logits` into `probs` (equal lengths, at least
+    /// one element).
+    ///
+    /// The default, used by the linear formats (floats and fixed point), has
+    /// no exponential of its own to use: it evaluates the max-shifted softmax
+    /// in f64 and rounds each probability once to `Self`, i.e. a correctly
+    /// rounded softmax.
+    fn softmax(logits: &[Self], probs: &mut [Self]) {
+        let max = logits
+            .iter()
+            .map(|x| x.to_f64())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut sum = 0.0;
+        for (p, &a) in probs.iter_mut().zip(logits) {
+            let e = (a.to_f64() - max).exp();
+            sum += e;
+            *p = Self::from_f64(e);
+        }
+        for p in probs.iter_mut() {
+            *p = Self::from_f64(p.to_f64() / sum);
+        }
+    }
+}
+
+macro_rules! impl_linear {
+    ($t:ty, $wide:ty, $widen:expr, $narrow:expr) => {
+        impl NnScalar for $t {
+            type Wide = $wide;
+            #[inline]
+            fn widen(self) -> $wide {
+                $widen(self)
+            }
+            #[inline]
+            fn narrow(wide: $wide) -> Self {
+                $narrow(wide)
+            }
+        }
+    };
+}
+
+impl_linear!(f64, f64, |x| x, |x| x);
+impl_linear!(f32, f64, f64::from, |x| x as f32);
+impl_linear!(f16, f32, f16::to_f32, f16::from_f32);
+impl_linear!(bf16, f32, bf16::to_f32, bf16::from_f32);
+impl NnScalar for FixedI16<U11> {
+    type Wide = FixedI32<U27>;
+    #[inline]
+    fn widen(self) -> Self::Wide {
+        FixedI32::<U27>::saturating_from_num(self)
+    }
+    /// Rounds to nearest (saturating).
+    #[inline]
+    fn narrow(wide: Self::Wide) -> Self {
+        FixedI16::<U11>::saturating_from_num(
+            wide.saturating_add(FixedI32::<U27>::from_bits(1 << 15)),
+        )
+    }
+    fn format_name() -> String {
+        "fixed16".into()
+    }
+}
+
+/// The LNS softmax of the paper:
+///
+/// ```text
+/// log2 p_j = b_j − log2(⊞_k 2^(b_k)),   b_j = (a_j − max_k a_k) · log2(e)
+/// ```
+///
+/// **Where it leaves the log domain.** `b_j` is the *value* `a_j` (times the
+/// constant `log2 e`) used as a *log code*: an antilog-to-fixed-point
+/// conversion, which hardware does with a small shifter/table and we do
+/// through f64 (`a_j.to_f64()`, scaled and rounded to the nearest code). This
+/// is the only place a value leaves the log domain during training. The
+/// max-subtraction is then an integer subtraction of codes (so every term is
+/// at most 1 and nothing overflows), the sum `⊞_k` runs left to right in
+/// `LogNum<FRAC, SoftmaxLut>` (640-entry table), and the division by the sum
+/// is an integer subtraction of its code. Probabilities below the format's
+/// smallest value flush to zero.
+fn lns_softmax<const FRAC: u32, A: LogAdd>(
+    logits: &[LogNum<FRAC, A>],
+    probs: &mut [LogNum<FRAC, A>],
+) {
+    let scale = std::f64::consts::LOG2_E * (1u64 << FRAC) as f64;
+    let max = logits
+        .iter()
+        .copied()
+        .fold(logits[0], |m, x| if x > m { x } else { m })
+        .to_f64();
+    // Codes of b_j, stashed in `probs` as values 2^(b_j) (every b_j ≤ 0, so
+    // no saturation; very small ones flush to zero, as in hardware).
+    let mut sum = LogNum::<FRAC, SoftmaxLut>::ZERO;
+    for (p, &a) in probs.iter_mut().zip(logits) {
+        let code = ((a.to_f64() - max) * scale).round() as i64;
+        let term = LogNum::<FRAC, SoftmaxLut>::from_log2_code(false, code);
+        sum = sum.add_approx(term);
+        *p = term.with_approx::<A>();
+    }
+    let sum_code = sum.log2_code().unwrap_or(0);
+    for p in probs.iter_mut() {
+        *p = p.div_exact(LogNum::from_log2_code(false, sum_code));
+    }
+}
+
+impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
+    type Wide = WideLogNum<20, Exact>;
+    #[inline]
+    fn widen(self) -> Self::Wide {
+        LogNum::widen::<20>(self).with_approx()
+    }
+    #[inline]
+    fn narrow(wide: Self::Wide) -> Self {
+        wide.narrow::<FRAC>().with_approx()
+    }
+    /// The log-domain softmax; see the module source docs of `lns_softmax`:
+    /// `a_j·log2(e)` becomes a log code (the one exit from the log domain),
+    /// the sum of exponentials uses [`SoftmaxLut`].
+    fn softmax(logits: &[Self], probs: &mut [Self]) {
+        lns_softmax(logits, probs);
+    }
+}
+
+impl<const FRAC: u32, A: LogAdd> NnScalar for WideLogNum<FRAC, A> {
+    type Wide = Self;
+    #[inline]
+    fn widen(self) -> Self {
+        self
+    }
+    #[inline]
+    fn narrow(wide: Self) -> Self {
+        wide
+    }
+}
