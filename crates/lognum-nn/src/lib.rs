@@ -39,9 +39,8 @@
 //! 4. **Metrics**: the reported loss and accuracies are computed in f64 from
 //!    `T` values; they do not feed back into training.
 //! 5. **Master weights** with [`UpdateRule::WideMaster`](optim::UpdateRule)
-//!    (the default) are `WideLogNum<20, Exact>`: still LNS, 32 bits wide, with
-//!    a correctly rounded Δ evaluated in f64 (hardware would use a finer
-//!    table).
+//!    (the default) are [`WideMaster`] = `WideLogNum<20, Interp<4, 24>>`:
+//!    still LNS and integer-only, 32 bits wide, with a finer, longer Δ table.
 //!
 //! ```
 //! use lognum_nn::data::Dataset;
@@ -68,4 +67,4 @@ mod scalar;
 pub mod train;
 
 pub use error::{CheckpointError, NnError};
-pub use scalar::NnScalar;
+pub use scalar::{NnScalar, WideMaster};

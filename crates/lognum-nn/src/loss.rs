@@ -36,6 +36,85 @@ pub fn softmax_cross_entropy<T: NnScalar>(
     logits: &Tensor<T>,
     labels: &[u8],
 ) -> Result<LossOutput<T>, NnError> {
+    softmax_cross_entropy_with(logits, labels, LabelGrad::default())
+}
+
+/// How the label's entry of the gradient, `p_y − 1`, is computed.
+///
+/// ```
+/// use lognum_nn::loss::LabelGrad;
+/// assert_eq!("complement".parse::<LabelGrad>().unwrap(), LabelGrad::Complement);
+/// assert_eq!(LabelGrad::Subtract.to_string(), "subtract");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum LabelGrad {
+    /// `p_y ⊟ 1`, as the paper does. In LNS this is a subtraction of nearly
+    /// equal numbers whenever the network is confident (`p_y → 1`), where
+    /// the log-add table is at its worst: the 20-entry table's Δ− is off by
+    /// up to 0.88 log units (a factor 1.8) there, and below `d = r/2` it has
+    /// no bound at all (`0.99 ⊟ 1` gives about −0.08).
+    Subtract,
+    /// `−⊞_{j≠y} p_j`: the same number (the probabilities sum to one) as a
+    /// sum of positive terms, so only Δ+ is involved and no cancellation
+    /// occurs. Identical in exact arithmetic; the default.
+    #[default]
+    Complement,
+}
+
+impl LabelGrad {
+    /// The name: `"subtract"` or `"complement"`.
+    ///
+    /// ```
+    /// assert_eq!(lognum_nn::loss::LabelGrad::Complement.name(), "complement");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            LabelGrad::Subtract => "subtract",
+            LabelGrad::Complement => "complement",
+        }
+    }
+}
+
+impl std::fmt::Display for LabelGrad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl std::str::FromStr for LabelGrad {
+    type Err = NnError;
+    fn from_str(s: &str) -> Result<Self, NnError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "subtract" => Ok(LabelGrad::Subtract),
+            "complement" => Ok(LabelGrad::Complement),
+            _ => Err(NnError::Config {
+                field: "label_grad",
+                reason: format!("{s:?} is not one of: subtract, complement"),
+            }),
+        }
+    }
+}
+
+/// [`softmax_cross_entropy`] with a choice of [`LabelGrad`].
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_nn::loss::{softmax_cross_entropy_with, LabelGrad};
+/// use lognum_tensor::{Scalar, Tensor};
+/// type L = LogNum<10>;
+/// // A confident, correct prediction: p_0 ≈ 0.9933, so ∂/∂z_0 ≈ −0.0067.
+/// let z = Tensor::from_f64(&[5.0, 0.0], &[1, 2]).unwrap().cast::<L>();
+/// let sub = softmax_cross_entropy_with(&z, &[0], LabelGrad::Subtract).unwrap();
+/// let comp = softmax_cross_entropy_with(&z, &[0], LabelGrad::Complement).unwrap();
+/// let (s, c) = (sub.grad.to_f64_vec()[0], comp.grad.to_f64_vec()[0]);
+/// assert!((c + 0.0067).abs() < 0.0005);
+/// assert!(s < -0.03); // the 20-entry table's Δ− near its pole
+/// ```
+pub fn softmax_cross_entropy_with<T: NnScalar>(
+    logits: &Tensor<T>,
+    labels: &[u8],
+    label_grad: LabelGrad,
+) -> Result<LossOutput<T>, NnError> {
     let &[batch, classes] = logits.shape() else {
         return Err(TensorError::InvalidShape {
             op: "softmax_cross_entropy",
@@ -64,7 +143,15 @@ pub fn softmax_cross_entropy<T: NnScalar>(
         let label = label as usize;
         T::softmax(row, g);
         loss_sum -= g[label].to_f64().max(1e-12).ln();
-        g[label] = g[label].sub(T::one());
+        g[label] = match label_grad {
+            LabelGrad::Subtract => g[label].sub(T::one()),
+            LabelGrad::Complement => g
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != label)
+                .fold(T::zero(), |acc, (_, &p)| acc.add(p))
+                .neg(),
+        };
         if argmax(row) == label {
             correct += 1;
         }

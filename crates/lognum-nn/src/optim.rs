@@ -31,7 +31,12 @@ use std::str::FromStr;
 use lognum_tensor::Scalar;
 
 use crate::layers::ParamMut;
+use crate::rng::Rng;
 use crate::{NnError, NnScalar};
+
+/// The stream of [`Rng::with_stream`] used for stochastic rounding, apart
+/// from the batch orders (streams = epochs) of the same seed.
+const STOCHASTIC_STREAM: u64 = 0x5eed_0f_5eed;
 
 /// How the optimiser applies an update to the weights.
 ///
@@ -49,11 +54,20 @@ pub enum UpdateRule {
     /// Master weights in [`NnScalar::Wide`], rounded to `T` after each step.
     #[default]
     WideMaster,
+    /// No master copy: each step computes `w ⊟ η⊡g` in [`NnScalar::Wide`]
+    /// and rounds the result to `T` stochastically
+    /// ([`NnScalar::narrow_stochastic`]), so that an update too small to
+    /// move `w` still moves it with the right probability.
+    Stochastic,
 }
 
 impl UpdateRule {
     /// Every rule.
-    pub const ALL: [UpdateRule; 2] = [UpdateRule::Native, UpdateRule::WideMaster];
+    pub const ALL: [UpdateRule; 3] = [
+        UpdateRule::Native,
+        UpdateRule::WideMaster,
+        UpdateRule::Stochastic,
+    ];
 
     /// The rule's name.
     ///
@@ -64,6 +78,7 @@ impl UpdateRule {
         match self {
             UpdateRule::Native => "native",
             UpdateRule::WideMaster => "wide-master",
+            UpdateRule::Stochastic => "stochastic",
         }
     }
 }
@@ -82,7 +97,7 @@ impl FromStr for UpdateRule {
             .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| NnError::Config {
                 field: "update",
-                reason: format!("{s:?} is not one of: native, wide-master"),
+                reason: format!("{s:?} is not one of: native, wide-master, stochastic"),
             })
     }
 }
@@ -106,6 +121,7 @@ pub struct Sgd<T: NnScalar> {
     velocity: Vec<Vec<T>>,
     wide_velocity: Vec<Vec<T::Wide>>,
     master: Vec<Vec<T::Wide>>,
+    rng: Rng,
 }
 
 impl<T: NnScalar> Sgd<T> {
@@ -124,7 +140,19 @@ impl<T: NnScalar> Sgd<T> {
             velocity: Vec::new(),
             wide_velocity: Vec::new(),
             master: Vec::new(),
+            rng: Rng::with_stream(0, STOCHASTIC_STREAM),
         }
+    }
+
+    /// Seeds the generator of [`UpdateRule::Stochastic`] (default seed 0).
+    ///
+    /// ```
+    /// let _ = lognum_nn::optim::Sgd::<f32>::new(0.01, 0.0, 0.0, Default::default()).with_seed(7);
+    /// ```
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.rng = Rng::with_stream(seed, STOCHASTIC_STREAM);
+        self
     }
 
     /// One step for a batch of `batch` examples. `params` must be the same
@@ -149,49 +177,57 @@ impl<T: NnScalar> Sgd<T> {
     /// ```
     pub fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
         let eta = self.lr / batch.max(1) as f64;
-        match self.rule {
-            UpdateRule::Native => {
-                if self.velocity.len() != params.len() {
-                    self.velocity = params
-                        .iter()
-                        .map(|p| vec![T::zero(); p.value.len()])
-                        .collect();
-                }
-                let c = Consts::<T>::new(eta, self.momentum, self.weight_decay);
-                for (p, v) in params.into_iter().zip(&mut self.velocity) {
-                    for ((w, &g), v) in p.value.iter_mut().zip(p.grad).zip(v.iter_mut()) {
-                        *w = c.update(*w, g, v);
-                    }
+        if self.rule == UpdateRule::Native {
+            if self.velocity.len() != params.len() {
+                self.velocity = params
+                    .iter()
+                    .map(|p| vec![T::zero(); p.value.len()])
+                    .collect();
+            }
+            let c = Consts::<T>::new(eta, self.momentum, self.weight_decay);
+            for (p, v) in params.into_iter().zip(&mut self.velocity) {
+                for ((w, &g), v) in p.value.iter_mut().zip(p.grad).zip(v.iter_mut()) {
+                    *w = c.update(*w, g, v);
                 }
             }
-            UpdateRule::WideMaster => {
-                if self.master.len() != params.len() {
-                    self.master = params
-                        .iter()
-                        .map(|p| p.value.iter().map(|&w| w.widen()).collect())
-                        .collect();
-                    self.wide_velocity = params
-                        .iter()
-                        .map(|p| vec![T::Wide::zero(); p.value.len()])
-                        .collect();
+            return;
+        }
+        if self.wide_velocity.len() != params.len() {
+            self.wide_velocity = params
+                .iter()
+                .map(|p| vec![T::Wide::zero(); p.value.len()])
+                .collect();
+        }
+        let c = Consts::<T::Wide>::new(eta, self.momentum, self.weight_decay);
+        if self.rule == UpdateRule::Stochastic {
+            for (p, v) in params.into_iter().zip(&mut self.wide_velocity) {
+                for ((w, &g), v) in p.value.iter_mut().zip(p.grad).zip(v.iter_mut()) {
+                    let wide = c.update(w.widen(), g.widen(), v);
+                    *w = T::narrow_stochastic(wide, self.rng.next_u32());
                 }
-                let c = Consts::<T::Wide>::new(eta, self.momentum, self.weight_decay);
-                for ((p, m), v) in params
-                    .into_iter()
-                    .zip(&mut self.master)
-                    .zip(&mut self.wide_velocity)
-                {
-                    for (((w, &g), m), v) in p
-                        .value
-                        .iter_mut()
-                        .zip(p.grad)
-                        .zip(m.iter_mut())
-                        .zip(v.iter_mut())
-                    {
-                        *m = c.update(*m, g.widen(), v);
-                        *w = T::narrow(*m);
-                    }
-                }
+            }
+            return;
+        }
+        if self.master.len() != params.len() {
+            self.master = params
+                .iter()
+                .map(|p| p.value.iter().map(|&w| w.widen()).collect())
+                .collect();
+        }
+        for ((p, m), v) in params
+            .into_iter()
+            .zip(&mut self.master)
+            .zip(&mut self.wide_velocity)
+        {
+            for (((w, &g), m), v) in p
+                .value
+                .iter_mut()
+                .zip(p.grad)
+                .zip(m.iter_mut())
+                .zip(v.iter_mut())
+            {
+                *m = c.update(*m, g.widen(), v);
+                *w = T::narrow(*m);
             }
         }
     }

@@ -4,7 +4,7 @@
 use fixed::types::extra::{U11, U27};
 use fixed::{FixedI16, FixedI32};
 use half::{bf16, f16};
-use lognum::{Exact, LogAdd, LogNum, SoftmaxLut, WideLogNum};
+use lognum::{Interp, LogAdd, LogNum, SoftmaxLut, WideLogNum};
 use lognum_tensor::Scalar;
 
 /// A number type the networks of this crate can be trained in.
@@ -46,6 +46,16 @@ pub trait NnScalar: Scalar {
     /// except `"fixed16"` for the paper's I5F11 fixed point.
     fn format_name() -> String {
         Self::name()
+    }
+
+    /// The value of this type nearest to `wide`, rounded stochastically:
+    /// `random` is a uniform 32-bit number, and the value is rounded up with
+    /// a probability equal to the fraction of the way to the next value, so
+    /// that rounding is unbiased. Implemented for LNS (on the log code),
+    /// `bf16` and `fixed16`; the others round to nearest.
+    fn narrow_stochastic(wide: Self::Wide, random: u32) -> Self {
+        let _ = random;
+        Self::narrow(wide)
     }
 
     /// Writes the softmax of `logits` into `probs` (equal lengths, at least
@@ -91,7 +101,26 @@ macro_rules! impl_linear {
 impl_linear!(f64, f64, |x| x, |x| x);
 impl_linear!(f32, f64, f64::from, |x| x as f32);
 impl_linear!(f16, f32, f16::to_f32, f16::from_f32);
-impl_linear!(bf16, f32, bf16::to_f32, bf16::from_f32);
+impl NnScalar for bf16 {
+    type Wide = f32;
+    #[inline]
+    fn widen(self) -> f32 {
+        self.to_f32()
+    }
+    #[inline]
+    fn narrow(wide: f32) -> Self {
+        bf16::from_f32(wide)
+    }
+    /// Adds 16 random bits below the kept ones and truncates.
+    #[inline]
+    fn narrow_stochastic(wide: f32, random: u32) -> Self {
+        if !wide.is_finite() {
+            return bf16::from_f32(wide);
+        }
+        let bits = wide.to_bits().saturating_add(random >> 16);
+        bf16::from_bits((bits >> 16) as u16)
+    }
+}
 impl NnScalar for FixedI16<U11> {
     type Wide = FixedI32<U27>;
     #[inline]
@@ -105,10 +134,25 @@ impl NnScalar for FixedI16<U11> {
             wide.saturating_add(FixedI32::<U27>::from_bits(1 << 15)),
         )
     }
+    /// Adds 16 random bits below the kept ones and truncates.
+    #[inline]
+    fn narrow_stochastic(wide: Self::Wide, random: u32) -> Self {
+        let up = wide.saturating_add(FixedI32::<U27>::from_bits((random >> 16) as i32));
+        FixedI16::<U11>::from_bits(
+            (up.to_bits() >> 16).clamp(i16::MIN as i32, i16::MAX as i32) as i16
+        )
+    }
     fn format_name() -> String {
         "fixed16".into()
     }
 }
+
+/// The master-weight type of the LNS formats: a 32-bit LNS word with 20
+/// fraction bits and a piecewise-linear Δ on a grid of `r = 1/16` up to
+/// `d = 24` (384 segments; error below 10^-4 log units): integer-only like
+/// the 16-bit tables, but an update as small as `2^-24` of the weight still
+/// moves it.
+pub type WideMaster = WideLogNum<20, Interp<4, 24>>;
 
 /// The LNS softmax of the paper:
 ///
@@ -152,7 +196,7 @@ fn lns_softmax<const FRAC: u32, A: LogAdd>(
 }
 
 impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
-    type Wide = WideLogNum<20, Exact>;
+    type Wide = WideMaster;
     #[inline]
     fn widen(self) -> Self::Wide {
         LogNum::widen::<20>(self).with_approx()
@@ -160,6 +204,19 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     #[inline]
     fn narrow(wide: Self::Wide) -> Self {
         wide.narrow::<FRAC>().with_approx()
+    }
+    /// Rounds the log code up with probability equal to its discarded
+    /// fraction (of a code of `LogNum<FRAC>`).
+    #[inline]
+    fn narrow_stochastic(wide: Self::Wide, random: u32) -> Self {
+        match wide.log2_code() {
+            None => Self::ZERO,
+            Some(code) => {
+                let shift = 20 - FRAC;
+                let r = i64::from(random >> (32 - shift));
+                Self::from_log2_code(wide.is_sign_negative(), (code + r) >> shift)
+            }
+        }
     }
     /// The log-domain softmax; see the module source docs of `lns_softmax`:
     /// `a_j·log2(e)` becomes a log code (the one exit from the log domain),

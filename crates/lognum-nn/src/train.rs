@@ -28,7 +28,8 @@ use lognum_tensor::Tensor;
 
 use crate::data::Dataset;
 use crate::format::{Format, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift};
-use crate::loss::softmax_cross_entropy;
+pub use crate::loss::LabelGrad;
+use crate::loss::softmax_cross_entropy_with;
 use crate::model::Model;
 pub use crate::model::ModelKind;
 use crate::optim::Sgd;
@@ -72,6 +73,10 @@ pub struct TrainConfig {
     /// stall this addresses. Default [`UpdateRule::WideMaster`];
     /// [`UpdateRule::Native`] is the paper's.
     pub update: UpdateRule,
+    /// How the label's gradient entry `p_y − 1` is computed (see
+    /// [`LabelGrad`]). Default [`LabelGrad::Complement`];
+    /// [`LabelGrad::Subtract`] is the paper's.
+    pub label_grad: LabelGrad,
     /// Test-set evaluation batch size (at least 1; default 100).
     pub eval_batch: usize,
     /// Save the trained model here at the end (see [`crate::checkpoint`]).
@@ -92,6 +97,7 @@ impl Default for TrainConfig {
             limit_test: None,
             quantize_weights: None,
             update: UpdateRule::WideMaster,
+            label_grad: LabelGrad::Complement,
             eval_batch: 100,
             checkpoint: None,
         }
@@ -277,7 +283,8 @@ pub fn train_model<T: NnScalar>(
         .into());
     }
     let mut model = Model::<T>::new(cfg.model, train.rows(), train.cols(), cfg.seed);
-    let mut sgd = Sgd::<T>::new(cfg.lr, cfg.momentum, cfg.weight_decay, cfg.update);
+    let mut sgd =
+        Sgd::<T>::new(cfg.lr, cfg.momentum, cfg.weight_decay, cfg.update).with_seed(cfg.seed);
     let x_train = to_t::<T>(&train);
     let x_test = to_t::<T>(&test);
     let per = train.image_len();
@@ -301,7 +308,7 @@ pub fn train_model<T: NnScalar>(
             let x = Tensor::from_vec(std::mem::take(&mut xb), &model.input_shape(idx.len()))?;
             let logits = model.forward(&x)?;
             xb = x.into_array().into_raw_vec_and_offset().0;
-            let out = softmax_cross_entropy(&logits, &yb)?;
+            let out = softmax_cross_entropy_with(&logits, &yb, cfg.label_grad)?;
             loss_sum += out.loss_sum;
             correct += out.correct;
             model.backward(&out.grad)?;
