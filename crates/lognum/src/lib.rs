@@ -70,12 +70,12 @@
 //! | feature | brings |
 //! |---|---|
 //! | `std` (default) | `std::error::Error` for the error types |
-//! | `serde` | `Serialize`/`Deserialize` as the raw word |
-//! | `bytemuck` | `Zeroable`, `Pod` |
-//! | `approx` | `AbsDiffEq`, `RelativeEq`, `UlpsEq` (ULPs count log codes) |
+//! | `serde` | `Serialize`/`Deserialize` as the raw word; words with bits above `WORD_BITS` are refused |
+//! | `bytemuck` | `Zeroable` for all; `Pod` for `LogNum<10>` and `WideLogNum` (every bit pattern a word); `NoUninit` and `CheckedBitPattern` for `LogNum<0..=9>` |
+//! | `approx` | `AbsDiffEq`, `RelativeEq`, `UlpsEq` with f64 tolerances (ULPs count log codes, across zero) |
 //! | `arbitrary` | `Arbitrary` from raw words (every code reachable) |
-//! | `half` | conversions to and from `half::f16` and `half::bf16` |
-//! | `fixed` | conversions to and from `fixed` types |
+//! | `half` | `from_f16`, `to_f16`, `from_bf16`, `to_bf16`, and `TryFrom<f16>`, `TryFrom<bf16>` |
+//! | `fixed` | `from_fixed`, `checked_from_fixed`, `to_fixed` (saturating), `checked_to_fixed` for any `fixed` type |
 //!
 //! Without default features the crate is `no_std` and needs no allocator.
 //!
@@ -93,13 +93,28 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
-#![forbid(unsafe_code)]
+// No unsafe code anywhere; the `bytemuck` feature's trait impls are `unsafe
+// impl`s, allowed in that one module.
+#![cfg_attr(not(feature = "bytemuck"), forbid(unsafe_code))]
+#![cfg_attr(feature = "bytemuck", deny(unsafe_code))]
 
 pub mod arith;
 mod cmp;
 pub mod convert;
 mod fmt;
 mod format;
+#[cfg(feature = "approx")]
+mod impl_approx;
+#[cfg(feature = "arbitrary")]
+mod impl_arbitrary;
+#[cfg(feature = "bytemuck")]
+mod impl_bytemuck;
+#[cfg(feature = "fixed")]
+mod impl_fixed;
+#[cfg(feature = "half")]
+mod impl_half;
+#[cfg(feature = "serde")]
+mod impl_serde;
 pub mod logadd;
 mod math;
 mod num;
