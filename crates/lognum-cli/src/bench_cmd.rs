@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use fixed::FixedI16;
-use fixed::types::extra::U11;
 use half::{bf16, f16};
-use lognum::{BitShift, Exact, Interp, LogNum, Lut, TruncLut};
+use lognum_nn::format::{
+    Fixed16, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift,
+};
 use lognum_nn::rng::Rng;
 use lognum_tensor::{Scalar, Tensor};
 use serde::Serialize;
@@ -34,9 +34,8 @@ pub struct BenchRow {
     pub train_seconds: f64,
     /// `train_seconds / train_seconds(f32)`.
     pub train_time_vs_f32: Option<f64>,
-    /// Multiply-accumulates per second of one square matmul, single thread;
-    /// `None` for a format with no tensor element type here.
-    pub matmul_macs_per_second: Option<f64>,
+    /// Multiply-accumulates per second of one square matmul, single thread.
+    pub matmul_macs_per_second: f64,
     /// `time(format) / time(f32)` for the matmul.
     pub matmul_time_vs_f32: Option<f64>,
 }
@@ -99,12 +98,12 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         let bar = progress::batch_bar(visible, &format!("bench {format}"));
         let record = train_one(format, &data, &cfg, &bar, &mut |_, _| {})?;
         bar.finish_and_clear();
-        let macs = pool.install(|| matmul_macs_per_second(&format.to_string(), size, min_secs));
+        let macs = pool.install(|| matmul_macs_per_second(format, size, min_secs));
         if !args.json {
             eprintln!(
-                "{format}: {:.0} training samples/s, matmul {}",
+                "{format}: {:.0} training samples/s, matmul {:.1} M MAC/s",
                 record.samples_per_second,
-                macs.map_or("n/a".into(), |m| format!("{:.1} M MAC/s", m / 1e6))
+                macs / 1e6
             );
         }
         rows.push(BenchRow {
@@ -120,10 +119,8 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
     let base_macs = rows[0].matmul_macs_per_second;
     for r in &mut rows {
         r.train_time_vs_f32 = (base_train > 0.0).then(|| r.train_seconds / base_train);
-        r.matmul_time_vs_f32 = match (base_macs, r.matmul_macs_per_second) {
-            (Some(b), Some(m)) if m > 0.0 => Some(b / m),
-            _ => None,
-        };
+        r.matmul_time_vs_f32 =
+            (r.matmul_macs_per_second > 0.0).then(|| base_macs / r.matmul_macs_per_second);
     }
     let lut = rows
         .iter()
@@ -180,12 +177,11 @@ fn table(r: &BenchReport) -> String {
     for row in &r.results {
         let _ = writeln!(
             s,
-            "| {} | {:.0} | {} | {} | {} |",
+            "| {} | {:.0} | {} | {:.1} | {} |",
             row.format,
             row.train_samples_per_second,
             ratio(row.train_time_vs_f32),
-            row.matmul_macs_per_second
-                .map_or("—".to_string(), |m| format!("{:.1}", m / 1e6)),
+            row.matmul_macs_per_second / 1e6,
             ratio(row.matmul_time_vs_f32)
         );
     }
@@ -204,26 +200,21 @@ fn table(r: &BenchReport) -> String {
     s
 }
 
-/// MACs per second of `Tensor::matmul` for the format named `name`, or
-/// `None` if no tensor element type is known for it.
-fn matmul_macs_per_second(name: &str, n: usize, min_secs: f64) -> Option<f64> {
-    Some(match name {
-        "f32" => time_matmul::<f32>(n, min_secs),
-        "f64" => time_matmul::<f64>(n, min_secs),
-        "bf16" => time_matmul::<bf16>(n, min_secs),
-        "f16" => time_matmul::<f16>(n, min_secs),
-        "fixed16" => time_matmul::<FixedI16<U11>>(n, min_secs),
-        "lns16-exact" => time_matmul::<LogNum<10, Exact>>(n, min_secs),
-        "lns16-lut" => time_matmul::<LogNum<10, Lut>>(n, min_secs),
-        "lns16-lut-trunc" => time_matmul::<LogNum<10, TruncLut>>(n, min_secs),
-        "lns16-interp" => time_matmul::<LogNum<10, Interp>>(n, min_secs),
-        "lns16-shift" => time_matmul::<LogNum<10, BitShift>>(n, min_secs),
-        "lns12-exact" => time_matmul::<LogNum<6, Exact>>(n, min_secs),
-        "lns12-lut" => time_matmul::<LogNum<6, Lut>>(n, min_secs),
-        "lns12-interp" => time_matmul::<LogNum<6, Interp>>(n, min_secs),
-        "lns12-shift" => time_matmul::<LogNum<6, BitShift>>(n, min_secs),
-        _ => return None,
-    })
+/// MACs per second of `Tensor::matmul` for `format`'s element type.
+fn matmul_macs_per_second(format: Format, n: usize, min_secs: f64) -> f64 {
+    match format {
+        Format::F32 => time_matmul::<f32>(n, min_secs),
+        Format::F64 => time_matmul::<f64>(n, min_secs),
+        Format::Bf16 => time_matmul::<bf16>(n, min_secs),
+        Format::F16 => time_matmul::<f16>(n, min_secs),
+        Format::Fixed16 => time_matmul::<Fixed16>(n, min_secs),
+        Format::Lns16Exact => time_matmul::<Lns16Exact>(n, min_secs),
+        Format::Lns16Lut => time_matmul::<Lns16Lut>(n, min_secs),
+        Format::Lns16Interp => time_matmul::<Lns16Interp>(n, min_secs),
+        Format::Lns16Shift => time_matmul::<Lns16Shift>(n, min_secs),
+        Format::Lns12Lut => time_matmul::<Lns12Lut>(n, min_secs),
+        Format::Lns12Shift => time_matmul::<Lns12Shift>(n, min_secs),
+    }
 }
 
 /// Repeats an n×n matmul of seeded values in [-1, 1) for at least

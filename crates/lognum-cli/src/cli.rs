@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::DatasetName;
 use crate::error::CliError;
-use crate::nn::{Format, ModelKind};
+use crate::nn::{Format, ModelKind, UpdateRule};
 
 /// Train networks in any number format and reproduce the LNS training paper
 /// (Sanyal, Beerel, Chugg, ICASSP 2020).
@@ -58,32 +58,39 @@ pub struct TrainArgs {
     #[arg(long, short, value_parser = parse_model, default_value = "mlp")]
     pub model: ModelKind,
     /// Passes over the training set [default: the paper's].
-    #[arg(long, short, value_parser = parse_positive)]
+    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
     pub epochs: Option<usize>,
     /// Mini-batch size [default: the paper's].
-    #[arg(long, short, value_parser = parse_positive)]
+    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
     pub batch: Option<usize>,
     /// Learning rate, finite and positive [default: the paper's].
-    #[arg(long, value_parser = parse_lr)]
+    #[arg(long, value_parser = parse_lr, allow_negative_numbers = true)]
     pub lr: Option<f64>,
     /// SGD momentum, in [0, 1).
-    #[arg(long, value_parser = parse_momentum)]
+    #[arg(long, value_parser = parse_momentum, allow_negative_numbers = true)]
     pub momentum: Option<f64>,
     /// L2 weight decay, finite and not negative.
-    #[arg(long, value_parser = parse_non_negative)]
+    #[arg(long, value_parser = parse_non_negative, allow_negative_numbers = true)]
     pub weight_decay: Option<f64>,
     /// Seed for initialisation and shuffling.
     #[arg(long, short)]
     pub seed: Option<u64>,
     /// Train on the first N training images only.
-    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
     pub limit_train: Option<usize>,
     /// Test on the first N test images only.
-    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
     pub limit_test: Option<usize>,
     /// Quantize weights to zero or ± powers of two with B bits (2 to 8).
-    #[arg(long, value_name = "B", value_parser = parse_quant_bits)]
+    #[arg(long, value_name = "B", value_parser = parse_quant_bits, allow_negative_numbers = true)]
     pub quantize_weights: Option<u32>,
+    /// Weight update: wide-master (LNS master weights in 32 bits, the
+    /// default) or native (the paper's, in the format itself).
+    #[arg(long, value_parser = parse_update)]
+    pub update: Option<UpdateRule>,
+    /// Save the trained model to this checkpoint file.
+    #[arg(long, value_name = "CHECKPOINT")]
+    pub save: Option<PathBuf>,
     /// Print one JSON object as the last line of stdout; no progress bar.
     #[arg(long)]
     pub json: bool,
@@ -105,7 +112,7 @@ pub struct ReproduceArgs {
     #[arg(long, value_delimiter = ',', value_enum)]
     pub datasets: Vec<DatasetName>,
     /// Epochs per run [default: 20, or 2 with --quick].
-    #[arg(long, value_parser = parse_positive)]
+    #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub epochs: Option<usize>,
     /// Network architecture.
     #[arg(long, value_parser = parse_model, default_value = "mlp")]
@@ -113,14 +120,20 @@ pub struct ReproduceArgs {
     /// Seed for every run.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Weight update rule for every run: wide-master or native.
+    #[arg(long, value_parser = parse_update)]
+    pub update: Option<UpdateRule>,
+    /// Runs at a time [default: the number of cores].
+    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
+    pub jobs: Option<usize>,
     /// Cap on training images per dataset (testing aid).
-    #[arg(long, hide = true, value_parser = parse_positive)]
+    #[arg(long, hide = true, value_parser = parse_positive, allow_negative_numbers = true)]
     pub limit_train: Option<usize>,
     /// Cap on test images per dataset (testing aid).
-    #[arg(long, hide = true, value_parser = parse_positive)]
+    #[arg(long, hide = true, value_parser = parse_positive, allow_negative_numbers = true)]
     pub limit_test: Option<usize>,
     /// Mini-batch size (testing aid) [default: the paper's].
-    #[arg(long, hide = true, value_parser = parse_positive)]
+    #[arg(long, hide = true, value_parser = parse_positive, allow_negative_numbers = true)]
     pub batch: Option<usize>,
 }
 
@@ -140,13 +153,13 @@ pub struct BenchArgs {
     #[arg(long, value_delimiter = ',', value_parser = parse_format)]
     pub formats: Vec<Format>,
     /// Mini-batch size for the training measurement [default: the paper's].
-    #[arg(long, value_parser = parse_positive)]
+    #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub batch: Option<usize>,
     /// Training steps (mini-batches) per format [default: 400, 100 with --quick].
-    #[arg(long, value_parser = parse_positive)]
+    #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub steps: Option<usize>,
     /// Side of the square matrices [default: 256, 128 with --quick].
-    #[arg(long, value_parser = parse_positive)]
+    #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub matmul_size: Option<usize>,
 }
 
@@ -181,6 +194,13 @@ fn parse_model(s: &str) -> Result<ModelKind, String> {
     s.trim()
         .parse::<ModelKind>()
         .map_err(|_| format!("unknown model `{s}`; valid models: mlp, cnn"))
+}
+
+/// `native` or `wide-master`.
+fn parse_update(s: &str) -> Result<UpdateRule, String> {
+    s.trim()
+        .parse::<UpdateRule>()
+        .map_err(|_| format!("unknown update rule `{s}`; valid rules: native, wide-master"))
 }
 
 /// An integer of at least 1.

@@ -15,7 +15,6 @@ mod cli;
 mod dataset;
 mod error;
 mod nn;
-mod nn_stub;
 mod plots;
 mod progress;
 mod record;

@@ -1,6 +1,7 @@
 //! The parts of `lognum-nn` the commands use, in one place.
 
-#[allow(unused_imports)]
-pub use crate::nn_stub::{
-    EpochReport, Format, ModelKind, NnError, Progress, TrainConfig, TrainReport, train_format,
+pub use lognum_nn::format::Format;
+pub use lognum_nn::optim::UpdateRule;
+pub use lognum_nn::train::{
+    EpochReport, ModelKind, Progress, TrainConfig, TrainReport, train_format,
 };

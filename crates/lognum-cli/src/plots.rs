@@ -23,6 +23,28 @@ const DELTA_STEP: u32 = 4;
 /// pole at `d = 0` for every approximation.
 pub const DELTA_MINUS_FROM: f64 = 0.25;
 
+/// Line colours, distinct on white (ColorBrewer Set1 and friends); the
+/// default palette's yellow is hard to see.
+const COLOURS: [RGBColor; 12] = [
+    RGBColor(228, 26, 28),
+    RGBColor(55, 126, 184),
+    RGBColor(77, 175, 74),
+    RGBColor(152, 78, 163),
+    RGBColor(255, 127, 0),
+    RGBColor(166, 86, 40),
+    RGBColor(247, 129, 191),
+    RGBColor(0, 0, 0),
+    RGBColor(23, 190, 207),
+    RGBColor(153, 153, 153),
+    RGBColor(188, 189, 34),
+    RGBColor(31, 60, 120),
+];
+
+/// The colour of series `i`.
+fn colour(i: usize) -> RGBAColor {
+    COLOURS[i % COLOURS.len()].to_rgba()
+}
+
 /// The signed error of one approximation, sampled over `d`.
 #[derive(Clone, Debug)]
 pub struct DeltaCurve {
@@ -99,13 +121,16 @@ fn plot_err<E: std::error::Error + Send + Sync + 'static>(path: &Path) -> impl F
     move |e| CliError::caused_by(format!("cannot draw {path}"), e)
 }
 
+/// Picks one of a curve's two point lists.
+type Points = fn(&DeltaCurve) -> &[(f64, f64)];
+
 /// Writes the Δ+ and Δ− error curves, one above the other, to `path`.
 pub fn delta_error_svg(path: &Path, curves: &[DeltaCurve]) -> Result<(), CliError> {
     let err = plot_err(path);
     let root = SVGBackend::new(path, (900, 900)).into_drawing_area();
     root.fill(&WHITE).map_err(&err)?;
     let panels = root.split_evenly((2, 1));
-    let sets: [(&str, fn(&DeltaCurve) -> &[(f64, f64)], f64); 2] = [
+    let sets: [(&str, Points, f64); 2] = [
         (
             "Δ+ error: approximation − log2(1 + 2^-d), 16-bit LNS (10 fraction bits)",
             |c| &c.plus,
@@ -137,7 +162,7 @@ pub fn delta_error_svg(path: &Path, curves: &[DeltaCurve]) -> Result<(), CliErro
             .draw()
             .map_err(&err)?;
         for (i, c) in curves.iter().enumerate() {
-            let color = Palette99::pick(i).to_rgba();
+            let color = colour(i);
             let sampled = points(c).iter().step_by(DELTA_STEP as usize).copied();
             chart
                 .draw_series(LineSeries::new(sampled, color.stroke_width(2)))
@@ -194,7 +219,7 @@ pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(
         .draw()
         .map_err(&err)?;
     for (i, r) in runs.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
+        let color = colour(i);
         let points: Vec<(f64, f64)> = r
             .epoch_test_accuracy
             .iter()

@@ -30,6 +30,8 @@ pub struct RunRecord {
     pub seed: u64,
     /// Weight quantization bits, if any.
     pub quantize_weights: Option<u32>,
+    /// Weight update rule (`wide-master` or `native`).
+    pub update: String,
     /// Training images used.
     pub train_size: usize,
     /// Test images used.
@@ -73,6 +75,7 @@ impl RunRecord {
             weight_decay: cfg.weight_decay,
             seed: cfg.seed,
             quantize_weights: cfg.quantize_weights,
+            update: cfg.update.to_string(),
             train_size,
             test_size,
             test_accuracy: report.test_accuracy,
@@ -90,43 +93,56 @@ impl RunRecord {
         serde_json::to_string(self).expect("a RunRecord always serialises")
     }
 
-    /// The CSV header matching [`csv_row`](Self::csv_row).
-    pub const CSV_HEADER: &'static str = "format,dataset,model,epochs,batch,lr,momentum,\
-        weight_decay,seed,quantize_weights,train_size,test_size,test_accuracy,train_seconds,\
-        samples_per_second,epoch_test_accuracy,epoch_train_accuracy,epoch_train_loss,epoch_seconds";
-
-    /// The record as a CSV row (no newline); per-epoch lists are joined
-    /// with `;`, an absent value is empty.
-    pub fn csv_row(&self) -> String {
+    /// The CSV columns: each field's name and its value as CSV text.
+    /// Per-epoch lists are joined with `;`, an absent value is empty.
+    fn csv_fields(&self) -> Vec<(&'static str, String)> {
         let list = |v: &[f64]| {
             v.iter()
                 .map(|x| x.to_string())
                 .collect::<Vec<_>>()
                 .join(";")
         };
-        let fields = [
-            csv_field(&self.format),
-            csv_field(&self.dataset),
-            csv_field(&self.model),
-            self.epochs.to_string(),
-            self.batch.to_string(),
-            self.lr.to_string(),
-            self.momentum.to_string(),
-            self.weight_decay.to_string(),
-            self.seed.to_string(),
-            self.quantize_weights
-                .map_or(String::new(), |b| b.to_string()),
-            self.train_size.to_string(),
-            self.test_size.to_string(),
-            self.test_accuracy.to_string(),
-            format!("{:.3}", self.train_seconds),
-            format!("{:.1}", self.samples_per_second),
-            list(&self.epoch_test_accuracy),
-            list(&self.epoch_train_accuracy),
-            list(&self.epoch_train_loss),
-            list(&self.epoch_seconds),
-        ];
-        fields.join(",")
+        vec![
+            ("format", csv_field(&self.format)),
+            ("dataset", csv_field(&self.dataset)),
+            ("model", csv_field(&self.model)),
+            ("epochs", self.epochs.to_string()),
+            ("batch", self.batch.to_string()),
+            ("lr", self.lr.to_string()),
+            ("momentum", self.momentum.to_string()),
+            ("weight_decay", self.weight_decay.to_string()),
+            ("seed", self.seed.to_string()),
+            (
+                "quantize_weights",
+                self.quantize_weights
+                    .map_or(String::new(), |b| b.to_string()),
+            ),
+            ("update", csv_field(&self.update)),
+            ("train_size", self.train_size.to_string()),
+            ("test_size", self.test_size.to_string()),
+            ("test_accuracy", self.test_accuracy.to_string()),
+            ("train_seconds", format!("{:.3}", self.train_seconds)),
+            (
+                "samples_per_second",
+                format!("{:.1}", self.samples_per_second),
+            ),
+            ("epoch_test_accuracy", list(&self.epoch_test_accuracy)),
+            ("epoch_train_accuracy", list(&self.epoch_train_accuracy)),
+            ("epoch_train_loss", list(&self.epoch_train_loss)),
+            ("epoch_seconds", list(&self.epoch_seconds)),
+        ]
+    }
+
+    /// The CSV header line (no newline), matching [`csv_row`](Self::csv_row).
+    pub fn csv_header(&self) -> String {
+        let names: Vec<&str> = self.csv_fields().iter().map(|f| f.0).collect();
+        names.join(",")
+    }
+
+    /// The record as a CSV row (no newline).
+    pub fn csv_row(&self) -> String {
+        let values: Vec<String> = self.csv_fields().into_iter().map(|f| f.1).collect();
+        values.join(",")
     }
 }
 
@@ -150,7 +166,9 @@ fn csv_field(s: &str) -> String {
 /// The whole CSV file for `records`, header first.
 pub fn csv(records: &[RunRecord]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", RunRecord::CSV_HEADER);
+    if let Some(first) = records.first() {
+        let _ = writeln!(out, "{}", first.csv_header());
+    }
     for r in records {
         let _ = writeln!(out, "{}", r.csv_row());
     }
@@ -181,6 +199,7 @@ mod tests {
             weight_decay: 0.0,
             seed: 1,
             quantize_weights: None,
+            update: "wide-master".into(),
             train_size: 10,
             test_size: 5,
             test_accuracy: 0.5,
@@ -191,9 +210,16 @@ mod tests {
             epoch_train_loss: vec![1.0, 0.9],
             epoch_seconds: vec![0.5, 0.5],
         };
-        let header = RunRecord::CSV_HEADER.split(',').count();
+        let header = r.csv_header();
+        // The header names every JSON field, in order.
+        let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(header.split(',').count(), json.as_object().unwrap().len());
+        assert!(header.starts_with("format,dataset,model,epochs,"));
         // The dataset field is quoted and holds one comma.
-        assert_eq!(r.csv_row().split(',').count(), header + 1);
+        assert_eq!(
+            r.csv_row().split(',').count(),
+            header.split(',').count() + 1
+        );
         let v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(v["epoch_test_accuracy"][1], 0.5);
     }

@@ -4,7 +4,11 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
+
+use indicatif::{MultiProgress, ProgressDrawTarget};
 
 use crate::cli::ReproduceArgs;
 use crate::dataset::{DataSource, DatasetName, LoadedData};
@@ -76,35 +80,27 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
         if args.quick { " (quick)" } else { "" },
         args.out.display()
     );
-    let visible = progress::interactive();
-    let mut records: Vec<(DatasetName, RunRecord)> = Vec::new();
-    for &name in &datasets {
-        let data = DataSource::Named(name).load()?;
-        for &format in &formats {
-            let n = records.len() + 1;
-            let bar = progress::batch_bar(visible, &format!("[{n}/{total}] {format} {name}"));
-            let record = train_one(format, &data, &cfg, &bar, &mut |_, _| {})?;
-            bar.finish_and_clear();
-            eprintln!(
-                "[{n}/{total}] {name} {format}: test accuracy {:.2}% ({} train images, {:.1} s, {:.0} samples/s)",
-                100.0 * record.test_accuracy,
-                record.train_size,
-                record.train_seconds,
-                record.samples_per_second
-            );
-            records.push((name, record));
-        }
-        drop_data(data);
-    }
+    let loaded = datasets
+        .iter()
+        .map(|&d| Ok((d, DataSource::Named(d).load()?)))
+        .collect::<Result<Vec<(DatasetName, LoadedData)>, CliError>>()?;
+    let workers = args.jobs.unwrap_or_else(default_jobs).min(total.max(1));
+    let records = run_all(&loaded, &formats, &cfg, workers)?;
+    drop(loaded);
 
     let curves = plots::delta_curves();
-    write_outputs(
-        &args.out, &datasets, &records, &curves, &cfg, args.quick, &notes,
-    )?;
-    let markdown = markdown(
-        &datasets, &formats, &records, &curves, &cfg, args.quick, &notes,
-    );
-    println!("{markdown}");
+    let report = Report {
+        datasets: &datasets,
+        formats: &formats,
+        records: &records,
+        curves: &curves,
+        cfg: &cfg,
+        quick: args.quick,
+        jobs: workers,
+        notes: &notes,
+    };
+    write_outputs(&args.out, &report)?;
+    println!("{}", markdown(&report));
     eprintln!(
         "reproduce: done in {:.1} s; results in {}",
         started.elapsed().as_secs_f64(),
@@ -113,9 +109,79 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Frees a dataset before the next is loaded (Fashion-MNIST is 55 MB).
-fn drop_data(data: LoadedData) {
-    drop(data);
+/// One run per core by default (training a network is single-threaded).
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Trains every format on every dataset, `workers` runs at a time, and
+/// returns the records in dataset-major order. Stops at the first failure.
+fn run_all(
+    loaded: &[(DatasetName, LoadedData)],
+    formats: &[Format],
+    cfg: &TrainConfig,
+    workers: usize,
+) -> Result<Vec<(DatasetName, RunRecord)>, CliError> {
+    let jobs: Vec<(usize, Format)> = (0..loaded.len())
+        .flat_map(|d| formats.iter().map(move |&f| (d, f)))
+        .collect();
+    let total = jobs.len();
+    let visible = progress::interactive();
+    let multi = if visible {
+        MultiProgress::new()
+    } else {
+        MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
+    };
+    let next = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let slots: Mutex<Vec<Option<Result<RunRecord, CliError>>>> =
+        Mutex::new((0..total).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= total || failed.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let (d, format) = jobs[i];
+                    let (name, data) = (&loaded[d].0, &loaded[d].1);
+                    let bar = multi.add(progress::batch_bar(visible, &format!("{format} {name}")));
+                    let result = train_one(format, data, cfg, &bar, &mut |_, _| {});
+                    bar.finish_and_clear();
+                    multi.remove(&bar);
+                    match &result {
+                        Ok(r) => {
+                            let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
+                            multi.suspend(|| {
+                                eprintln!(
+                                    "[{n}/{total}] {name} {format}: test accuracy {:.2}% \
+                                     ({} train images, {:.1} s, {:.0} samples/s)",
+                                    100.0 * r.test_accuracy,
+                                    r.train_size,
+                                    r.train_seconds,
+                                    r.samples_per_second
+                                )
+                            });
+                        }
+                        Err(_) => failed.store(true, Ordering::SeqCst),
+                    }
+                    slots.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(result);
+                }
+            });
+        }
+    });
+    let slots = slots.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut records = Vec::with_capacity(total);
+    for (slot, (d, _)) in slots.into_iter().zip(&jobs) {
+        match slot {
+            Some(Ok(r)) => records.push((loaded[*d].0, r)),
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
+    }
+    Ok(records)
 }
 
 /// The formats in the order given, each once.
@@ -183,6 +249,9 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     if let Some(s) = args.seed {
         cfg.seed = s;
     }
+    if let Some(u) = args.update {
+        cfg.update = u;
+    }
     if let Some(b) = args.batch {
         cfg.batch = b;
     }
@@ -195,57 +264,54 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     cfg
 }
 
+/// Everything the report is made of.
+struct Report<'a> {
+    datasets: &'a [DatasetName],
+    formats: &'a [Format],
+    records: &'a [(DatasetName, RunRecord)],
+    curves: &'a [DeltaCurve],
+    cfg: &'a TrainConfig,
+    quick: bool,
+    jobs: usize,
+    notes: &'a [String],
+}
+
 /// Writes results.md, results.csv, one accuracy plot per dataset and the Δ
 /// error plot.
-fn write_outputs(
-    out: &Path,
-    datasets: &[DatasetName],
-    records: &[(DatasetName, RunRecord)],
-    curves: &[DeltaCurve],
-    cfg: &TrainConfig,
-    quick: bool,
-    notes: &[String],
-) -> Result<(), CliError> {
+fn write_outputs(out: &Path, report: &Report<'_>) -> Result<(), CliError> {
     let write = |name: &str, text: &str| {
         let path = out.join(name);
         fs::write(&path, text)
             .map_err(|e| CliError::caused_by(format!("cannot write {}", path.display()), e))
     };
-    let formats = dedup(
-        &records
-            .iter()
-            .map(|(_, r)| r.format.as_str())
-            .collect::<Vec<_>>(),
-    );
-    let formats: Vec<Format> = formats.iter().filter_map(|f| f.parse().ok()).collect();
-    write(
-        "results.md",
-        &markdown(datasets, &formats, records, curves, cfg, quick, notes),
-    )?;
-    let all: Vec<RunRecord> = records.iter().map(|(_, r)| r.clone()).collect();
+    write("results.md", &markdown(report))?;
+    let all: Vec<RunRecord> = report.records.iter().map(|(_, r)| r.clone()).collect();
     write("results.csv", &record::csv(&all))?;
-    for &d in datasets {
-        let runs: Vec<&RunRecord> = records
+    for &d in report.datasets {
+        let runs: Vec<&RunRecord> = report
+            .records
             .iter()
             .filter(|(n, _)| *n == d)
             .map(|(_, r)| r)
             .collect();
         plots::accuracy_svg(&out.join(format!("accuracy-{d}.svg")), d.as_str(), &runs)?;
     }
-    plots::delta_error_svg(&out.join("delta-error.svg"), curves)?;
+    plots::delta_error_svg(&out.join("delta-error.svg"), report.curves)?;
     Ok(())
 }
 
 /// The Markdown report: accuracy beside the paper's, timings, Δ errors.
-fn markdown(
-    datasets: &[DatasetName],
-    formats: &[Format],
-    records: &[(DatasetName, RunRecord)],
-    curves: &[DeltaCurve],
-    cfg: &TrainConfig,
-    quick: bool,
-    notes: &[String],
-) -> String {
+fn markdown(report: &Report<'_>) -> String {
+    let Report {
+        datasets,
+        formats,
+        records,
+        curves,
+        cfg,
+        quick,
+        jobs,
+        notes,
+    } = *report;
     let find = |d: DatasetName, f: &str| {
         records
             .iter()
@@ -264,15 +330,20 @@ fn markdown(
     };
     let _ = writeln!(
         md,
-        "Model {}, {} epoch(s), batch {}, learning rate {}, momentum {}, weight decay {}, seed {}; {limits}{}.",
+        "Model {}, {} epoch(s), batch {}, learning rate {}, momentum {}, weight decay {}, update rule {}, seed {}; {limits}{}.",
         cfg.model,
         cfg.epochs,
         cfg.batch,
         cfg.lr,
         cfg.momentum,
         cfg.weight_decay,
+        cfg.update,
         cfg.seed,
         if quick { " (`--quick`)" } else { "" }
+    );
+    let _ = writeln!(
+        md,
+        "Runs: {jobs} at a time, each single-threaded; seconds are wall-clock per run.\n"
     );
     let _ = writeln!(
         md,

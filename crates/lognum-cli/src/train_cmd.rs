@@ -32,6 +32,9 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         }
     })?;
     bar.finish_and_clear();
+    if let (Some(path), false) = (&args.save, args.json) {
+        println!("saved the trained model to {}", path.display());
+    }
     if args.json {
         println!("{}", record.to_json());
     } else {
@@ -76,6 +79,10 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
     cfg.limit_train = args.limit_train;
     cfg.limit_test = args.limit_test;
     cfg.quantize_weights = args.quantize_weights;
+    if let Some(u) = args.update {
+        cfg.update = u;
+    }
+    cfg.checkpoint = args.save.clone();
 }
 
 /// Trains `format` on `data` with `cfg`, moving `bar` along the batches and

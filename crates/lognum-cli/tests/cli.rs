@@ -1,0 +1,301 @@
+//! End-to-end tests of the `lognum` binary: argument errors, data errors, the
+//! JSON line of `train`, the files of `reproduce` and the JSON of `bench`.
+//!
+//! The data runs use the MNIST subset beside the workspace and skip (with a
+//! message) when it is absent.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lognum(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lognum"))
+        .args(args)
+        .output()
+        .expect("the lognum binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asserts a usage error: exit code 2, no panic, `needle` in the message.
+fn assert_usage_error(args: &[&str], needle: &str) {
+    let out = lognum(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected {needle:?} in {err}"
+    );
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+/// A fresh temporary directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lognum-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn have_mnist_subset() -> bool {
+    let found = lognum_nn::data::find_mnist_subset().is_some_and(|d| d.is_dir());
+    if !found {
+        eprintln!("skipped: the MNIST subset (shared/data/mnist-10k) is not available");
+    }
+    found
+}
+
+/// The last line of stdout as JSON.
+fn last_json(out: &Output) -> serde_json::Value {
+    let text = stdout(out);
+    let line = text
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("no stdout; stderr: {}", stderr(out)));
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+}
+
+#[test]
+fn unknown_option_is_a_usage_error() {
+    assert_usage_error(&["train", "--no-such-option"], "--no-such-option");
+    assert_usage_error(&["frobnicate"], "frobnicate");
+}
+
+#[test]
+fn unknown_format_lists_the_valid_ones() {
+    let out = lognum(&["train", "--format", "lns17-lut"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for name in [
+        "f32",
+        "f64",
+        "bf16",
+        "f16",
+        "fixed16",
+        "lns16-exact",
+        "lns16-lut",
+        "lns16-shift",
+        "lns12-lut",
+        "lns12-shift",
+    ] {
+        assert!(err.contains(name), "{name} missing from: {err}");
+    }
+    assert_usage_error(&["reproduce", "--formats", "f32,nope"], "nope");
+}
+
+#[test]
+fn bad_numbers_are_usage_errors() {
+    assert_usage_error(&["train", "--lr", "NaN"], "--lr");
+    assert_usage_error(&["train", "--lr", "-0.5"], "--lr");
+    assert_usage_error(&["train", "--lr", "inf"], "--lr");
+    assert_usage_error(&["train", "--batch", "0"], "--batch");
+    assert_usage_error(&["train", "--epochs", "0"], "--epochs");
+    assert_usage_error(&["train", "--epochs", "two"], "--epochs");
+    assert_usage_error(&["train", "--batch", "-3"], "--batch");
+    assert_usage_error(&["train", "--quantize-weights", "-2"], "--quantize-weights");
+    assert_usage_error(&["train", "--quantize-weights", "1"], "--quantize-weights");
+    assert_usage_error(&["train", "--quantize-weights", "9"], "--quantize-weights");
+    assert_usage_error(&["train", "--momentum", "1.5"], "--momentum");
+    assert_usage_error(&["train", "--weight-decay", "-1"], "--weight-decay");
+    assert_usage_error(&["reproduce", "--epochs", "0"], "--epochs");
+    assert_usage_error(&["bench", "--batch", "0"], "--batch");
+    assert_usage_error(
+        &["train", "--data", "/tmp", "--dataset", "mnist-subset"],
+        "--dataset",
+    );
+}
+
+#[test]
+fn missing_data_dir_is_named() {
+    let dir = "/nonexistent/lognum-cli-test-data";
+    let out = lognum(&["train", "--data", dir, "--epochs", "1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(dir) && err.contains("does not exist"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn corrupt_data_prints_the_error_chain() {
+    let dir = temp_dir("corrupt");
+    // A gzip magic followed by garbage: the loader's error has the
+    // decompressor's error as its source.
+    std::fs::write(
+        dir.join("train-images-idx3-ubyte.gz"),
+        [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7],
+    )
+    .unwrap();
+    for name in [
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ] {
+        std::fs::write(dir.join(name), b"").unwrap();
+    }
+    let out = lognum(&["train", "--data", dir.to_str().unwrap(), "--epochs", "1"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("train-images-idx3-ubyte.gz"), "{err}");
+    assert!(err.contains("caused by"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn check_train_json(format: &str) {
+    if !have_mnist_subset() {
+        return;
+    }
+    let args = [
+        "train",
+        "--format",
+        format,
+        "--limit-train",
+        "500",
+        "--limit-test",
+        "200",
+        "--epochs",
+        "1",
+        "--json",
+    ];
+    let out = lognum(&args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let v = last_json(&out);
+    assert_eq!(v["format"], format);
+    assert_eq!(v["dataset"], "mnist-subset");
+    assert_eq!(v["model"], "mlp");
+    assert_eq!(v["epochs"], 1);
+    assert_eq!(v["train_size"], 500);
+    assert_eq!(v["test_size"], 200);
+    for key in ["seed", "batch", "lr", "train_seconds", "samples_per_second"] {
+        assert!(v[key].is_number(), "{key} missing: {v}");
+    }
+    let acc = v["test_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&acc), "{v}");
+    assert_eq!(v["epoch_test_accuracy"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn train_json_f32() {
+    check_train_json("f32");
+}
+
+#[test]
+fn train_json_lns16_lut() {
+    check_train_json("lns16-lut");
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn reproduce_writes_table_csv_and_plots() {
+    if !have_mnist_subset() {
+        return;
+    }
+    let dir = temp_dir("reproduce");
+    let out_dir = dir.join("out");
+    let out = lognum(&[
+        "reproduce",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--formats",
+        "f32,lns16-lut",
+        "--datasets",
+        "mnist-subset",
+        "--epochs",
+        "2",
+        "--limit-train",
+        "300",
+        "--limit-test",
+        "100",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = read(&out_dir.join("results.md"));
+    assert!(
+        md.contains("| f32 |") && md.contains("| lns16-lut |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("97.4") && md.contains("97.2"),
+        "paper numbers missing: {md}"
+    );
+    assert!(stdout(&out).contains("| lns16-lut |"), "table not printed");
+    let csv = read(&out_dir.join("results.csv"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("format,dataset,model,epochs"), "{csv}");
+    assert_eq!(lines[0].split(',').count(), lines[1].split(',').count());
+    for svg in ["accuracy-mnist-subset.svg", "delta-error.svg"] {
+        let text = read(&out_dir.join(svg));
+        assert!(text.contains("<svg") && text.contains("</svg>"), "{svg}");
+        assert!(
+            text.contains("polyline") || text.contains("path"),
+            "{svg} has no lines"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn reproduce_refuses_a_missing_named_dataset_or_skips_it() {
+    let dir = temp_dir("reproduce-missing");
+    let out = lognum(&[
+        "reproduce",
+        "--out",
+        dir.to_str().unwrap(),
+        "--datasets",
+        "fashion-mnist",
+        "--formats",
+        "f32",
+        "--epochs",
+        "1",
+        "--limit-train",
+        "50",
+        "--limit-test",
+        "50",
+    ]);
+    if Path::new(lognum_nn::data::FASHION_MNIST_DIR).is_dir() {
+        assert!(out.status.success(), "{}", stderr(&out));
+    } else {
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("apt-get install -y dataset-fashion-mnist"),
+            "{err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bench_json_has_ratios() {
+    if !have_mnist_subset() {
+        return;
+    }
+    let out = lognum(&[
+        "bench",
+        "--json",
+        "--formats",
+        "f32,lns16-lut",
+        "--steps",
+        "10",
+        "--batch",
+        "5",
+        "--matmul-size",
+        "32",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = last_json(&out);
+    let rows = v["results"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["format"], "f32");
+    assert_eq!(rows[0]["train_time_vs_f32"], 1.0);
+    assert!(rows[1]["matmul_macs_per_second"].as_f64().unwrap() > 0.0);
+    assert!(v["lns16_lut_train_time_vs_f32"].as_f64().unwrap() > 0.0);
+}
