@@ -46,6 +46,28 @@ fn check_sum<A: Documented, const F: u32>(a: u16, b: u16) -> Result<(), TestCase
         .map_err(|e| TestCaseError::fail(format!("{}: {e}", A::NAME)))
 }
 
+/// One sum of `WideLogNum<20, A>` words, where both lie well inside f64's
+/// range (the reference is f64).
+fn check_wide_sum<A: Documented>(a: u32, b: u32) -> Result<(), TestCaseError> {
+    type T<A> = WideLogNum<20, A>;
+    let (x, y) = (T::<A>::from_bits(a), T::<A>::from_bits(b));
+    let inside = |v: T<A>| v.log2_code().is_none_or(|c| c.abs() < 1000 << 20);
+    if !inside(x) || !inside(y) {
+        return Ok(());
+    }
+    let parts = |v: T<A>| (v.is_sign_negative(), v.magnitude() as i64);
+    Format::wide(20)
+        .check_sum(
+            parts(x),
+            parts(y),
+            x.to_f64(),
+            y.to_f64(),
+            parts(x + y),
+            &A::bound(20),
+        )
+        .map_err(|e| TestCaseError::fail(format!("{}: {e}", A::NAME)))
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -146,6 +168,20 @@ proptest! {
         check_sum::<SoftmaxLut, 10>(a, b)?;
         check_sum::<Interp, 10>(a, b)?;
         check_sum::<BitShift, 10>(a, b)?;
+    }
+
+    /// The same for the wide format at its default width, inside f64's range.
+    #[test]
+    fn wide_add_within_documented_bound(a in any::<u32>(), gap in 0u32..1 << 24, flip in any::<bool>(), far in any::<u32>()) {
+        let near = (a & 0x8000_0000 ^ if flip { 0x8000_0000 } else { 0 }) | (a & 0x7fff_ffff).saturating_sub(gap);
+        for b in [near, far] {
+            check_wide_sum::<Exact>(a, b)?;
+            check_wide_sum::<Lut>(a, b)?;
+            check_wide_sum::<TruncLut>(a, b)?;
+            check_wide_sum::<SoftmaxLut>(a, b)?;
+            check_wide_sum::<Interp>(a, b)?;
+            check_wide_sum::<BitShift>(a, b)?;
+        }
     }
 
     #[test]

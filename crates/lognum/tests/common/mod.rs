@@ -111,6 +111,15 @@ impl Format {
     pub const L10: Self = Self::new(10);
     pub const L6: Self = Self::new(6);
 
+    /// A `WideLogNum<frac>`: a 31-bit field, bias 2^30.
+    pub const fn wide(frac: u32) -> Self {
+        Self {
+            frac,
+            bias: 1 << 30,
+            mag_max: (1 << 31) - 1,
+        }
+    }
+
     pub const fn new(frac: u32) -> Self {
         Self {
             frac,
