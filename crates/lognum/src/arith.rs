@@ -38,6 +38,10 @@ pub const fn mul_magnitudes(a: i64, b: i64, bias: i64, max: i64) -> i64 {
 /// `max(a, b) + Δ±(|a − b|)`, saturated to `max`, flushed to `+0` below 1.
 /// Zero operands return the other operand unchanged; `x + (−x)` is `+0`.
 ///
+/// Written without branches (the special cases are selects), so that the
+/// signs of random operands cost no mispredictions and the element-wise loops
+/// can vectorise where the target has gathers; see [`LogAdd::delta`].
+///
 /// ```
 /// use lognum::{Exact, arith::add_magnitudes};
 /// // 1 + 1 = 2 at 10 fraction bits (bias 16384).
@@ -53,32 +57,22 @@ pub fn add_magnitudes<A: LogAdd, const FRAC: u32>(
     b: i64,
     max: i64,
 ) -> (bool, i64) {
-    if b == 0 {
-        return if a == 0 {
-            (neg_a && neg_b, 0)
-        } else {
-            (neg_a, a)
-        };
-    }
-    if a == 0 {
-        return (neg_b, b);
-    }
-    let (neg, big, small) = if a >= b { (neg_a, a, b) } else { (neg_b, b, a) };
+    let same = neg_a == neg_b;
+    let (big, small) = (a.max(b), a.min(b));
+    let neg = if a >= b { neg_a } else { neg_b };
     let d = (big - small) as u32;
-    if neg_a == neg_b {
-        let m = big + A::delta_plus::<FRAC>(d) as i64;
-        (neg, if m > max { max } else { m })
-    } else {
-        if d == 0 {
-            return (false, 0);
-        }
-        let m = big - A::delta_minus::<FRAC>(d) as i64;
-        if m < 1 { (false, 0) } else { (neg, m) }
-    }
+    // Both magnitudes nonzero: max(a, b) + Δ±(d), saturated. (A sum only
+    // grows and a difference only shrinks, so one clamp each suffices.)
+    let m = (big + A::delta::<FRAC>(same, d) as i64).min(max);
+    // A zero operand: the other one, unchanged (for two zeros, +0 or −0).
+    let m = if small == 0 { big } else { m };
+    // Exact cancellation, or a difference below the smallest code: +0.
+    let flush = !same & ((d == 0) | (m < 1));
+    if flush { (false, 0) } else { (neg, m) }
 }
 
 macro_rules! impl_arith {
-    ($T:ident, $W:ty, $name:literal) => {
+    ($T:ident, $W:ty, $I:ty, $name:literal) => {
         impl<const FRAC: u32, A> $T<FRAC, A> {
             #[inline(always)]
             const fn mag_i64(self) -> i64 {
@@ -101,13 +95,27 @@ macro_rules! impl_arith {
             /// ```
             #[inline]
             pub const fn mul_exact(self, rhs: Self) -> Self {
-                let m = mul_magnitudes(
-                    self.mag_i64(),
-                    rhs.mag_i64(),
-                    Self::BIAS as i64,
-                    Self::MAG_MASK as i64,
-                );
-                Self::from_mag(self.is_sign_negative() != rhs.is_sign_negative(), m)
+                // `mul_magnitudes` in the word type, branch-free, in the form
+                // that vectorises to a few saturating lane operations. Both
+                // magnitudes are below 2^(W−1), so `a + b` cannot wrap, and
+                // `clamp(a + b − BIAS, 0, MAG_MASK)` is two saturating steps:
+                // add `W::MAX − MAG_MASK − BIAS` (pinning at `W::MAX` what
+                // would exceed `MAG_MASK`), then subtract `W::MAX − MAG_MASK`.
+                let (a, b) = (self.magnitude(), rhs.magnitude());
+                let m = (a + b)
+                    .saturating_add(<$W>::MAX - Self::MAG_MASK - Self::BIAS)
+                    .saturating_sub(<$W>::MAX - Self::MAG_MASK);
+                // A zero operand gives zero; `min(a, b) == 0` is one compare
+                // fewer per lane than `a == 0 || b == 0`.
+                let m = if (if a < b { a } else { b }) == 0 {
+                    0
+                } else {
+                    m
+                };
+                Self {
+                    bits: m | ((self.bits ^ rhs.bits) & Self::SIGN_MASK),
+                    approx: core::marker::PhantomData,
+                }
             }
 
             /// The quotient: the logs subtract. Exact up to saturation and
@@ -231,14 +239,30 @@ macro_rules! impl_arith {
             /// ```
             #[inline]
             pub fn add_approx(self, rhs: Self) -> Self {
-                let (neg, m) = add_magnitudes::<A, FRAC>(
-                    self.is_sign_negative(),
-                    self.mag_i64(),
-                    rhs.is_sign_negative(),
-                    rhs.mag_i64(),
-                    Self::MAG_MASK as i64,
-                );
-                Self::from_mag(neg, m)
+                // `add_magnitudes` on the words (the tests check it bit for
+                // bit), in `u32` and `$I` rather than the narrower word (which
+                // costs extensions), and with the sign of the sum taken from
+                // the operand of larger magnitude rather than from booleans.
+                let (x, y) = (self.bits as u32, rhs.bits as u32);
+                let mag = Self::MAG_MASK as u32;
+                let (a, b) = (x & mag, y & mag);
+                let larger = if a >= b { x } else { y };
+                let (big, small) = (larger & mag, a.min(b));
+                let d = big - small;
+                let same = (x ^ y) >> Self::MAG_BITS == 0;
+                // A Δ+ beyond 2^(MAG_BITS+1) saturates the sum just as that
+                // value does, and cannot overflow `$I` then (nor can a Δ−,
+                // which is above −2^31).
+                let lim = (2u64 << Self::MAG_BITS).min(i32::MAX as u64) as i32;
+                let delta = A::delta::<FRAC>(same, d).min(lim) as $I;
+                let m = (big as $I + delta).min(Self::MAG_MASK as $I);
+                let m = if small == 0 { big as $I } else { m };
+                let flush = !same & ((d == 0) | (m < 1));
+                let bits = (larger & Self::SIGN_MASK as u32) | m as u32;
+                Self {
+                    bits: if flush { 0 } else { bits as $W },
+                    approx: core::marker::PhantomData,
+                }
             }
 
             /// The difference: adds `−rhs`.
@@ -393,5 +417,224 @@ const fn div_round_away(n: i64, k: i64) -> i64 {
     }
 }
 
-impl_arith!(LogNum, u16, "LogNum");
-impl_arith!(WideLogNum, u32, "WideLogNum");
+impl_arith!(LogNum, u16, i32, "LogNum");
+impl_arith!(WideLogNum, u32, i64, "WideLogNum");
+
+#[cfg(test)]
+mod tests {
+    //! The branch-free `add_magnitudes` and `mul_exact` against the plain
+    //! branching formulas they replaced, bit for bit.
+
+    use super::*;
+    use crate::{BitShift, Exact, Interp, Lut, SoftmaxLut, TruncLut};
+
+    /// The original, branching sum.
+    fn add_reference<A: LogAdd, const FRAC: u32>(
+        neg_a: bool,
+        a: i64,
+        neg_b: bool,
+        b: i64,
+        max: i64,
+    ) -> (bool, i64) {
+        if b == 0 {
+            return if a == 0 {
+                (neg_a && neg_b, 0)
+            } else {
+                (neg_a, a)
+            };
+        }
+        if a == 0 {
+            return (neg_b, b);
+        }
+        let (neg, big, small) = if a >= b { (neg_a, a, b) } else { (neg_b, b, a) };
+        let d = (big - small) as u32;
+        if neg_a == neg_b {
+            let m = big + A::delta_plus::<FRAC>(d) as i64;
+            (neg, if m > max { max } else { m })
+        } else {
+            if d == 0 {
+                return (false, 0);
+            }
+            let m = big - A::delta_minus::<FRAC>(d) as i64;
+            if m < 1 { (false, 0) } else { (neg, m) }
+        }
+    }
+
+    /// A small deterministic generator (SplitMix64) for sampled pairs.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+    }
+
+    /// Words to pair: every word for `FRAC = 6`; for wider formats the
+    /// neighbourhoods of zero, one and `MAX` of both signs, and a seeded
+    /// sample.
+    fn words(frac: u32, mag_bits: u32) -> std::vec::Vec<u32> {
+        if frac <= 6 {
+            return (0..2u32 << mag_bits).collect();
+        }
+        let (mag, sign) = ((1u32 << mag_bits) - 1, 1u32 << mag_bits);
+        let mut v = std::vec::Vec::new();
+        for s in [0, sign] {
+            for m in (0..40)
+                .chain(mag / 2 - 40..mag / 2 + 40)
+                .chain(mag - 40..=mag)
+            {
+                v.push(s | m);
+            }
+        }
+        let mut rng = Rng(frac as u64);
+        for _ in 0..600 {
+            v.push(rng.next() as u32 & (sign | mag));
+        }
+        v
+    }
+
+    fn check_add<A: LogAdd, const FRAC: u32>() {
+        let mag_bits = LogNum::<FRAC, A>::MAG_BITS;
+        let max = LogNum::<FRAC, A>::MAG_MASK as i64;
+        let split = |w: u32| (w >> mag_bits != 0, (w & max as u32) as i64);
+        let ws = words(FRAC, mag_bits);
+        for &x in &ws {
+            let (na, a) = split(x);
+            for &y in &ws {
+                let (nb, b) = split(y);
+                let want = add_reference::<A, FRAC>(na, a, nb, b, max);
+                assert_eq!(
+                    add_magnitudes::<A, FRAC>(na, a, nb, b, max),
+                    want,
+                    "{} FRAC {FRAC}: {x:#x} + {y:#x}",
+                    A::NAME
+                );
+                let sum = LogNum::<FRAC, A>::from_bits(x as u16) + LogNum::from_bits(y as u16);
+                assert_eq!(
+                    (sum.is_sign_negative(), sum.magnitude() as i64),
+                    want,
+                    "{} FRAC {FRAC}: {x:#x} + {y:#x} (add_approx)",
+                    A::NAME
+                );
+            }
+        }
+    }
+
+    fn check_add_all<const FRAC: u32>() {
+        check_add::<Exact, FRAC>();
+        check_add::<Lut, FRAC>();
+        check_add::<TruncLut, FRAC>();
+        check_add::<SoftmaxLut, FRAC>();
+        check_add::<Interp, FRAC>();
+        check_add::<BitShift, FRAC>();
+    }
+
+    #[test]
+    fn add_matches_branching_reference() {
+        check_add_all::<6>();
+        check_add_all::<10>();
+        check_add_all::<0>();
+    }
+
+    fn check_wide<A: LogAdd>(na: bool, a: i64, nb: bool, b: i64) {
+        type W<A> = WideLogNum<20, A>;
+        let max = W::<A>::MAG_MASK as i64;
+        let want = add_reference::<A, 20>(na, a, nb, b, max);
+        let got = add_magnitudes::<A, 20>(na, a, nb, b, max);
+        assert_eq!(got, want, "{} {na} {a} {nb} {b}", A::NAME);
+        let word = |n: bool, m: i64| W::<A>::from_bits(m as u32 | (n as u32) << 31);
+        let sum = word(na, a) + word(nb, b);
+        let got = (sum.is_sign_negative(), sum.magnitude() as i64);
+        assert_eq!(got, want, "{} {na} {a} {nb} {b} (add_approx)", A::NAME);
+    }
+
+    #[test]
+    fn wide_add_matches_branching_reference() {
+        let max = WideLogNum::<20>::MAG_MASK as i64;
+        let mut rng = Rng(20);
+        let edge = [0, 1, 2, max / 2, max / 2 + 1, max - 1, max];
+        for i in 0..20_000 {
+            let (na, nb) = (rng.next() & 1 == 1, rng.next() & 1 == 1);
+            let a = if i % 4 == 0 {
+                edge[i / 4 % 7]
+            } else {
+                (rng.next() as i64) & max
+            };
+            // Mostly operands within a few units of each other, where Δ matters.
+            let b = if i % 3 == 0 {
+                (rng.next() as i64) & max
+            } else {
+                (a + (rng.next() % (1 << 24)) as i64 - (1 << 23)).clamp(0, max)
+            };
+            check_wide::<Exact>(na, a, nb, b);
+            check_wide::<Lut>(na, a, nb, b);
+            check_wide::<TruncLut>(na, a, nb, b);
+            check_wide::<Interp>(na, a, nb, b);
+            check_wide::<BitShift>(na, a, nb, b);
+        }
+    }
+
+    fn check_mul<const FRAC: u32>() {
+        type L<const F: u32> = LogNum<F>;
+        let ws = words(FRAC, L::<FRAC>::MAG_BITS);
+        for &x in &ws {
+            for &y in &ws {
+                let (p, q) = (
+                    L::<FRAC>::from_bits(x as u16),
+                    L::<FRAC>::from_bits(y as u16),
+                );
+                let m = mul_magnitudes(
+                    p.magnitude() as i64,
+                    q.magnitude() as i64,
+                    L::<FRAC>::BIAS as i64,
+                    L::<FRAC>::MAG_MASK as i64,
+                );
+                let neg = p.is_sign_negative() != q.is_sign_negative();
+                let want = m as u16 | if neg { L::<FRAC>::SIGN_MASK } else { 0 };
+                assert_eq!(
+                    p.mul_exact(q).to_bits(),
+                    want,
+                    "FRAC {FRAC}: {x:#x} · {y:#x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mul_matches_mul_magnitudes() {
+        check_mul::<0>();
+        check_mul::<6>();
+        check_mul::<10>();
+        let max = WideLogNum::<20>::MAG_MASK;
+        let mut rng = Rng(7);
+        let edge = [0, 1, 2, max / 2, max / 2 + 1, max - 1, max];
+        for i in 0..100_000 {
+            let pick = |r: u64, j: usize| {
+                if j.is_multiple_of(5) {
+                    edge[(r % 7) as usize]
+                } else {
+                    r as u32
+                }
+            };
+            let x = pick(rng.next(), i) | (rng.next() as u32 & 1) << 31;
+            let y = pick(rng.next(), i / 5) | (rng.next() as u32 & 1) << 31;
+            let (p, q) = (
+                WideLogNum::<20>::from_bits(x),
+                WideLogNum::<20>::from_bits(y),
+            );
+            let m = mul_magnitudes(
+                p.magnitude() as i64,
+                q.magnitude() as i64,
+                WideLogNum::<20>::BIAS as i64,
+                max as i64,
+            );
+            let neg = p.is_sign_negative() != q.is_sign_negative();
+            let want = m as u32 | if neg { 1 << 31 } else { 0 };
+            assert_eq!(p.mul_exact(q).to_bits(), want, "{x:#x} · {y:#x}");
+        }
+    }
+}

@@ -49,12 +49,25 @@ impl<const RES_BITS: u32, const RANGE: u32> Interp<RES_BITS, RANGE> {
         if i >= Self::SEGMENTS {
             return 0;
         }
+        Self::between::<FRAC>(d, table[i], table[i + 1])
+    }
+
+    /// The interpolant at `d` between the samples `a` and `b` of its segment.
+    #[inline(always)]
+    fn between<const FRAC: u32>(d: u32, a: u32, b: u32) -> u32 {
         if FRAC <= RES_BITS {
-            return table[i];
+            return a;
         }
         let s = FRAC - RES_BITS;
-        let f = (d & ((1u32 << s) - 1)) as i64;
-        let (a, b) = (table[i] as i64, table[i + 1] as i64);
+        let f = d & ((1u32 << s) - 1);
+        if FRAC <= 10 {
+            // The same arithmetic in 32 bits, which it fits at these widths
+            // (samples below 2^15, `f` below 2^10), for the narrower lanes.
+            let (a, b, f) = (a as i32, b as i32, f as i32);
+            let v = a + (((b - a) * f + (1i32 << (s - 1))) >> s);
+            return v.max(0) as u32;
+        }
+        let (a, b, f) = (a as i64, b as i64, f as i64);
         let v = a + (((b - a) * f + (1i64 << (s - 1))) >> s);
         v.max(0) as u32
     }
@@ -71,5 +84,24 @@ impl<const RES_BITS: u32, const RANGE: u32> LogAdd for Interp<RES_BITS, RANGE> {
     #[inline]
     fn delta_minus<const FRAC: u32>(d: u32) -> u32 {
         Self::eval::<FRAC>(d, &Tables::<FRAC, RES_BITS, RANGE, false>::MINUS)
+    }
+
+    /// One interpolation, between samples loaded from both tables and then
+    /// selected by the sign (so that the loads need not wait for it); no
+    /// saturation (`build` asserts the samples are below 2^31).
+    #[inline(always)]
+    fn delta<const FRAC: u32>(same_sign: bool, d: u32) -> i32 {
+        let i = index(d, FRAC, RES_BITS, false) as usize;
+        if i >= Self::SEGMENTS {
+            return 0;
+        }
+        let (p, m) = (
+            &Tables::<FRAC, RES_BITS, RANGE, false>::PLUS,
+            &Tables::<FRAC, RES_BITS, RANGE, false>::MINUS,
+        );
+        let a = core::hint::select_unpredictable(same_sign, p[i], m[i]);
+        let b = core::hint::select_unpredictable(same_sign, p[i + 1], m[i + 1]);
+        let v = Self::between::<FRAC>(d, a, b) as i32;
+        core::hint::select_unpredictable(same_sign, v, -v)
     }
 }

@@ -82,6 +82,20 @@ impl<const FRAC: u32, const RES_BITS: u32, const RANGE: u32, const MID: bool>
 {
     pub(crate) const PLUS: [u32; TABLE_CAP] = build(FRAC, RES_BITS, RANGE, MID, true);
     pub(crate) const MINUS: [u32; TABLE_CAP] = build(FRAC, RES_BITS, RANGE, MID, false);
+
+    /// `PLUS[i]` or `−MINUS[i]` by `same_sign`, 0 from `entries` on: both
+    /// loads, then a select (one load from a selected table is slower: the
+    /// address then waits for the sign).
+    #[inline(always)]
+    pub(crate) fn signed(same_sign: bool, i: u32, entries: usize) -> i32 {
+        let i = i as usize;
+        let (plus, minus) = if i < entries {
+            (Self::PLUS[i] as i32, -(Self::MINUS[i] as i32))
+        } else {
+            (0, 0)
+        };
+        core::hint::select_unpredictable(same_sign, plus, minus)
+    }
 }
 
 /// Builds `RANGE·2^RES_BITS + 1` samples (the last one serves interpolation).
@@ -110,7 +124,11 @@ pub(crate) const fn build(
         } else {
             math::neg_delta_minus(d)
         };
-        t[i] = math::round_i64(v * s) as u32;
+        let code = math::round_i64(v * s);
+        // `LogAdd::delta` of the tables relies on this (it holds with room
+        // to spare: the largest sample, −Δ−(2^-18)·2^26, is below 2^31).
+        assert!(code <= i32::MAX as i64, "a Δ table entry exceeds 2^31");
+        t[i] = code as u32;
         i += 1;
     }
     t
@@ -152,6 +170,17 @@ impl<const RES_BITS: u32, const RANGE: u32> LogAdd for Lut<RES_BITS, RANGE> {
             0
         }
     }
+
+    /// Both table loads, then a select; no saturation (`build` asserts the
+    /// entries are below 2^31).
+    #[inline(always)]
+    fn delta<const FRAC: u32>(same_sign: bool, d: u32) -> i32 {
+        Tables::<FRAC, RES_BITS, RANGE, false>::signed(
+            same_sign,
+            index(d, FRAC, RES_BITS, true),
+            Self::ENTRIES,
+        )
+    }
 }
 
 impl<const RES_BITS: u32, const RANGE: u32> LogAdd for TruncLut<RES_BITS, RANGE> {
@@ -175,5 +204,16 @@ impl<const RES_BITS: u32, const RANGE: u32> LogAdd for TruncLut<RES_BITS, RANGE>
         } else {
             0
         }
+    }
+
+    /// Both table loads, then a select; no saturation (`build` asserts the
+    /// entries are below 2^31).
+    #[inline(always)]
+    fn delta<const FRAC: u32>(same_sign: bool, d: u32) -> i32 {
+        Tables::<FRAC, RES_BITS, RANGE, true>::signed(
+            same_sign,
+            index(d, FRAC, RES_BITS, false),
+            Self::ENTRIES,
+        )
     }
 }

@@ -12,11 +12,12 @@
 //! Every approximation implements [`LogAdd`], which works on integer codes: `d`
 //! and the result are in units of `2^-FRAC`. [`Lut`], [`BitShift`] and
 //! [`Interp`] use only integer operations at run time (their tables are built at
-//! compile time); [`Exact`] evaluates f64 series.
+//! compile time); [`Exact`] evaluates f64 series, at compile time into a
+//! table of every `d` for `FRAC ≤ 10` and at run time for wider formats.
 //!
 //! | approximation | memory | worst |error| of Δ+ (log units) | worst |error| of Δ−, d ≥ r/2 |
 //! |---|---|---|---|
-//! | [`Exact`] | none | 2^-(FRAC+1) (correct rounding) | 2^-(FRAC+1) |
+//! | [`Exact`] | (FRAC + 2)·2^FRAC words for FRAC ≤ 10 (12,288), else none | 2^-(FRAC+1) (correct rounding) | 2^-(FRAC+1) |
 //! | [`Lut`] (r = 1/2, d < 10) | 20 + 20 words | r/4 + 2^-(FRAC+1) = 0.1255 | 0.8805 + 2^-(FRAC+1) (at d = r/2) |
 //! | [`Interp`] (r = 1/2, d < 10) | 21 + 21 words | r²·ln2/32 + 2^-FRAC ≈ 0.0064 | 0.179 + 2^-FRAC; 0.0434 + 2^-FRAC for d ≥ 1 (see [`Interp`]) |
 //! | [`BitShift`] (r = 1) | none | 1 − log2 1.5 < 0.4151 (d → 1⁻) | 0.5 (d → 1⁻) |
@@ -74,6 +75,32 @@ pub trait LogAdd: Copy + Default + Debug + Eq + Hash + Send + Sync + 'static {
     /// reaches this function. The result may exceed any magnitude; the caller
     /// flushes the sum to zero then.
     fn delta_minus<const FRAC: u32>(d: u32) -> u32;
+
+    /// The signed correction for a sum of two magnitudes `d` codes apart:
+    /// `Δ+(d)` when the signs agree (`same_sign`), `−(−Δ−(d))` when they
+    /// differ, each saturated to `±i32::MAX`. Every sum comes out as it would
+    /// with the unsaturated value, since no magnitude field is wider than 31
+    /// bits. For `d = 0` with differing signs the sum is an exact zero and
+    /// the value is ignored. The arithmetic calls only this.
+    ///
+    /// The default evaluates both functions (Δ− at `max(d, 1)`) and selects
+    /// without a branch: right for approximations whose functions are a few
+    /// integer operations or a table load, where a mispredicted sign would
+    /// cost more than the second evaluation. Override it where one function
+    /// is expensive ([`Exact`] does for formats it has no table for), or
+    /// where the saturation is known to be unnecessary.
+    ///
+    /// ```
+    /// use lognum::{LogAdd, Lut};
+    /// assert_eq!(<Lut>::delta::<10>(true, 1024), <Lut>::delta_plus::<10>(1024) as i32);
+    /// assert_eq!(<Lut>::delta::<10>(false, 1024), -(<Lut>::delta_minus::<10>(1024) as i32));
+    /// ```
+    #[inline(always)]
+    fn delta<const FRAC: u32>(same_sign: bool, d: u32) -> i32 {
+        let plus = Self::delta_plus::<FRAC>(d).min(i32::MAX as u32) as i32;
+        let minus = -(Self::delta_minus::<FRAC>(d.max(1)).min(i32::MAX as u32) as i32);
+        core::hint::select_unpredictable(same_sign, plus, minus)
+    }
 }
 
 /// `2^FRAC` as an f64: the number of codes per log unit.

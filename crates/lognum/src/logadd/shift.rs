@@ -42,4 +42,17 @@ impl LogAdd for BitShift {
         // 1.5 · 2^FRAC = 3 · 2^(FRAC-1); shifted by one more to keep FRAC = 0 exact.
         ((3u64 << FRAC) >> 1).checked_shr(n).unwrap_or(0) as u32
     }
+
+    /// One shift, of the constant the signs call for. (Both constants are
+    /// below 2^31 for every supported `FRAC`, so 32 bits lose nothing.)
+    #[inline(always)]
+    fn delta<const FRAC: u32>(same_sign: bool, d: u32) -> i32 {
+        let base = if same_sign {
+            1u32 << FRAC
+        } else {
+            (3u32 << FRAC) >> 1
+        };
+        let v = base.checked_shr(d >> FRAC).unwrap_or(0) as i32;
+        core::hint::select_unpredictable(same_sign, v, -v)
+    }
 }
