@@ -84,8 +84,9 @@ pub struct TrainArgs {
     /// Quantize weights to zero or ± powers of two with B bits (2 to 8).
     #[arg(long, value_name = "B", value_parser = parse_quant_bits, allow_negative_numbers = true)]
     pub quantize_weights: Option<u32>,
-    /// Weight update: wide-master (LNS master weights in 32 bits, the
-    /// default) or native (the paper's, in the format itself).
+    /// Weight update rule: wide-master (master weights in a wider format,
+    /// the default), native (the paper's, in the format itself) or
+    /// stochastic (stochastic rounding of each update).
     #[arg(long, value_parser = parse_update)]
     pub update: Option<UpdateRule>,
     /// Save the trained model to this checkpoint file.
@@ -120,7 +121,7 @@ pub struct ReproduceArgs {
     /// Seed for every run.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Weight update rule for every run: wide-master or native.
+    /// Weight update rule for every run (see `lognum train --help`).
     #[arg(long, value_parser = parse_update)]
     pub update: Option<UpdateRule>,
     /// Runs at a time [default: the number of cores].
@@ -196,11 +197,15 @@ fn parse_model(s: &str) -> Result<ModelKind, String> {
         .map_err(|_| format!("unknown model `{s}`; valid models: mlp, cnn"))
 }
 
-/// `native` or `wide-master`.
+/// An update rule by name; unknown names list the valid ones.
 fn parse_update(s: &str) -> Result<UpdateRule, String> {
-    s.trim()
-        .parse::<UpdateRule>()
-        .map_err(|_| format!("unknown update rule `{s}`; valid rules: native, wide-master"))
+    s.trim().parse::<UpdateRule>().map_err(|_| {
+        let valid: Vec<String> = UpdateRule::ALL.iter().map(ToString::to_string).collect();
+        format!(
+            "unknown update rule `{s}`; valid rules: {}",
+            valid.join(", ")
+        )
+    })
 }
 
 /// An integer of at least 1.

@@ -1,15 +1,18 @@
-//! The command's runtime errors: a message, an optional cause chain and a
-//! hint. They exit with code 1; usage errors are clap's and exit with 2.
+//! The command's errors: a message, an optional cause chain and a hint.
+//! Runtime errors exit with code 1; usage errors exit with 2, as clap's do.
 
 use std::error::Error;
 use std::fmt;
 
-/// Exit code for runtime errors (clap exits with 2 for usage errors).
+/// Exit code for runtime errors.
 pub const EXIT_RUNTIME: u8 = 1;
+/// Exit code for usage errors, the same as clap's.
+pub const EXIT_USAGE: u8 = 2;
 
 /// What went wrong, for the user.
 #[derive(Debug)]
 pub struct CliError {
+    usage: bool,
     message: String,
     source: Option<Box<dyn Error + Send + Sync + 'static>>,
     hint: Option<String>,
@@ -19,6 +22,7 @@ impl CliError {
     /// A runtime error with no underlying cause.
     pub fn runtime(message: impl Into<String>) -> Self {
         CliError {
+            usage: false,
             message: message.into(),
             source: None,
             hint: None,
@@ -32,10 +36,18 @@ impl CliError {
         source: impl Into<Box<dyn Error + Send + Sync + 'static>>,
     ) -> Self {
         CliError {
+            usage: false,
             message: message.into(),
             source: Some(source.into()),
             hint: None,
         }
+    }
+
+    /// Marks the error as a usage error (exit code 2): the options asked for
+    /// something the training code refuses.
+    pub fn into_usage(mut self) -> Self {
+        self.usage = true;
+        self
     }
 
     /// Adds a hint printed after the error.
@@ -44,9 +56,9 @@ impl CliError {
         self
     }
 
-    /// The process exit code: [`EXIT_RUNTIME`].
+    /// The process exit code: [`EXIT_USAGE`] or [`EXIT_RUNTIME`].
     pub fn exit_code(&self) -> u8 {
-        EXIT_RUNTIME
+        if self.usage { EXIT_USAGE } else { EXIT_RUNTIME }
     }
 
     /// Prints the error, its causes and the hint to stderr.

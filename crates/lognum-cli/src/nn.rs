@@ -1,5 +1,6 @@
 //! The parts of `lognum-nn` the commands use, in one place.
 
+pub use lognum_nn::NnError;
 pub use lognum_nn::format::Format;
 pub use lognum_nn::optim::UpdateRule;
 pub use lognum_nn::train::{

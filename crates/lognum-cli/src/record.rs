@@ -30,7 +30,7 @@ pub struct RunRecord {
     pub seed: u64,
     /// Weight quantization bits, if any.
     pub quantize_weights: Option<u32>,
-    /// Weight update rule (`wide-master` or `native`).
+    /// Weight update rule, e.g. `wide-master`.
     pub update: String,
     /// Training images used.
     pub train_size: usize,

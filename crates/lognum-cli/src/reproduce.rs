@@ -20,7 +20,7 @@ use crate::record::{self, RunRecord};
 use crate::train_cmd::train_one;
 
 /// `--quick`: epochs per run.
-pub const QUICK_EPOCHS: usize = 2;
+pub const QUICK_EPOCHS: usize = 3;
 /// `--quick`: training images per dataset.
 pub const QUICK_LIMIT_TRAIN: usize = 4000;
 /// `--quick`: test images per dataset.

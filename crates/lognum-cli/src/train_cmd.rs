@@ -5,7 +5,7 @@ use indicatif::ProgressBar;
 use crate::cli::TrainArgs;
 use crate::dataset::{DataSource, LoadedData};
 use crate::error::CliError;
-use crate::nn::{EpochReport, Format, Progress, TrainConfig, train_format};
+use crate::nn::{EpochReport, Format, NnError, Progress, TrainConfig, train_format};
 use crate::progress;
 use crate::record::RunRecord;
 
@@ -113,7 +113,10 @@ pub fn train_one(
     };
     let report =
         train_format(format, &data.train, &data.test, cfg, &mut progress).map_err(|e| {
-            CliError::caused_by(format!("training {format} on {} failed", data.label), e)
+            // The training code refusing a setting is a usage error.
+            let usage = matches!(e, NnError::Config { .. });
+            let err = CliError::caused_by(format!("training {format} on {} failed", data.label), e);
+            if usage { err.into_usage() } else { err }
         })?;
     let limit = |len: usize, cap: Option<usize>| cap.map_or(len, |c| c.min(len));
     Ok(RunRecord::new(
