@@ -36,7 +36,7 @@ use crate::{NnError, NnScalar};
 
 /// The stream of [`Rng::with_stream`] used for stochastic rounding, apart
 /// from the batch orders (streams = epochs) of the same seed.
-const STOCHASTIC_STREAM: u64 = 0x5eed_0f_5eed;
+const STOCHASTIC_STREAM: u64 = 0x5eed_0f5e;
 
 /// How the optimiser applies an update to the weights.
 ///

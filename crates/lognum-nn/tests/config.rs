@@ -1,0 +1,155 @@
+//! Configuration and name errors: clear messages, never panics.
+
+use lognum_nn::NnError;
+use lognum_nn::data::Dataset;
+use lognum_nn::format::Format;
+use lognum_nn::train::{ModelKind, TrainConfig, UpdateRule, train_format};
+
+fn tiny() -> Dataset {
+    Dataset::new(vec![0; 2 * 784], 28, 28, vec![1, 2], 10)
+}
+
+fn refused(cfg: TrainConfig, field: &str) {
+    let err = cfg.validate().unwrap_err();
+    assert!(matches!(err, NnError::Config { .. }), "{err}");
+    assert!(err.to_string().contains(field), "{err}");
+    let ds = tiny();
+    for format in [Format::F32, Format::Lns16Lut] {
+        let err = train_format(format, &ds, &ds, &cfg, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains(field), "{err}");
+    }
+}
+
+#[test]
+fn bad_values_are_refused() {
+    let d = TrainConfig::default;
+    refused(TrainConfig { batch: 0, ..d() }, "batch");
+    refused(TrainConfig { epochs: 0, ..d() }, "epochs");
+    refused(
+        TrainConfig {
+            eval_batch: 0,
+            ..d()
+        },
+        "eval_batch",
+    );
+    refused(
+        TrainConfig {
+            lr: f64::NAN,
+            ..d()
+        },
+        "lr",
+    );
+    refused(TrainConfig { lr: 0.0, ..d() }, "lr");
+    refused(TrainConfig { lr: -0.1, ..d() }, "lr");
+    refused(
+        TrainConfig {
+            lr: f64::INFINITY,
+            ..d()
+        },
+        "lr",
+    );
+    refused(
+        TrainConfig {
+            momentum: 1.0,
+            ..d()
+        },
+        "momentum",
+    );
+    refused(
+        TrainConfig {
+            momentum: f64::NAN,
+            ..d()
+        },
+        "momentum",
+    );
+    refused(
+        TrainConfig {
+            weight_decay: -1.0,
+            ..d()
+        },
+        "weight_decay",
+    );
+    refused(
+        TrainConfig {
+            weight_decay: f64::NAN,
+            ..d()
+        },
+        "weight_decay",
+    );
+    refused(
+        TrainConfig {
+            limit_train: Some(0),
+            ..d()
+        },
+        "limit_train",
+    );
+    refused(
+        TrainConfig {
+            limit_test: Some(0),
+            ..d()
+        },
+        "limit_test",
+    );
+}
+
+#[test]
+fn defaults_are_the_papers() {
+    let c = TrainConfig::default();
+    assert_eq!(c.model, ModelKind::Mlp);
+    assert_eq!(
+        (c.epochs, c.batch, c.lr, c.momentum, c.weight_decay, c.seed),
+        (20, 5, 0.01, 0.0, 0.0, 1)
+    );
+    assert_eq!(c.update, UpdateRule::WideMaster);
+    assert!(c.validate().is_ok());
+}
+
+#[test]
+fn unknown_names_list_the_valid_ones() {
+    let err = "lns32".parse::<Format>().unwrap_err().to_string();
+    for f in Format::ALL {
+        assert!(err.contains(f.name()), "{err} lacks {f}");
+    }
+    assert!(err.contains("lns32"));
+    let err = "transformer".parse::<ModelKind>().unwrap_err().to_string();
+    assert!(err.contains("mlp") && err.contains("cnn"), "{err}");
+    let err = "adam".parse::<UpdateRule>().unwrap_err().to_string();
+    assert!(
+        err.contains("wide-master") && err.contains("native"),
+        "{err}"
+    );
+    assert_eq!("LNS16-LUT".parse::<Format>().unwrap(), Format::Lns16Lut);
+}
+
+#[test]
+fn mismatched_datasets_are_shape_errors() {
+    let train = tiny();
+    let test = Dataset::new(vec![0; 2 * 100], 10, 10, vec![1, 2], 10);
+    let cfg = TrainConfig {
+        epochs: 1,
+        ..TrainConfig::default()
+    };
+    let err = train_format(Format::F32, &train, &test, &cfg, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, NnError::Shape(_)), "{err}");
+    let empty = Dataset::new(vec![], 28, 28, vec![], 10);
+    assert!(train_format(Format::F32, &empty, &test, &cfg, &mut |_| {}).is_err());
+}
+
+#[test]
+fn layers_refuse_wrong_shapes() {
+    use lognum_nn::layers::{Conv2d, Layer, Linear, MaxPool2d};
+    use lognum_tensor::Tensor;
+    let mut fc = Linear::<f32>::new(4, 2);
+    assert!(matches!(
+        fc.forward(&Tensor::zeros(&[3, 5])),
+        Err(NnError::Shape(_))
+    ));
+    assert!(fc.backward(&Tensor::zeros(&[3, 2]), true).is_err()); // no forward yet
+    let mut conv = Conv2d::<f32>::new(2, 3, 5, 0);
+    assert!(conv.forward(&Tensor::zeros(&[1, 1, 8, 8])).is_err());
+    assert!(conv.forward(&Tensor::zeros(&[1, 2, 3, 3])).is_err()); // smaller than kernel
+    assert!(
+        <MaxPool2d as Layer<f32>>::forward(&mut MaxPool2d::new(2), &Tensor::zeros(&[4, 4]))
+            .is_err()
+    );
+}

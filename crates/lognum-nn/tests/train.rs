@@ -1,0 +1,132 @@
+//! Short training runs on the MNIST subset, once per number format. The data
+//! must be present: a missing subset fails these tests, it does not skip them.
+//!
+//! Runs are seeded and deterministic, so each threshold is a regression
+//! bound: a few points below the accuracy measured when it was set (noted
+//! beside it).
+
+use lognum_nn::data::{Dataset, find_mnist_subset, load_idx_dir};
+use lognum_nn::format::Format;
+use lognum_nn::train::{ModelKind, Progress, TrainConfig, UpdateRule, train_format};
+
+fn subset() -> (Dataset, Dataset) {
+    let dir = find_mnist_subset().expect(
+        "the MNIST subset (shared/data/mnist-10k) is required; set LOGNUM_DATA to its directory",
+    );
+    load_idx_dir(&dir).expect("MNIST subset loads")
+}
+
+fn run(format: Format, cfg: &TrainConfig) -> f64 {
+    let (train, test) = subset();
+    let mut batches = 0;
+    let report = train_format(format, &train, &test, cfg, &mut |p| {
+        if let Progress::Batch { .. } = p {
+            batches += 1
+        }
+    })
+    .unwrap();
+    let per_epoch = cfg.limit_train.unwrap_or(train.len()).div_ceil(cfg.batch);
+    assert_eq!(batches, per_epoch * cfg.epochs);
+    assert_eq!(report.format, format.name());
+    assert_eq!(report.epochs.len(), cfg.epochs);
+    eprintln!(
+        "{format}: test {:.4} train loss {:.4} ({:.1} samples/s)",
+        report.test_accuracy, report.epochs[0].train_loss, report.samples_per_second
+    );
+    report.test_accuracy
+}
+
+/// The bar: above 85% after one epoch of the 8,000 subset, in f32
+/// and in the paper's 16-bit LNS with its 20-entry table.
+#[test]
+fn mlp_one_epoch_f32_and_lns16_lut_above_85_percent() {
+    let cfg = TrainConfig {
+        epochs: 1,
+        limit_test: Some(1000),
+        ..TrainConfig::default()
+    };
+    for format in [Format::F32, Format::Lns16Lut] {
+        let acc = run(format, &cfg);
+        assert!(acc > 0.85, "{format}: {acc}");
+    }
+}
+
+/// Every format learns: 2,000 examples, one epoch, paper hyper-parameters.
+#[test]
+fn mlp_every_format_learns() {
+    let cfg = TrainConfig {
+        epochs: 1,
+        limit_train: Some(2000),
+        limit_test: Some(1000),
+        ..TrainConfig::default()
+    };
+    // (format, bound): measured accuracy in the comment.
+    let bounds = [
+        (Format::F32, 0.72),         // 0.757
+        (Format::F64, 0.72),         // 0.757
+        (Format::Bf16, 0.72),        // 0.758
+        (Format::F16, 0.72),         // 0.757
+        (Format::Fixed16, 0.72),     // 0.757
+        (Format::Lns16Exact, 0.72),  // 0.757
+        (Format::Lns16Lut, 0.72),    // 0.753
+        (Format::Lns16Interp, 0.72), // 0.754
+        (Format::Lns16Shift, 0.68),  // 0.717
+        (Format::Lns12Lut, 0.72),    // 0.758
+        (Format::Lns12Shift, 0.69),  // 0.727
+    ];
+    for (format, bound) in bounds {
+        let acc = run(format, &cfg);
+        assert!(acc > bound, "{format}: {acc} ≤ {bound}");
+    }
+}
+
+/// The update rules all train, in LNS.
+#[test]
+fn every_update_rule_learns_in_lns12() {
+    for update in UpdateRule::ALL {
+        let cfg = TrainConfig {
+            epochs: 1,
+            limit_train: Some(2000),
+            limit_test: Some(1000),
+            update,
+            ..TrainConfig::default()
+        };
+        let acc = run(Format::Lns12Lut, &cfg);
+        assert!(acc > 0.72, "{update}: {acc}"); // 0.736 .. 0.761
+    }
+}
+
+/// The CNN learns in f32 and in 16-bit LNS (a few hundred examples: the CNN
+/// is 20 times the MLP's work per example).
+#[test]
+fn cnn_learns() {
+    let cfg = TrainConfig {
+        model: ModelKind::Cnn,
+        epochs: 1,
+        limit_train: Some(600),
+        limit_test: Some(300),
+        ..TrainConfig::default()
+    };
+    for format in [Format::F32, Format::Lns16Lut] {
+        let acc = run(format, &cfg);
+        assert!(acc > 0.62, "{format}: {acc}"); // f32 0.710, lns16-lut 0.687
+    }
+}
+
+/// Same seed, same format: the same trained bits and the same report.
+#[test]
+fn training_is_reproducible() {
+    let (train, test) = subset();
+    let cfg = TrainConfig {
+        epochs: 1,
+        limit_train: Some(300),
+        limit_test: Some(200),
+        ..TrainConfig::default()
+    };
+    type L = lognum_nn::format::Lns16Lut;
+    let a = lognum_nn::train::train_model::<L>(&train, &test, &cfg, &mut |_| {}).unwrap();
+    let b = lognum_nn::train::train_model::<L>(&train, &test, &cfg, &mut |_| {}).unwrap();
+    assert_eq!(a.0.params(), b.0.params());
+    assert_eq!(a.1.epochs[0].train_loss, b.1.epochs[0].train_loss);
+    assert_eq!(a.1.test_accuracy, b.1.test_accuracy);
+}
