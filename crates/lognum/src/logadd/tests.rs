@@ -93,6 +93,14 @@ fn check_codes<A: LogAdd, const FRAC: u32>(
         // Monotone: a larger gap never adds more.
         assert!(p <= prev_plus, "{} Δ+ rises at d = {d}", A::NAME);
         prev_plus = p;
+        // The adder calls `delta`, which every approximation overrides: it
+        // must agree with the two functions the bounds are stated for.
+        assert_eq!(
+            i64::from(A::delta::<FRAC>(true, d)),
+            p as i64,
+            "{} delta(+, {d})",
+            A::NAME
+        );
         let e = (p as f64 / s - plus_ref(x)).abs();
         assert!(
             e <= b.plus,
@@ -107,6 +115,12 @@ fn check_codes<A: LogAdd, const FRAC: u32>(
             continue; // Δ−(0) is exact cancellation, handled by the adder.
         }
         let m = A::delta_minus::<FRAC>(d);
+        assert_eq!(
+            i64::from(A::delta::<FRAC>(false, d)),
+            -(m as i64),
+            "{} delta(−, {d})",
+            A::NAME
+        );
         // Finite and non-negative by type; it must also never grow with d.
         assert!(m <= prev_minus, "{} Δ− rises at d = {d}", A::NAME);
         prev_minus = m;
@@ -130,6 +144,8 @@ fn check_codes<A: LogAdd, const FRAC: u32>(
     for d in [last.saturating_add(1), 1 << 31, u32::MAX] {
         assert_eq!(A::delta_plus::<FRAC>(d), 0, "{} Δ+({d})", A::NAME);
         assert_eq!(A::delta_minus::<FRAC>(d), 0, "{} Δ−({d})", A::NAME);
+        assert_eq!(A::delta::<FRAC>(true, d), 0, "{} delta(+, {d})", A::NAME);
+        assert_eq!(A::delta::<FRAC>(false, d), 0, "{} delta(−, {d})", A::NAME);
     }
     w
 }
