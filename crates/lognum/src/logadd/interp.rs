@@ -21,8 +21,9 @@ use super::{LogAdd, TABLE_CAP};
 /// `|Δ−''(k·r)|·r²/8`: 0.179 from `d = r = 1/2`, 0.0434 from `d = 1` on, 0.0097
 /// from `d = 2` on. The first segment, whose left sample is displaced, has no
 /// such bound; on `[r/2, r)` its error peaks at 0.1026 (near `d = 0.35`, found
-/// numerically). So for `d ≥ r/2`: Δ− ≤ 0.179 + 2^-FRAC, each figure plus one
-/// code for rounding as for Δ+. Below `r/2` Δ− is unbounded, as for every table.
+/// numerically). Each figure takes one code for rounding on top, as for Δ+:
+/// for `d ≥ r/2`, Δ− ≤ 0.179 + 2^-FRAC. Below `r/2` Δ− is unbounded, as for
+/// every table.
 ///
 /// ```
 /// use lognum::{Interp, LogAdd, Exact};
