@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::DatasetName;
 use crate::error::CliError;
-use crate::nn::{Format, ModelKind, UpdateRule};
+use crate::nn::{Format, ModelKind, TrainConfig, UpdateRule};
 
 /// Train networks in any number format and reproduce the LNS training paper
 /// (Sanyal, Beerel, Chugg, ICASSP 2020).
@@ -44,7 +44,7 @@ pub struct DataArgs {
     pub dataset: Option<DatasetName>,
 }
 
-/// Options of `lognum train`. Unset numbers take the paper's settings
+/// Options of `lognum train`. The defaults are the paper's settings
 /// (`TrainConfig::default()`).
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -57,24 +57,29 @@ pub struct TrainArgs {
     /// Network architecture: mlp or cnn.
     #[arg(long, short, value_parser = parse_model, default_value = "mlp")]
     pub model: ModelKind,
-    /// Passes over the training set [default: the paper's].
-    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
-    pub epochs: Option<usize>,
-    /// Mini-batch size [default: the paper's].
-    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
-    pub batch: Option<usize>,
-    /// Learning rate, finite and positive [default: the paper's].
-    #[arg(long, value_parser = parse_lr, allow_negative_numbers = true)]
-    pub lr: Option<f64>,
+    /// Passes over the training set.
+    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true,
+          default_value_t = TrainConfig::default().epochs)]
+    pub epochs: usize,
+    /// Mini-batch size.
+    #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true,
+          default_value_t = TrainConfig::default().batch)]
+    pub batch: usize,
+    /// Learning rate, finite and positive.
+    #[arg(long, value_parser = parse_lr, allow_negative_numbers = true,
+          default_value_t = TrainConfig::default().lr)]
+    pub lr: f64,
     /// SGD momentum, in [0, 1).
-    #[arg(long, value_parser = parse_momentum, allow_negative_numbers = true)]
-    pub momentum: Option<f64>,
+    #[arg(long, value_parser = parse_momentum, allow_negative_numbers = true,
+          default_value_t = TrainConfig::default().momentum)]
+    pub momentum: f64,
     /// L2 weight decay, finite and not negative.
-    #[arg(long, value_parser = parse_non_negative, allow_negative_numbers = true)]
-    pub weight_decay: Option<f64>,
+    #[arg(long, value_parser = parse_non_negative, allow_negative_numbers = true,
+          default_value_t = TrainConfig::default().weight_decay)]
+    pub weight_decay: f64,
     /// Seed for initialisation and shuffling.
-    #[arg(long, short)]
-    pub seed: Option<u64>,
+    #[arg(long, short, default_value_t = TrainConfig::default().seed)]
+    pub seed: u64,
     /// Train on the first N training images only.
     #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
     pub limit_train: Option<usize>,
@@ -112,7 +117,7 @@ pub struct ReproduceArgs {
     /// Comma-separated datasets [default: those installed].
     #[arg(long, value_delimiter = ',', value_enum)]
     pub datasets: Vec<DatasetName>,
-    /// Epochs per run [default: 20, or 2 with --quick].
+    /// Epochs per run [default: the paper's 20, or 3 with --quick].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub epochs: Option<usize>,
     /// Network architecture.

@@ -17,7 +17,7 @@ pub fn batch_bar(visible: bool, prefix: &str) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
-        "{prefix:>24} {msg:>11} [{bar:30}] {pos}/{len} batches, {per_sec}, eta {eta}",
+        "{prefix:>24} {msg:>11} [{bar:30}] {pos}/{len} batches, {elapsed} elapsed, eta {eta}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ");

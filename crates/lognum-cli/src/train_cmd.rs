@@ -58,24 +58,12 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
 /// Overrides the paper's defaults with what was given on the command line.
 fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
     cfg.model = args.model;
-    if let Some(v) = args.epochs {
-        cfg.epochs = v;
-    }
-    if let Some(v) = args.batch {
-        cfg.batch = v;
-    }
-    if let Some(v) = args.lr {
-        cfg.lr = v;
-    }
-    if let Some(v) = args.momentum {
-        cfg.momentum = v;
-    }
-    if let Some(v) = args.weight_decay {
-        cfg.weight_decay = v;
-    }
-    if let Some(v) = args.seed {
-        cfg.seed = v;
-    }
+    cfg.epochs = args.epochs;
+    cfg.batch = args.batch;
+    cfg.lr = args.lr;
+    cfg.momentum = args.momentum;
+    cfg.weight_decay = args.weight_decay;
+    cfg.seed = args.seed;
     cfg.limit_train = args.limit_train;
     cfg.limit_test = args.limit_test;
     cfg.quantize_weights = args.quantize_weights;
