@@ -16,8 +16,8 @@ use lognum_tensor::Scalar;
 ///   for the linear types in f64, rounded once (see the method docs).
 /// - [`Wide`](Self::Wide), the type used for master weights when
 ///   [`UpdateRule::WideMaster`](crate::optim::UpdateRule::WideMaster) is
-///   chosen: a wider format of the same family (`WideLogNum<20, Exact>` for
-///   LNS, `f32` for the 16-bit floats, a 32-bit fixed point for `fixed16`).
+///   chosen: a wider format of the same family ([`WideMaster`] for LNS,
+///   `f32` for the 16-bit floats, `f64` for `f32`, I5F27 for `fixed16`).
 ///
 /// ```
 /// use lognum::LogNum;
