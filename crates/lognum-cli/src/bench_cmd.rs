@@ -16,6 +16,7 @@ use crate::cli::BenchArgs;
 use crate::dataset::DataSource;
 use crate::error::CliError;
 use crate::nn::{Format, TrainConfig};
+use crate::output::outln;
 use crate::progress;
 use crate::train_cmd::train_one;
 
@@ -138,12 +139,12 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         target_met: lut.map(|r| r <= LNS16_LUT_TARGET),
     };
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&report).expect("a BenchReport always serialises")
         );
     } else {
-        print!("{}", table(&report));
+        outln!("{}", table(&report).trim_end());
     }
     Ok(())
 }

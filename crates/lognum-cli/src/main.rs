@@ -15,6 +15,7 @@ mod cli;
 mod dataset;
 mod error;
 mod nn;
+mod output;
 mod plots;
 mod progress;
 mod record;

@@ -188,19 +188,24 @@ pub fn delta_error_svg(path: &Path, curves: &[DeltaCurve]) -> Result<(), CliErro
 /// dataset.
 pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(), CliError> {
     let err = plot_err(path);
-    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(&err)?;
+    // The legend gets its own column so that it never hides a line.
+    let (plot_area, legend_area) = root.split_horizontally(800);
     let max_epochs = runs
         .iter()
         .map(|r| r.epoch_test_accuracy.len())
         .max()
         .unwrap_or(1);
-    let accs = runs
+    let (lo, hi) = runs
         .iter()
-        .flat_map(|r| r.epoch_test_accuracy.iter().copied());
-    let lo = accs.filter(|a| a.is_finite()).fold(1.0f64, f64::min);
+        .flat_map(|r| r.epoch_test_accuracy.iter().copied())
+        .filter(|a| a.is_finite())
+        .fold((1.0f64, 0.0f64), |(lo, hi), a| (lo.min(a), hi.max(a)));
+    let (lo, hi) = if lo > hi { (0.0, 1.0) } else { (lo, hi) };
     let lo = ((lo * 100.0 - 2.0).floor() / 100.0).clamp(0.0, 0.98);
-    let mut chart = ChartBuilder::on(&root)
+    let hi = ((hi * 100.0 + 2.0).ceil() / 100.0).clamp(lo + 0.02, 1.0);
+    let mut chart = ChartBuilder::on(&plot_area)
         .caption(
             format!("Test accuracy per epoch: {dataset}"),
             ("sans-serif", 20),
@@ -208,7 +213,7 @@ pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(56)
-        .build_cartesian_2d(0.8f64..(max_epochs.max(2) as f64 + 0.2), lo..1.0f64)
+        .build_cartesian_2d(0.8f64..(max_epochs.max(2) as f64 + 0.2), lo..hi)
         .map_err(&err)?;
     chart
         .configure_mesh()
@@ -229,11 +234,7 @@ pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(
             .collect();
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-            .map_err(&err)?
-            .label(r.format.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
+            .map_err(&err)?;
         chart
             .draw_series(
                 points
@@ -241,14 +242,21 @@ pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(
                     .map(|p| Circle::new(p, 3, color.filled())),
             )
             .map_err(&err)?;
+        let y = 50 + 22 * i as i32;
+        legend_area
+            .draw(&PathElement::new(
+                vec![(8, y), (32, y)],
+                color.stroke_width(3),
+            ))
+            .map_err(&err)?;
+        legend_area
+            .draw(&Text::new(
+                r.format.clone(),
+                (40, y - 7),
+                ("sans-serif", 14),
+            ))
+            .map_err(&err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(&err)?;
     root.present().map_err(&err)?;
     Ok(())
 }

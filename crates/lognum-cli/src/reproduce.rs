@@ -14,6 +14,7 @@ use crate::cli::ReproduceArgs;
 use crate::dataset::{DataSource, DatasetName, LoadedData};
 use crate::error::CliError;
 use crate::nn::{Format, TrainConfig};
+use crate::output::outln;
 use crate::plots::{self, DeltaCurve};
 use crate::progress;
 use crate::record::{self, RunRecord};
@@ -100,7 +101,7 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
         notes: &notes,
     };
     write_outputs(&args.out, &report)?;
-    println!("{}", markdown(&report));
+    outln!("{}", markdown(&report));
     eprintln!(
         "reproduce: done in {:.1} s; results in {}",
         started.elapsed().as_secs_f64(),

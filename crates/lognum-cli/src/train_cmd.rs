@@ -6,6 +6,7 @@ use crate::cli::TrainArgs;
 use crate::dataset::{DataSource, LoadedData};
 use crate::error::CliError;
 use crate::nn::{EpochReport, Format, NnError, Progress, TrainConfig, train_format};
+use crate::output::outln;
 use crate::progress;
 use crate::record::RunRecord;
 
@@ -21,7 +22,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
     let record = train_one(args.format, &data, &cfg, &bar, &mut |n, e| {
         if human {
             bar.suspend(|| {
-                println!(
+                outln!(
                     "epoch {n:>3}: train loss {:.4}, train accuracy {:.2}%, test accuracy {:.2}% ({:.1} s)",
                     e.train_loss,
                     100.0 * e.train_accuracy,
@@ -33,12 +34,12 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
     })?;
     bar.finish_and_clear();
     if let (Some(path), false) = (&args.save, args.json) {
-        println!("saved the trained model to {}", path.display());
+        outln!("saved the trained model to {}", path.display());
     }
     if args.json {
-        println!("{}", record.to_json());
+        outln!("{}", record.to_json());
     } else {
-        println!(
+        outln!(
             "{} {} on {} ({} train, {} test images): test accuracy {:.2}% after {} epoch(s), \
              {:.1} s, {:.0} samples/s",
             record.format,

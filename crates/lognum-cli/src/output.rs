@@ -1,0 +1,20 @@
+//! Writing results to stdout without panicking when the reader has gone
+//! (`lognum reproduce | head` closes the pipe early; `println!` would panic).
+
+use std::io::Write;
+
+/// Prints `args` and a newline to stdout; write errors (a closed pipe) are
+/// ignored, since there is no one left to tell.
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
+    let _ = out.flush();
+}
+
+/// `println!` that never panics: see [`line`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+pub(crate) use outln;
