@@ -7,6 +7,8 @@ use fixed::{FixedI16, FixedI32};
 use half::{bf16, f16};
 use lognum::{LogAdd, LogNum, WideLogNum};
 
+use crate::matmul::{self, Accumulate};
+
 /// A tensor element: arithmetic with the type's own rounding and saturation,
 /// conversions through f64, and kernel hooks a type may override with a fast
 /// path.
@@ -82,7 +84,36 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
     /// (m×n), overwriting `c`. The default is the generic triple loop, adding
     /// the `k` products of each output left to right starting from zero.
     fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
-        crate::matmul::gemm_generic(m, k, n, a, b, c);
+        matmul::gemm_generic(m, k, n, a, b, c);
+    }
+
+    /// Kernel hook: `c = a · b` summed in the order `acc` describes (see
+    /// [`matmul`](crate::matmul)). The default sends
+    /// [`Accumulate::Sequential`] to [`gemm`](Self::gemm) and the other
+    /// orders to the generic kernels; `LogNum` sends all three to its LNS
+    /// kernels.
+    ///
+    /// ```
+    /// use lognum_tensor::{Scalar, matmul::Accumulate};
+    /// let (a, b) = ([1.0f32, 2.0], [3.0f32, 4.0]);
+    /// let mut c = [0.0f32];
+    /// f32::gemm_with(Accumulate::Wide, 1, 2, 1, &a, &b, &mut c);
+    /// assert_eq!(c, [11.0]);
+    /// ```
+    fn gemm_with(
+        acc: Accumulate,
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        b: &[Self],
+        c: &mut [Self],
+    ) {
+        match acc {
+            Accumulate::Sequential => Self::gemm(m, k, n, a, b, c),
+            Accumulate::Blocked(kb) => matmul::gemm_generic_blocked(m, k, n, a, b, c, kb),
+            Accumulate::Wide => matmul::gemm_generic_wide(m, k, n, a, b, c),
+        }
     }
 
     /// Kernel hook: the dot product of two equal-length slices, left to right
@@ -96,7 +127,7 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
 }
 
 macro_rules! impl_float {
-    ($t:ty, $name:literal, $tol:expr, $from:expr, $to:expr) => {
+    ($t:ty, $name:literal, $tol:expr, $from:expr, $to:expr $(, $gemm:path)?) => {
         impl Scalar for $t {
             fn name() -> String {
                 $name.into()
@@ -140,11 +171,16 @@ macro_rules! impl_float {
             fn neg(self) -> Self {
                 -self
             }
+            $(
+                fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
+                    $gemm(m, k, n, a, b, c);
+                }
+            )?
         }
     };
 }
 
-impl_float!(f64, "f64", f64::EPSILON, |x| x, |x| x);
+impl_float!(f64, "f64", f64::EPSILON, |x| x, |x| x, matmul::gemm_f64);
 impl_float!(
     f16,
     "f16",
@@ -212,7 +248,7 @@ impl Scalar for f32 {
         -self
     }
     fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
-        crate::matmul::gemm_f32(m, k, n, a, b, c);
+        matmul::gemm_f32(m, k, n, a, b, c);
     }
 }
 
@@ -288,7 +324,7 @@ impl_fixed!(FixedI16, LeEqU16, "fixed16");
 impl_fixed!(FixedI32, LeEqU32, "fixed32");
 
 macro_rules! impl_lns {
-    ($T:ident, $prefix:literal) => {
+    ($T:ident, $prefix:literal $(, $kernels:item)*) => {
         impl<const FRAC: u32, A: LogAdd> Scalar for $T<FRAC, A> {
             fn name() -> String {
                 format!(concat!($prefix, "{}-{}"), $T::<FRAC, A>::WORD_BITS, A::NAME)
@@ -337,9 +373,29 @@ macro_rules! impl_lns {
             fn mul_pow2(self, k: i32) -> Self {
                 $T::mul_pow2(self, k)
             }
+            $($kernels)*
         }
     };
 }
 
-impl_lns!(LogNum, "lns");
+impl_lns!(
+    LogNum,
+    "lns",
+    /// The LNS kernels ([`matmul::lns`]), sequential order.
+    fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
+        matmul::lns::gemm(Accumulate::Sequential, m, k, n, a, b, c);
+    },
+    /// The LNS kernels ([`matmul::lns`]) in every order.
+    fn gemm_with(
+        acc: Accumulate,
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        b: &[Self],
+        c: &mut [Self],
+    ) {
+        matmul::lns::gemm(acc, m, k, n, a, b, c);
+    }
+);
 impl_lns!(WideLogNum, "lns");

@@ -184,6 +184,15 @@ impl<T: Scalar> Tensor<T> {
         self.data.as_slice_mut()
     }
 
+    /// The elements in row-major order, borrowed when the storage already
+    /// is.
+    pub(crate) fn contiguous(&self) -> std::borrow::Cow<'_, [T]> {
+        match self.data.as_slice() {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(self.to_vec()),
+        }
+    }
+
     /// The underlying array.
     ///
     /// ```

@@ -1,14 +1,65 @@
-//! Matrix multiplication: the generic kernel, the tuned f32 GEMM and the
-//! 2-D / batched tensor entry point.
+//! Matrix multiplication: the generic kernels, the tuned f32/f64 GEMM, the
+//! LNS kernels ([`lns`]) and the 2-D / batched tensor entry points.
 //!
-//! Order of additions (it matters for LNS, whose addition is not
-//! associative): the generic kernel computes each output as
-//! `((0 ⊞ a₀b₀) ⊞ a₁b₁) ⊞ …` over `k` in increasing order.
+//! # Order of additions
+//!
+//! It matters for LNS, whose addition is not associative, and for every
+//! type that rounds. [`Accumulate`] chooses it:
+//!
+//! - [`Accumulate::Sequential`] (what [`Tensor::matmul`] uses): each output
+//!   is `((0 + a₀b₀) + a₁b₁) + …` over `k` in increasing order, in the
+//!   element type. The LNS kernels follow this order exactly, so they give
+//!   the bits of [`gemm_generic`]. `f32` and `f64` use the tuned GEMM
+//!   (`matrixmultiply`), whose kernels also add in increasing `k` per
+//!   output but may fuse multiply and add, and so can differ from the
+//!   generic loop in the last bit.
+//! - [`Accumulate::Blocked(kb)`](Accumulate::Blocked): the `k` products are
+//!   summed in blocks of `kb` consecutive terms, each block left to right
+//!   from zero; then the block sums left to right from zero. A long LNS sum
+//!   then never adds a term to a partial sum more than `kb` terms larger.
+//! - [`Accumulate::Wide`]: products are summed in f64 in increasing `k` and
+//!   the sum is rounded once to the element type. For LNS the products are
+//!   exact (log codes add) and `A` is not used: log-domain multiply, linear
+//!   accumulate, as hybrid LNS hardware does.
+
+pub mod lns;
+
+use rayon::prelude::*;
 
 use crate::{Scalar, Tensor, TensorError};
 
+/// How a matrix product sums its `k` terms (see the [module docs](self)).
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_tensor::{Tensor, matmul::Accumulate};
+/// type L = LogNum<10>;
+/// // A 1×4096 row of 0.01 times a column of ones: 40.96.
+/// let a = Tensor::<L>::full(&[1, 4096], L::from_f64(0.01));
+/// let b = Tensor::<L>::full(&[4096, 1], L::ONE);
+/// let seq = a.matmul(&b).unwrap().to_f64_vec()[0];
+/// let wide = a.matmul_with(&b, Accumulate::Wide).unwrap().to_f64_vec()[0];
+/// let blocked = a.matmul_with(&b, Accumulate::Blocked(64)).unwrap().to_f64_vec()[0];
+/// assert!(seq < 20.0); // the 16-bit sum stalls once terms drop below its table
+/// assert!((wide - 40.96).abs() < 0.1);
+/// assert!((blocked - 40.96).abs() < 4.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Accumulate {
+    /// Left to right in the element type (the default).
+    #[default]
+    Sequential,
+    /// Blocks of this many terms (0 counts as 1), each left to right from
+    /// zero, then the block sums left to right.
+    Blocked(usize),
+    /// In f64, rounded once at the end.
+    Wide,
+}
+
 /// The generic kernel: `c = a · b` (row-major, m×k times k×n), each output
-/// summed over `k` in increasing order from zero.
+/// summed over `k` in increasing order from zero. Rows are split across
+/// rayon's threads for large products (the order within an output does not
+/// change).
 ///
 /// ```
 /// let (a, b) = ([1.0f64, 2.0, 3.0, 4.0], [1.0f64, 0.0, 0.0, 1.0]);
@@ -17,60 +68,173 @@ use crate::{Scalar, Tensor, TensorError};
 /// assert_eq!(c, a);
 /// ```
 pub fn gemm_generic<T: Scalar>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T]) {
-    assert_dims(m, k, n, a.len(), b.len(), c.len());
-    for i in 0..m {
-        let row = &mut c[i * n..(i + 1) * n];
-        row.fill(T::zero());
-        for p in 0..k {
-            let aip = a[i * k + p];
-            let brow = &b[p * n..(p + 1) * n];
-            for (cj, &bpj) in row.iter_mut().zip(brow) {
-                *cj = cj.add(aip.mul(bpj));
-            }
-        }
-    }
+    gemm_generic_blocked(m, k, n, a, b, c, k);
 }
 
-/// The tuned f32 GEMM (`matrixmultiply::sgemm`).
+/// The generic kernel in the [`Accumulate::Blocked`] order: blocks of `kb`
+/// terms, each from zero, then the block sums from zero.
 ///
 /// ```
-/// let (a, b) = ([1.0f32, 2.0], [3.0f32, 4.0]);
-/// let mut c = [0.0f32; 1];
-/// lognum_tensor::matmul::gemm_f32(1, 2, 1, &a, &b, &mut c);
-/// assert_eq!(c, [11.0]);
+/// let (a, b) = ([1.0f32, 2.0, 3.0], [1.0f32, 1.0, 1.0]);
+/// let mut c = [0.0f32];
+/// lognum_tensor::matmul::gemm_generic_blocked(1, 3, 1, &a, &b, &mut c, 2);
+/// assert_eq!(c, [6.0]); // (1 + 2) + 3
 /// ```
-pub fn gemm_f32(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_generic_blocked<T: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    b: &[T],
+    c: &mut [T],
+    kb: usize,
+) {
     assert_dims(m, k, n, a.len(), b.len(), c.len());
     if m == 0 || n == 0 {
         return;
     }
-    // SAFETY: the slices hold m·k, k·n and m·n elements (checked above) and
-    // the strides describe row-major layouts inside them.
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            k as isize,
-            1,
-            b.as_ptr(),
-            n as isize,
-            1,
-            0.0,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        );
-    }
+    let kb = kb.clamp(1, k.max(1));
+    let rows = row_chunk(m, k, n);
+    c.par_chunks_mut(rows * n)
+        .enumerate()
+        .for_each(|(chunk, cr)| {
+            let mut part = vec![T::zero(); n];
+            for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+                let i = chunk * rows + ii;
+                row.fill(T::zero());
+                let mut p0 = 0;
+                while p0 < k {
+                    let p1 = (p0 + kb).min(k);
+                    let acc: &mut [T] = if p0 == 0 && p1 == k { row } else { &mut part };
+                    acc.fill(T::zero());
+                    for p in p0..p1 {
+                        let aip = a[i * k + p];
+                        let brow = &b[p * n..(p + 1) * n];
+                        for (cj, &bpj) in acc.iter_mut().zip(brow) {
+                            *cj = cj.add(aip.mul(bpj));
+                        }
+                    }
+                    if !(p0 == 0 && p1 == k) {
+                        for (cj, &s) in row.iter_mut().zip(part.iter()) {
+                            *cj = cj.add(s);
+                        }
+                    }
+                    p0 = p1;
+                }
+            }
+        });
 }
+
+/// The generic kernel in the [`Accumulate::Wide`] order: products formed
+/// in f64 from the operands' values, summed in f64 over increasing `k`,
+/// rounded once.
+///
+/// ```
+/// use half::f16;
+/// let a = vec![f16::from_f64(0.1); 4096];
+/// let b = vec![f16::from_f64(1.0); 4096];
+/// let mut c = [f16::ZERO];
+/// lognum_tensor::matmul::gemm_generic_wide(1, 4096, 1, &a, &b, &mut c);
+/// assert!((c[0].to_f64() - 409.5).abs() < 0.5); // f16 alone stalls at 256
+/// ```
+pub fn gemm_generic_wide<T: Scalar>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T]) {
+    assert_dims(m, k, n, a.len(), b.len(), c.len());
+    if m == 0 || n == 0 {
+        return;
+    }
+    let rows = row_chunk(m, k, n);
+    c.par_chunks_mut(rows * n)
+        .enumerate()
+        .for_each(|(chunk, cr)| {
+            let mut acc = vec![0.0f64; n];
+            for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+                let i = chunk * rows + ii;
+                acc.fill(0.0);
+                for p in 0..k {
+                    let aip = a[i * k + p].to_f64();
+                    for (s, bpj) in acc.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+                        *s += aip * bpj.to_f64();
+                    }
+                }
+                for (cj, &s) in row.iter_mut().zip(&acc) {
+                    *cj = T::from_f64(s);
+                }
+            }
+        });
+}
+
+/// Rows per parallel task: one task below about a million multiply-adds.
+fn row_chunk(m: usize, k: usize, n: usize) -> usize {
+    if m * k.max(1) * n < 1 << 20 {
+        return m.max(1);
+    }
+    m.div_ceil(rayon::current_num_threads() * 4).max(1)
+}
+
+macro_rules! tuned_gemm {
+    ($name:ident, $t:ty, $kernel:path, $doc:literal) => {
+        #[doc = $doc]
+        ///
+        /// Rows are split across rayon's threads for large products.
+        pub fn $name(m: usize, k: usize, n: usize, a: &[$t], b: &[$t], c: &mut [$t]) {
+            assert_dims(m, k, n, a.len(), b.len(), c.len());
+            if m == 0 || n == 0 {
+                return;
+            }
+            let rows = row_chunk(m, k, n);
+            c.par_chunks_mut(rows * n)
+                .zip(a.par_chunks(rows * k.max(1)))
+                .for_each(|(cr, ar)| {
+                    let mr = cr.len() / n;
+                    if k == 0 {
+                        cr.fill(0.0);
+                        return;
+                    }
+                    // SAFETY: `ar` holds mr·k, `b` k·n and `cr` mr·n elements
+                    // (checked above) and the strides describe row-major
+                    // layouts inside them.
+                    unsafe {
+                        $kernel(
+                            mr,
+                            k,
+                            n,
+                            1.0,
+                            ar.as_ptr(),
+                            k as isize,
+                            1,
+                            b.as_ptr(),
+                            n as isize,
+                            1,
+                            0.0,
+                            cr.as_mut_ptr(),
+                            n as isize,
+                            1,
+                        );
+                    }
+                });
+        }
+    };
+}
+
+tuned_gemm!(
+    gemm_f32,
+    f32,
+    matrixmultiply::sgemm,
+    "The tuned f32 GEMM (`matrixmultiply::sgemm`).\n\n```\nlet (a, b) = ([1.0f32, 2.0], [3.0f32, 4.0]);\nlet mut c = [0.0f32; 1];\nlognum_tensor::matmul::gemm_f32(1, 2, 1, &a, &b, &mut c);\nassert_eq!(c, [11.0]);\n```"
+);
+tuned_gemm!(
+    gemm_f64,
+    f64,
+    matrixmultiply::dgemm,
+    "The tuned f64 GEMM (`matrixmultiply::dgemm`).\n\n```\nlet (a, b) = ([1.0f64, 2.0], [3.0f64, 4.0]);\nlet mut c = [0.0f64; 1];\nlognum_tensor::matmul::gemm_f64(1, 2, 1, &a, &b, &mut c);\nassert_eq!(c, [11.0]);\n```"
+);
 
 /// Kernels are called with lengths validated by the tensor layer; a caller
 /// passing raw slices of the wrong length gets a panic here, not memory
 /// unsafety.
 #[inline]
-fn assert_dims(m: usize, k: usize, n: usize, a: usize, b: usize, c: usize) {
+pub(crate) fn assert_dims(m: usize, k: usize, n: usize, a: usize, b: usize, c: usize) {
     assert!(
         a == m * k && b == k * n && c == m * n,
         "gemm: slice lengths do not match {m}x{k} · {k}x{n}"
@@ -80,7 +244,9 @@ fn assert_dims(m: usize, k: usize, n: usize, a: usize, b: usize, c: usize) {
 impl<T: Scalar> Tensor<T> {
     /// Matrix product. 2-D: `[m, k] · [k, n] → [m, n]`. Batched: operands
     /// of rank ≥ 2 multiply their last two axes, and the leading (batch) axes
-    /// broadcast; a 2-D operand is shared by every batch.
+    /// broadcast; a 2-D operand is shared by every batch. Sums in the
+    /// [`Accumulate::Sequential`] order through the type's kernel
+    /// ([`Scalar::gemm`]).
     ///
     /// ```
     /// use lognum_tensor::Tensor;
@@ -92,6 +258,21 @@ impl<T: Scalar> Tensor<T> {
     /// assert!(a.matmul(&a).is_err());
     /// ```
     pub fn matmul(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        self.matmul_with(rhs, Accumulate::Sequential)
+    }
+
+    /// [`matmul`](Self::matmul) with a chosen order of additions
+    /// ([`Scalar::gemm_with`]).
+    ///
+    /// ```
+    /// use lognum_tensor::{Tensor, matmul::Accumulate};
+    /// let a = Tensor::from_vec(vec![1.0f64, 2.0, 3.0], &[1, 3]).unwrap();
+    /// let b = Tensor::from_vec(vec![1.0f64, 1.0, 1.0], &[3, 1]).unwrap();
+    /// for acc in [Accumulate::Sequential, Accumulate::Blocked(2), Accumulate::Wide] {
+    ///     assert_eq!(a.matmul_with(&b, acc).unwrap().to_vec(), vec![6.0]);
+    /// }
+    /// ```
+    pub fn matmul_with(&self, rhs: &Tensor<T>, acc: Accumulate) -> Result<Tensor<T>, TensorError> {
         let (ls, rs) = (self.shape(), rhs.shape());
         let mismatch = || TensorError::ShapeMismatch {
             op: "matmul",
@@ -112,6 +293,11 @@ impl<T: Scalar> Tensor<T> {
         let mut out_shape = batch.clone();
         out_shape.extend([m, n]);
         let mut out = vec![T::zero(); count * m * n];
+        if ls.len() == 2 && rs.len() == 2 {
+            let (a, b) = (self.contiguous(), rhs.contiguous());
+            T::gemm_with(acc, m, k, n, &a, &b, &mut out);
+            return Tensor::from_vec(out, &out_shape);
+        }
         let lhs = self
             .broadcast_to(&[batch.as_slice(), &[m, k]].concat())?
             .to_vec();
@@ -119,7 +305,8 @@ impl<T: Scalar> Tensor<T> {
             .broadcast_to(&[batch.as_slice(), &[k, n]].concat())?
             .to_vec();
         for b in 0..count {
-            T::gemm(
+            T::gemm_with(
+                acc,
                 m,
                 k,
                 n,

@@ -1,0 +1,471 @@
+//! Matrix multiplication kernels written for LNS numbers.
+//!
+//! A dot product in LNS is a chain of log-adds, `acc = acc ⊞ (a ⊡ b)`: the
+//! product is an integer add of log codes, the sum a table look-up. One
+//! chain is latency-bound, so the kernels run many independent chains side
+//! by side: the output columns. For each row `i` of `a` and each `p` along
+//! `k`, `a[i][p]` is broadcast and multiplied into 32 (AVX-512) or 16 (AVX2)
+//! columns of `b` at once, and each product is log-added into its column's
+//! accumulator. `rayon` splits the rows of large products across threads.
+//!
+//! # Every approximation, one kernel
+//!
+//! The scalar semantics are [`lognum::arith::mul_magnitudes`] and
+//! [`lognum::arith::add_magnitudes`] with `A`. On first use for a
+//! `LogNum<FRAC, A>` the kernels scan `A::delta_plus` and `A::delta_minus`
+//! over every code difference `d` and keep a table up to the cutoff beyond
+//! which both are zero (for `Exact` at `FRAC = 10`, 12 288 entries). Vector
+//! kernels gather from it. When the table is a function of a bucket
+//! `min((d + h) >> s, E)` with `E ≤ 29` — the paper's 20-entry [`Lut`], its
+//! truncating variant and [`BitShift`] — the AVX-512 kernel instead looks it
+//! up with one 64-entry word permute (`vpermi2w`) per 32 lanes.
+//!
+//! # Lane representation
+//!
+//! Accumulators keep the magnitude `M` as an `i16` (any value `≤ 0` means
+//! zero) and the sign as 0 or 32 in a `u16` (bit 5, where it selects the
+//! −Δ− half of the table by a bitwise or). A zero
+//! operand is recognised by `min(acc, x) ≤ 0` and adds nothing; exact
+//! cancellation (`d = 0`, signs differ) and flushes give a value `≤ 0`;
+//! saturation is the saturating `i16` add (and a `min` when `FRAC < 10`).
+//! The sign of a zero accumulator is never read, so the result is `+0`, as
+//! `add_magnitudes` gives.
+//!
+//! # Order of additions
+//!
+//! LNS addition is not associative; every ISA path adds in the same order,
+//! so they agree bit for bit:
+//!
+//! - [`Accumulate::Sequential`]: `c = ((0 ⊞ a₀b₀) ⊞ a₁b₁) ⊞ …` over `k` in
+//!   increasing order — exactly the generic loop
+//!   [`gemm_generic`](crate::matmul::gemm_generic).
+//! - [`Accumulate::Blocked(kb)`](Accumulate::Blocked): the same within each
+//!   block of `kb` consecutive `k`, each block from zero; then the block
+//!   sums left to right from zero.
+//! - [`Accumulate::Wide`]: each product's exact value (`±2^(L/2^FRAC)`,
+//!   rounded to f64) summed in f64 over increasing `k`, then rounded once
+//!   to the nearest `LogNum` by `from_f64`. `A` is not used.
+//!
+//! [`Lut`]: lognum::Lut
+//! [`BitShift`]: lognum::BitShift
+
+mod portable;
+pub(crate) mod tables;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+use std::fmt;
+
+use lognum::{LogAdd, LogNum};
+use rayon::prelude::*;
+
+use super::Accumulate;
+use tables::LnsTables;
+
+/// An instruction set a kernel can run on.
+///
+/// ```
+/// use lognum_tensor::matmul::lns::Isa;
+/// assert!(Isa::Portable.is_available());
+/// assert!(Isa::available().contains(&Isa::detect()));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Isa {
+    /// Plain Rust, one lane at a time: runs everywhere, defines the bits.
+    Portable,
+    /// x86-64 AVX2: 16 lanes, table gathers.
+    Avx2,
+    /// x86-64 AVX-512F + BW: 32 lanes, word permutes or table gathers.
+    Avx512,
+}
+
+impl Isa {
+    /// True if this CPU can run the path (checked at run time).
+    ///
+    /// ```
+    /// assert!(lognum_tensor::matmul::lns::Isa::Portable.is_available());
+    /// ```
+    pub fn is_available(self) -> bool {
+        match self {
+            Isa::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512bw")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// Every path this CPU can run, portable first.
+    ///
+    /// ```
+    /// let isas = lognum_tensor::matmul::lns::Isa::available();
+    /// assert_eq!(isas[0], lognum_tensor::matmul::lns::Isa::Portable);
+    /// ```
+    pub fn available() -> Vec<Isa> {
+        [Isa::Portable, Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|i| i.is_available())
+            .collect()
+    }
+
+    /// The fastest available path (what [`gemm`] uses).
+    ///
+    /// ```
+    /// assert!(lognum_tensor::matmul::lns::Isa::detect().is_available());
+    /// ```
+    pub fn detect() -> Isa {
+        *Isa::available().last().unwrap_or(&Isa::Portable)
+    }
+}
+
+impl fmt::Display for Isa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Isa::Portable => "portable",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+        })
+    }
+}
+
+/// The requested instruction set is not available on this CPU.
+///
+/// ```
+/// use lognum_tensor::matmul::lns::{Isa, IsaUnavailable};
+/// assert_eq!(IsaUnavailable(Isa::Avx512).to_string(), "avx512 is not available on this CPU");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IsaUnavailable(pub Isa);
+
+impl fmt::Display for IsaUnavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is not available on this CPU", self.0)
+    }
+}
+
+impl std::error::Error for IsaUnavailable {}
+
+/// Which kernel a type gets on a path: `"permute"` (the bucketed table in
+/// one `vpermi2w`), `"gather"` (the full table) or `"scalar"`.
+///
+/// ```
+/// use lognum::{Exact, Lut};
+/// use lognum_tensor::matmul::lns::{Isa, kernel_name};
+/// assert_eq!(kernel_name::<10, Lut>(Isa::Portable), "scalar");
+/// if Isa::Avx512.is_available() {
+///     assert_eq!(kernel_name::<10, Lut>(Isa::Avx512), "permute");
+///     assert_eq!(kernel_name::<10, Exact>(Isa::Avx512), "gather");
+/// }
+/// ```
+pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
+    match isa {
+        Isa::Portable => "scalar",
+        Isa::Avx2 => "gather",
+        Isa::Avx512 if tables::tables::<FRAC, A>().structured.is_some() => "permute",
+        Isa::Avx512 => "gather",
+    }
+}
+
+/// `c = a · b` for row-major `LogNum` matrices (m×k times k×n), summed in
+/// the order `acc` documents (see the [module docs](self)), on the fastest
+/// available instruction set, with rows split across rayon's threads for
+/// large products. Every path gives the same bits.
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_tensor::matmul::{Accumulate, gemm_generic, lns};
+/// type L = LogNum<10>;
+/// let a: Vec<L> = (0..6).map(|i| L::from_f64(i as f64 - 2.5)).collect();
+/// let b: Vec<L> = (0..6).map(|i| L::from_f64(0.5 + i as f64)).collect();
+/// let (mut fast, mut slow) = (vec![L::ZERO; 4], vec![L::ZERO; 4]);
+/// lns::gemm(Accumulate::Sequential, 2, 3, 2, &a, &b, &mut fast);
+/// gemm_generic(2, 3, 2, &a, &b, &mut slow);
+/// assert_eq!(fast, slow);
+/// ```
+pub fn gemm<const FRAC: u32, A: LogAdd>(
+    acc: Accumulate,
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[LogNum<FRAC, A>],
+    b: &[LogNum<FRAC, A>],
+    c: &mut [LogNum<FRAC, A>],
+) {
+    gemm_with_isa(Isa::detect(), acc, m, k, n, a, b, c).expect("detected ISA is available");
+}
+
+/// [`gemm`] on a chosen instruction set (for tests and benchmarks).
+///
+/// ```
+/// use lognum::{BitShift, LogNum};
+/// use lognum_tensor::matmul::{Accumulate, lns::{self, Isa}};
+/// type L = LogNum<10, BitShift>;
+/// let a = vec![L::ONE; 4];
+/// let mut c = vec![L::ZERO; 4];
+/// for isa in Isa::available() {
+///     lns::gemm_with_isa(isa, Accumulate::Sequential, 2, 2, 2, &a, &a, &mut c).unwrap();
+///     assert_eq!(c[0].to_f64(), 2.0);
+/// }
+/// ```
+///
+/// # Panics
+///
+/// If the slice lengths do not match the dimensions.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
+    isa: Isa,
+    acc: Accumulate,
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[LogNum<FRAC, A>],
+    b: &[LogNum<FRAC, A>],
+    c: &mut [LogNum<FRAC, A>],
+) -> Result<(), IsaUnavailable> {
+    super::assert_dims(m, k, n, a.len(), b.len(), c.len());
+    if !isa.is_available() {
+        return Err(IsaUnavailable(isa));
+    }
+    let (a, b) = (words(a), words(b));
+    let c = words_mut(c);
+    if m == 0 || n == 0 {
+        return Ok(());
+    }
+    if k == 0 {
+        c.fill(0);
+        return Ok(());
+    }
+    let t = tables::tables::<FRAC, A>();
+    let rows = row_chunk(m, k, n);
+    match acc {
+        Accumulate::Wide => {
+            let pw = PackedWide::new(t, b, k, n);
+            let mut wide = vec![0.0f64; m * n];
+            wide.par_chunks_mut(rows * n)
+                .zip(a.par_chunks(rows * k))
+                .for_each(|(cw, ar)| run_wide(isa, t, ar, k, &pw, cw));
+            for (w, s) in c.iter_mut().zip(&wide) {
+                *w = LogNum::<FRAC, A>::from_f64(*s).to_bits();
+            }
+        }
+        Accumulate::Sequential | Accumulate::Blocked(_) => {
+            let kb = match acc {
+                Accumulate::Blocked(kb) => kb.clamp(1, k),
+                _ => k,
+            };
+            let pb = PackedB::new(t, b, k, n);
+            c.par_chunks_mut(rows * n)
+                .zip(a.par_chunks(rows * k))
+                .for_each(|(cr, ar)| run(isa, t, ar, k, kb, &pb, cr));
+        }
+    }
+    Ok(())
+}
+
+/// Rows per parallel task: everything in one task below about a million
+/// multiply-adds (a thread hand-off costs more than it saves there).
+fn row_chunk(m: usize, k: usize, n: usize) -> usize {
+    let work = m * k * n;
+    if work < 1 << 20 {
+        return m;
+    }
+    let tasks = (rayon::current_num_threads() * 4).max(1);
+    m.div_ceil(tasks).max(1)
+}
+
+fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, kb: usize, pb: &PackedB, c: &mut [u16]) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
+            unsafe { x86::gemm_rows_avx512(t, a, k, kb, pb, c) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
+            unsafe { x86::gemm_rows_avx2(t, a, k, kb, pb, c) }
+        }
+        _ => portable::gemm_rows(t, a, k, kb, pb, c),
+    }
+}
+
+fn run_wide(isa: Isa, t: &LnsTables, a: &[u16], k: usize, pw: &PackedWide, c: &mut [f64]) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
+            unsafe { x86::gemm_rows_wide_avx512(t, a, k, pw, c) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
+            unsafe { x86::gemm_rows_wide_avx2(t, a, k, pw, c) }
+        }
+        _ => portable::gemm_rows_wide(t, a, k, pw, c),
+    }
+}
+
+/// The raw words of a `LogNum` slice.
+fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
+    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
+    // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (its other field
+    // is a zero-sized `PhantomData`), so the slices have the same layout.
+    unsafe { std::slice::from_raw_parts(x.as_ptr().cast(), x.len()) }
+}
+
+/// The raw words of a mutable `LogNum` slice.
+fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [u16] {
+    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
+    // SAFETY: as in `words`; writing a `u16` is writing a valid `LogNum`
+    // (every word is a value; `from_bits` masks unused high bits, and the
+    // kernels never set them).
+    unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) }
+}
+
+/// Columns per panel of [`PackedB`]: four 32-lane vectors.
+pub(crate) const PANEL: usize = 128;
+
+/// `b` rearranged for the kernels, in panels of [`PANEL`] columns (the
+/// last one narrower, a multiple of 32) stored one after another, so that a
+/// kernel sweeping `k` for one panel reads contiguous memory. Row `p` of a
+/// panel of width `w` holds three runs of `w` entries:
+///
+/// - `bm = M − bias` as `i16` (`i16::MIN` for zero, so that `ma + bm ≤ 0`);
+/// - the sign of `b` as 0 or 32;
+/// - the same, flipped: the sign of the product with a negative `a`, so
+///   the kernels pick a run instead of computing it.
+///
+/// Padding columns are zeros.
+pub(crate) struct PackedB {
+    pub n: usize,
+    pub n_pad: usize,
+    pub k: usize,
+    pub data: Vec<u16>,
+}
+
+/// Where one panel of [`PackedB`] lives.
+#[derive(Clone, Copy)]
+pub(crate) struct Panel {
+    /// Offset of the panel's row 0.
+    pub base: usize,
+    /// Columns in the panel (a multiple of 32).
+    pub width: usize,
+}
+
+impl Panel {
+    /// Offset of row `p`'s `bm` run; the sign runs follow at `+ width` and
+    /// `+ 2·width`.
+    #[inline(always)]
+    pub(crate) fn row(self, p: usize) -> usize {
+        self.base + p * 3 * self.width
+    }
+}
+
+impl PackedB {
+    fn new(t: &LnsTables, b: &[u16], k: usize, n: usize) -> Self {
+        let n_pad = n.next_multiple_of(32);
+        let mut pb = PackedB {
+            n,
+            n_pad,
+            k,
+            data: vec![0; 3 * k * n_pad],
+        };
+        let mag_mask = t.max as u16;
+        for q in 0..n_pad.div_ceil(PANEL) {
+            let panel = pb.panel(q * PANEL);
+            for p in 0..k {
+                let row = panel.row(p);
+                for c in 0..panel.width {
+                    let j = q * PANEL + c;
+                    let (bm, s) = if j < n {
+                        let w = b[p * n + j];
+                        let mag = (w & mag_mask) as i32;
+                        let bm = if mag == 0 {
+                            i16::MIN
+                        } else {
+                            (mag - t.bias) as i16
+                        };
+                        (bm, ((w >> t.mag_bits) & 1) << 5)
+                    } else {
+                        (i16::MIN, 0)
+                    };
+                    pb.data[row + c] = bm as u16;
+                    pb.data[row + panel.width + c] = s;
+                    pb.data[row + 2 * panel.width + c] = s ^ 32;
+                }
+            }
+        }
+        pb
+    }
+
+    /// The panel holding column `j` (a multiple of [`PANEL`]).
+    #[inline(always)]
+    pub(crate) fn panel(&self, j: usize) -> Panel {
+        let q = j / PANEL;
+        Panel {
+            base: 3 * self.k * PANEL * q,
+            width: (self.n_pad - PANEL * q).min(PANEL),
+        }
+    }
+}
+
+/// `b` for the wide accumulator: `lv = M − bias` as `i32` ([`WIDE_ZERO`]
+/// for zero) and the sign as bit 63 of a `u64`, rows padded to a multiple
+/// of 16 columns with zeros.
+pub(crate) struct PackedWide {
+    pub n: usize,
+    pub n_pad: usize,
+    pub lv: Vec<i32>,
+    pub sg: Vec<u64>,
+}
+
+/// The wide accumulator's "zero" marker in [`PackedWide`].
+pub(crate) const WIDE_ZERO: i32 = i32::MIN;
+
+impl PackedWide {
+    fn new(t: &LnsTables, b: &[u16], k: usize, n: usize) -> Self {
+        let n_pad = n.next_multiple_of(16);
+        let mut lv = vec![WIDE_ZERO; k * n_pad];
+        let mut sg = vec![0u64; k * n_pad];
+        let mag_mask = t.max as u16;
+        for p in 0..k {
+            for j in 0..n {
+                let w = b[p * n + j];
+                let mag = (w & mag_mask) as i32;
+                if mag != 0 {
+                    lv[p * n_pad + j] = mag - t.bias;
+                }
+                sg[p * n_pad + j] = (((w >> t.mag_bits) & 1) as u64) << 63;
+            }
+        }
+        PackedWide { n, n_pad, lv, sg }
+    }
+}
+
+/// The exact value of the product of `±2^(la/2^FRAC)` (sign bit `sa` at
+/// bit 63) and `±2^(lb/2^FRAC)` (sign `sb`): `2^(l >> FRAC)` times
+/// `2^(frac/2^FRAC)` from the table, scaled by adding to the exponent
+/// field (no rounding beyond the table's).
+#[inline(always)]
+pub(crate) fn wide_value(t: &LnsTables, la: i32, lb: i32, sa: u64, sb: u64) -> f64 {
+    let l = la + lb;
+    let e = (l >> t.frac) as i64;
+    let f = (l & ((1 << t.frac) - 1)) as usize;
+    let bits = t.exp2_frac[f].to_bits().wrapping_add((e << 52) as u64);
+    f64::from_bits(bits ^ sa ^ sb)
+}
+
+/// A lane back to a word: zero if `m ≤ 0`, else the magnitude and sign.
+#[inline(always)]
+pub(crate) fn word(t: &LnsTables, m: i16, s: u16) -> u16 {
+    if m <= 0 {
+        0
+    } else {
+        m as u16 | (((s >> 5) & 1) << t.mag_bits)
+    }
+}

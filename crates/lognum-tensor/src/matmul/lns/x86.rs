@@ -1,0 +1,636 @@
+//! AVX-512BW and AVX2 kernels. Each computes, lane for lane, what
+//! [`super::portable`] computes; see the parent module for the lane
+//! representation and the order of additions.
+//!
+//! Every function here is `unsafe` only because of `#[target_feature]`:
+//! callers must have checked the CPU (the dispatch in [`super`] does, with
+//! `is_x86_feature_detected!`). Memory accesses stay inside the slices:
+//! `PackedB` rows are padded to a multiple of 32 columns, outputs are
+//! written with masked or bounded stores, and table indices are clamped to
+//! the table (see the SAFETY notes at each access).
+
+use core::arch::x86_64::*;
+
+use super::portable;
+use super::tables::{D0_SLOT, LnsTables, Structured};
+use super::{PANEL, PackedB, PackedWide};
+
+/// Output columns per register block, in vectors.
+const J: usize = 4;
+
+// ---------------------------------------------------------------- AVX-512 --
+
+/// Constants of the AVX-512 step, built once per call.
+#[derive(Clone, Copy)]
+struct C512 {
+    zero: __m512i,
+    max: __m512i,
+    /// Structured: `2^(15 − shift)` for the rounding multiply.
+    mul: __m512i,
+    /// Structured: the shift count for truncation.
+    shift: __m128i,
+    /// Structured: the clamp bucket `E`; gather: the cutoff.
+    clamp: __m512i,
+    d0: __m512i,
+    plus: __m512i,
+    minus: __m512i,
+    /// Gather: `half_log2 − 5`.
+    half_shift: __m128i,
+    /// Word assembly: `mag_bits − 5`.
+    sign_shift: __m128i,
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn consts512(t: &LnsTables) -> C512 {
+    let (mul, shift, clamp, plus, minus) = match &t.structured {
+        Some(s) => {
+            // SAFETY: `perm` holds 64 i16, two 32-lane loads.
+            let (p, m) = unsafe {
+                (
+                    _mm512_loadu_epi16(s.perm.as_ptr()),
+                    _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
+                )
+            };
+            (
+                _mm512_set1_epi16(1i16 << (15 - s.shift.min(15))),
+                _mm_cvtsi32_si128(s.shift as i32),
+                _mm512_set1_epi16(s.entries as i16),
+                p,
+                m,
+            )
+        }
+        None => (
+            _mm512_setzero_si512(),
+            _mm_setzero_si128(),
+            _mm512_set1_epi16(t.cutoff as i16),
+            _mm512_setzero_si512(),
+            _mm512_setzero_si512(),
+        ),
+    };
+    C512 {
+        zero: _mm512_setzero_si512(),
+        max: _mm512_set1_epi16(t.max),
+        mul,
+        shift,
+        clamp,
+        d0: _mm512_set1_epi16(D0_SLOT as i16),
+        plus,
+        minus,
+        half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
+        sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+    }
+}
+
+/// How the AVX-512 step finds Δ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
+    PermRound,
+    /// Bucket by truncation (`vpsrlw`), then `vpermi2w`.
+    PermTrunc,
+    /// The full table, two 16-lane gathers.
+    Gather,
+}
+
+/// One log-add, 32 lanes: `acc ⊞ x` (`x` magnitude `m`, sign `sg`, 0 or
+/// 32). See `portable::step`.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn step512<const L: u8, const CLAMP: bool>(
+    c: &C512,
+    full: *const i32,
+    acc_m: &mut __m512i,
+    acc_s: &mut __m512i,
+    m: __m512i,
+    sg: __m512i,
+) {
+    let big = _mm512_max_epi16(*acc_m, m);
+    let small = _mm512_min_epi16(*acc_m, m);
+    let d = _mm512_sub_epi16(big, small);
+    let lt = _mm512_cmpgt_epi16_mask(m, *acc_m);
+    // Lanes with a zero operand add nothing.
+    let live = _mm512_cmpgt_epi16_mask(small, c.zero);
+    let t = if L == Lookup::Gather as u8 {
+        let idx = _mm512_min_epu16(d, c.clamp);
+        let off = _mm512_sll_epi16(_mm512_xor_si512(*acc_s, sg), c.half_shift);
+        let idx = _mm512_add_epi16(idx, off);
+        let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
+        let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(idx, 1));
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
+        // (entries are i16; a 4-byte load at scale 2 reads one spare entry,
+        // which `full` has).
+        let (glo, ghi) = unsafe {
+            (
+                _mm512_mask_i32gather_epi32(c.zero, live as u16, lo, full, 2),
+                _mm512_mask_i32gather_epi32(c.zero, (live >> 16) as u16, hi, full, 2),
+            )
+        };
+        _mm512_inserti64x4(
+            _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
+            _mm512_cvtepi32_epi16(ghi),
+            1,
+        )
+    } else {
+        let bucket = if L == Lookup::PermRound as u8 {
+            _mm512_mulhrs_epi16(d, c.mul)
+        } else {
+            _mm512_srl_epi16(d, c.shift)
+        };
+        // d = 0 takes slot 30: Δ+(0) for equal signs, a flush for opposite.
+        let dnz = _mm512_test_epi16_mask(d, d);
+        let idx = _mm512_mask_min_epu16(c.d0, dnz, bucket, c.clamp);
+        // idx | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ.
+        let idx = _mm512_ternarylogic_epi32(idx, *acc_s, sg, 0xf6);
+        _mm512_maskz_permutex2var_epi16(live, c.plus, idx, c.minus)
+    };
+    let mut r = _mm512_adds_epi16(big, t);
+    if CLAMP {
+        r = _mm512_min_epi16(r, c.max);
+    }
+    *acc_m = r;
+    *acc_s = _mm512_mask_blend_epi16(lt, *acc_s, sg);
+}
+
+/// Rows of `c` on AVX-512.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn gemm_rows_avx512(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+) {
+    let clamp = t.max != i16::MAX;
+    let l = match &t.structured {
+        Some(Structured { round: true, .. }) => Lookup::PermRound,
+        Some(_) => Lookup::PermTrunc,
+        None => Lookup::Gather,
+    };
+    macro_rules! go {
+        ($l:expr, $clamp:expr) => {
+            rows512::<{ $l as u8 }, $clamp>(t, a, k, kb, pb, c)
+        };
+    }
+    match (l, clamp) {
+        (Lookup::PermRound, false) => go!(Lookup::PermRound, false),
+        (Lookup::PermRound, true) => go!(Lookup::PermRound, true),
+        (Lookup::PermTrunc, false) => go!(Lookup::PermTrunc, false),
+        (Lookup::PermTrunc, true) => go!(Lookup::PermTrunc, true),
+        (Lookup::Gather, false) => go!(Lookup::Gather, false),
+        (Lookup::Gather, true) => go!(Lookup::Gather, true),
+    }
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn rows512<const L: u8, const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+) {
+    for j0 in (0..pb.n).step_by(PANEL) {
+        // One panel per block. Narrow panels interleave rows so that about
+        // four independent chains hide the latency of a log-add.
+        match pb.panel(j0).width / 32 {
+            4 => block512::<1, 4, L, CLAMP>(t, a, k, kb, pb, c, j0),
+            3 => block512::<1, 3, L, CLAMP>(t, a, k, kb, pb, c, j0),
+            2 => block512::<2, 2, L, CLAMP>(t, a, k, kb, pb, c, j0),
+            _ => block512::<4, 1, L, CLAMP>(t, a, k, kb, pb, c, j0),
+        }
+    }
+}
+
+/// The panel at column `j0` (`W` vectors wide) for every row, `R` rows at
+/// a time (the remainder one at a time).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+#[allow(clippy::too_many_arguments)]
+fn block512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+    j0: usize,
+) {
+    let n = pb.n;
+    let rows = c.len() / n;
+    let whole = rows / R * R;
+    let (a0, a1) = a.split_at(whole * k);
+    let (c0, c1) = c.split_at_mut(whole * n);
+    group512::<R, W, L, CLAMP>(t, a0, k, kb, pb, c0, j0);
+    group512::<1, W, L, CLAMP>(t, a1, k, kb, pb, c1, j0);
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+#[allow(clippy::too_many_arguments)]
+fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+    j0: usize,
+) {
+    let cs = consts512(t);
+    let full = t.full.as_ptr().cast::<i32>();
+    let n = pb.n;
+    let panel = pb.panel(j0);
+    let data = pb.data.as_ptr();
+    let mag_mask = t.max as u16;
+    // `a`'s magnitudes, twice per 32-bit word (a broadcast from memory), and
+    // the index of each row's sign array.
+    let mut apair = vec![0u32; R * k];
+    let mut asign = vec![0usize; R * k];
+    for (arows, crows) in a.chunks_exact(R * k).zip(c.chunks_exact_mut(R * n)) {
+        // Row-interleaved: entry `p·R + r`.
+        for (r, arow) in arows.chunks_exact(k).enumerate() {
+            for (p, &w) in arow.iter().enumerate() {
+                apair[p * R + r] = (w & mag_mask) as u32 * 0x1_0001;
+                asign[p * R + r] = ((w >> t.mag_bits) & 1) as usize;
+            }
+        }
+        let mut tot_m = [[cs.zero; W]; R];
+        let mut tot_s = [[cs.zero; W]; R];
+        let mut p0 = 0;
+        while p0 < k {
+            let p1 = (p0 + kb).min(k);
+            let mut acc_m = [[cs.zero; W]; R];
+            let mut acc_s = [[cs.zero; W]; R];
+            for p in p0..p1 {
+                let row = panel.row(p);
+                let mut bm = [cs.zero; W];
+                for (j, v) in bm.iter_mut().enumerate() {
+                    // SAFETY: the panel's row `p` holds `3·width = 96·W`
+                    // entries from `row`.
+                    *v = unsafe { _mm512_loadu_epi16(data.add(row + 32 * j).cast()) };
+                }
+                for r in 0..R {
+                    let x = apair[p * R + r];
+                    if x == 0 {
+                        continue;
+                    }
+                    let va = _mm512_set1_epi32(x as i32);
+                    // The run of product signs for this sign of `a`.
+                    let signs = row + (1 + asign[p * R + r]) * panel.width;
+                    for j in 0..W {
+                        // SAFETY: as for `bm`; the run ends at `row + 3·width`.
+                        let sg = unsafe { _mm512_loadu_epi16(data.add(signs + 32 * j).cast()) };
+                        let mut m = _mm512_adds_epi16(va, bm[j]);
+                        if CLAMP {
+                            m = _mm512_min_epi16(m, cs.max);
+                        }
+                        step512::<L, CLAMP>(&cs, full, &mut acc_m[r][j], &mut acc_s[r][j], m, sg);
+                    }
+                }
+            }
+            if p0 == 0 && p1 == k {
+                tot_m = acc_m;
+                tot_s = acc_s;
+            } else {
+                for r in 0..R {
+                    for j in 0..W {
+                        step512::<L, CLAMP>(
+                            &cs,
+                            full,
+                            &mut tot_m[r][j],
+                            &mut tot_s[r][j],
+                            acc_m[r][j],
+                            acc_s[r][j],
+                        );
+                    }
+                }
+            }
+            p0 = p1;
+        }
+        for (r, crow) in crows.chunks_exact_mut(n).enumerate() {
+            for j in 0..W {
+                let col = j0 + 32 * j;
+                if col >= n {
+                    break;
+                }
+                let live = _mm512_cmpgt_epi16_mask(tot_m[r][j], cs.zero);
+                let sign = _mm512_sll_epi16(tot_s[r][j], cs.sign_shift);
+                let word = _mm512_maskz_mov_epi16(live, _mm512_or_si512(tot_m[r][j], sign));
+                let lanes = (n - col).min(32);
+                let mask = if lanes == 32 {
+                    u32::MAX
+                } else {
+                    (1u32 << lanes) - 1
+                };
+                // SAFETY: the mask limits the store to the `lanes` columns
+                // left in this row of `c`.
+                unsafe { _mm512_mask_storeu_epi16(crow.as_mut_ptr().add(col).cast(), mask, word) };
+            }
+        }
+    }
+}
+
+/// Wide-accumulator rows on AVX-512: 16 columns per step, each product
+/// built in f64 from the exponent table by a gather and an exponent add,
+/// summed in the portable order (so the bits are the portable ones).
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn gemm_rows_wide_avx512(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    pw: &PackedWide,
+    c: &mut [f64],
+) {
+    let (n, np) = (pw.n, pw.n_pad);
+    let mag_mask = t.max as u16;
+    let fmask = _mm512_set1_epi32((1 << t.frac) - 1);
+    let zero_code = _mm512_set1_epi32(super::WIDE_ZERO);
+    let shift = _mm_cvtsi32_si128(t.frac as i32);
+    let table = t.exp2_frac.as_ptr();
+    let mut acc = vec![_mm512_setzero_pd(); np / 8];
+    for (arow, crow) in a.chunks_exact(k).zip(c.chunks_exact_mut(n)) {
+        acc.fill(_mm512_setzero_pd());
+        for (p, &w) in arow.iter().enumerate() {
+            let ma = (w & mag_mask) as i32;
+            if ma == 0 {
+                continue;
+            }
+            let la = _mm512_set1_epi32(ma - t.bias);
+            let sa = _mm512_set1_epi64(((((w >> t.mag_bits) & 1) as u64) << 63) as i64);
+            for (v, pair) in acc.chunks_exact_mut(2).enumerate() {
+                let off = p * np + 16 * v;
+                // SAFETY: row `p` holds `np` entries from `p·np`, a multiple
+                // of 16.
+                let (lb, s0, s1) = unsafe {
+                    (
+                        _mm512_loadu_si512(pw.lv.as_ptr().add(off).cast()),
+                        _mm512_loadu_si512(pw.sg.as_ptr().add(off).cast()),
+                        _mm512_loadu_si512(pw.sg.as_ptr().add(off + 8).cast()),
+                    )
+                };
+                let live = _mm512_cmpneq_epi32_mask(lb, zero_code);
+                let l = _mm512_add_epi32(lb, la);
+                let e = _mm512_sra_epi32(l, shift);
+                let f = _mm512_and_si512(l, fmask);
+                for (h, (acc, s)) in pair.iter_mut().zip([s0, s1]).enumerate() {
+                    let (fh, eh) = if h == 0 {
+                        (_mm512_castsi512_si256(f), _mm512_castsi512_si256(e))
+                    } else {
+                        (
+                            _mm512_extracti64x4_epi64(f, 1),
+                            _mm512_extracti64x4_epi64(e, 1),
+                        )
+                    };
+                    let k = (live >> (8 * h)) as u8;
+                    // SAFETY: `f < 2^frac`, the table's length.
+                    let g =
+                        unsafe { _mm512_mask_i32gather_pd(_mm512_setzero_pd(), k, fh, table, 8) };
+                    let bits = _mm512_add_epi64(
+                        _mm512_castpd_si512(g),
+                        _mm512_slli_epi64(_mm512_cvtepi32_epi64(eh), 52),
+                    );
+                    let bits = _mm512_ternarylogic_epi64(bits, s, sa, 0x96);
+                    *acc = _mm512_mask_add_pd(*acc, k, *acc, _mm512_castsi512_pd(bits));
+                }
+            }
+        }
+        for (j, x) in crow.iter_mut().enumerate() {
+            let mut lane = [0.0f64; 8];
+            // SAFETY: `lane` holds 8 f64.
+            unsafe { _mm512_storeu_pd(lane.as_mut_ptr(), acc[j / 8]) };
+            *x = lane[j % 8];
+        }
+    }
+}
+
+// ------------------------------------------------------------------- AVX2 --
+
+#[derive(Clone, Copy)]
+struct C256 {
+    zero: __m256i,
+    one: __m256i,
+    max: __m256i,
+    cut: __m256i,
+    low16: __m256i,
+    half_shift: __m128i,
+    sign_shift: __m128i,
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn consts256(t: &LnsTables) -> C256 {
+    C256 {
+        zero: _mm256_setzero_si256(),
+        one: _mm256_set1_epi16(1),
+        max: _mm256_set1_epi16(t.max),
+        cut: _mm256_set1_epi16(t.cutoff as i16),
+        low16: _mm256_set1_epi32(0xffff),
+        half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
+        sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+    }
+}
+
+/// One log-add, 16 lanes (sign `sg`, 0 or 32), from the full table by two
+/// 8-lane gathers.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn step256<const CLAMP: bool>(
+    c: &C256,
+    full: *const i32,
+    acc_m: &mut __m256i,
+    acc_s: &mut __m256i,
+    m: __m256i,
+    sg: __m256i,
+) {
+    let big = _mm256_max_epi16(*acc_m, m);
+    let small = _mm256_min_epi16(*acc_m, m);
+    let d = _mm256_sub_epi16(big, small);
+    let lt = _mm256_cmpgt_epi16(m, *acc_m);
+    // All ones where an operand is zero: those lanes read the zero entry.
+    let dead = _mm256_cmpgt_epi16(c.one, small);
+    let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
+    let off = _mm256_sll_epi16(_mm256_xor_si256(*acc_s, sg), c.half_shift);
+    let idx = _mm256_add_epi16(idx, off);
+    let lo = _mm256_unpacklo_epi16(idx, c.zero);
+    let hi = _mm256_unpackhi_epi16(idx, c.zero);
+    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
+    // i16 entries; the 4-byte load reads one spare entry, which `full` has.
+    let (glo, ghi) = unsafe {
+        (
+            _mm256_i32gather_epi32(full, lo, 2),
+            _mm256_i32gather_epi32(full, hi, 2),
+        )
+    };
+    let t = _mm256_packus_epi32(
+        _mm256_and_si256(glo, c.low16),
+        _mm256_and_si256(ghi, c.low16),
+    );
+    let mut r = _mm256_adds_epi16(big, t);
+    if CLAMP {
+        r = _mm256_min_epi16(r, c.max);
+    }
+    *acc_m = r;
+    *acc_s = _mm256_blendv_epi8(*acc_s, sg, lt);
+}
+
+/// Rows of `c` on AVX2.
+///
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn gemm_rows_avx2(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+) {
+    if t.max != i16::MAX {
+        rows256::<true>(t, a, k, kb, pb, c)
+    } else {
+        rows256::<false>(t, a, k, kb, pb, c)
+    }
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn rows256<const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+) {
+    for j0 in (0..pb.n).step_by(PANEL) {
+        let width = pb.panel(j0).width;
+        // Blocks of up to four 16-lane vectors within the panel.
+        let mut c0 = 0;
+        while c0 < width {
+            let w = ((width - c0) / 16).min(J);
+            match w {
+                4 => block256::<4, CLAMP>(t, a, k, kb, pb, c, j0, c0),
+                3 => block256::<3, CLAMP>(t, a, k, kb, pb, c, j0, c0),
+                2 => block256::<2, CLAMP>(t, a, k, kb, pb, c, j0, c0),
+                _ => block256::<1, CLAMP>(t, a, k, kb, pb, c, j0, c0),
+            }
+            c0 += 16 * w;
+        }
+    }
+}
+
+/// Columns `j0 + c0 .. j0 + c0 + 16·W` (within the panel at `j0`) of every
+/// row.
+#[inline]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn block256<const W: usize, const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    kb: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+    j0: usize,
+    c0: usize,
+) {
+    let cs = consts256(t);
+    let full = t.full.as_ptr().cast::<i32>();
+    let n = pb.n;
+    let panel = pb.panel(j0);
+    let data = pb.data.as_ptr();
+    let mag_mask = t.max as u16;
+    let j0 = j0 + c0;
+    let mut apair = vec![0u32; k];
+    for (arow, crow) in a.chunks_exact(k).zip(c.chunks_exact_mut(n)) {
+        // `a`'s magnitudes, twice per 32-bit word: a broadcast from memory.
+        for (x, &w) in apair.iter_mut().zip(arow) {
+            *x = (w & mag_mask) as u32 * 0x1_0001;
+        }
+        let mut tot_m = [cs.zero; W];
+        let mut tot_s = [cs.zero; W];
+        let mut p0 = 0;
+        while p0 < k {
+            let p1 = (p0 + kb).min(k);
+            let mut acc_m = [cs.zero; W];
+            let mut acc_s = [cs.zero; W];
+            for p in p0..p1 {
+                let w = arow[p];
+                if w & mag_mask == 0 {
+                    continue;
+                }
+                let va = _mm256_set1_epi32(apair[p] as i32);
+                let row = panel.row(p) + c0;
+                let signs = row + (1 + ((w >> t.mag_bits) & 1) as usize) * panel.width;
+                for j in 0..W {
+                    // SAFETY: the panel's row `p` holds `3·width` entries and
+                    // `c0 + 16·W ≤ width`.
+                    let (bm, sg) = unsafe {
+                        (
+                            _mm256_loadu_si256(data.add(row + 16 * j).cast()),
+                            _mm256_loadu_si256(data.add(signs + 16 * j).cast()),
+                        )
+                    };
+                    let mut m = _mm256_adds_epi16(va, bm);
+                    if CLAMP {
+                        m = _mm256_min_epi16(m, cs.max);
+                    }
+                    step256::<CLAMP>(&cs, full, &mut acc_m[j], &mut acc_s[j], m, sg);
+                }
+            }
+            if p0 == 0 && p1 == k {
+                tot_m = acc_m;
+                tot_s = acc_s;
+            } else {
+                for j in 0..W {
+                    step256::<CLAMP>(&cs, full, &mut tot_m[j], &mut tot_s[j], acc_m[j], acc_s[j]);
+                }
+            }
+            p0 = p1;
+        }
+        for j in 0..W {
+            let col = j0 + 16 * j;
+            if col >= n {
+                break;
+            }
+            let live = _mm256_cmpgt_epi16(tot_m[j], cs.zero);
+            let sign = _mm256_sll_epi16(tot_s[j], cs.sign_shift);
+            let word = _mm256_and_si256(live, _mm256_or_si256(tot_m[j], sign));
+            let lanes = (n - col).min(16);
+            let mut buf = [0u16; 16];
+            // SAFETY: `buf` holds 16 u16.
+            unsafe { _mm256_storeu_si256(buf.as_mut_ptr().cast(), word) };
+            crow[col..col + lanes].copy_from_slice(&buf[..lanes]);
+        }
+    }
+}
+
+/// Wide-accumulator rows on AVX2 (the portable loop).
+///
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn gemm_rows_wide_avx2(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    pw: &PackedWide,
+    c: &mut [f64],
+) {
+    portable::gemm_rows_wide(t, a, k, pw, c)
+}

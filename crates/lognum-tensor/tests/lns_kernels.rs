@@ -1,0 +1,171 @@
+//! The LNS kernels on every available instruction set give the bits of the
+//! portable kernel, and the portable kernel gives the bits of the generic
+//! loop over `lognum`'s scalar `+` and `·` (in the same order), for several
+//! approximations, widths and shapes, with zeros, negatives, exact
+//! cancellations, saturation and flushes in the data.
+
+mod common;
+
+use common::Rng;
+use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use lognum_tensor::matmul::lns::{self, Isa};
+use lognum_tensor::matmul::{Accumulate, gemm_generic, gemm_generic_blocked};
+
+/// Values that exercise every branch of the log-add.
+fn nasty<const F: u32, A: LogAdd>(rng: &mut Rng, len: usize) -> Vec<LogNum<F, A>> {
+    type W = u16;
+    let mut out: Vec<LogNum<F, A>> = Vec::with_capacity(len);
+    for i in 0..len {
+        let x = match rng.below(10) {
+            0 => LogNum::ZERO,
+            1 => LogNum::NEG_ZERO,
+            2 => LogNum::from_bits(rng.next_u64() as W),
+            3 => {
+                let specials = [
+                    LogNum::<F, A>::ONE,
+                    LogNum::NEG_ONE,
+                    LogNum::MAX,
+                    LogNum::MIN,
+                    LogNum::MIN_POSITIVE,
+                    LogNum::MIN_POSITIVE.neg(),
+                ];
+                specials[rng.below(6) as usize]
+            }
+            4 if i > 0 => out[i - 1].neg(),
+            5 if i > 0 => out[i - 1],
+            _ => LogNum::from_f64(rng.normal() * 2f64.powi(rng.below(9) as i32 - 4)),
+        };
+        out.push(x);
+    }
+    out
+}
+
+fn check<const F: u32, A: LogAdd>(seed: u64, shapes: &[(usize, usize, usize)]) {
+    let mut rng = Rng::new(seed);
+    for &(m, k, n) in shapes {
+        let a = nasty::<F, A>(&mut rng, m * k);
+        let b = nasty::<F, A>(&mut rng, k * n);
+        for acc in [
+            Accumulate::Sequential,
+            Accumulate::Blocked(1),
+            Accumulate::Blocked(7),
+            Accumulate::Blocked(64),
+            Accumulate::Wide,
+        ] {
+            let mut reference = vec![LogNum::<F, A>::ZERO; m * n];
+            lns::gemm_with_isa(Isa::Portable, acc, m, k, n, &a, &b, &mut reference).unwrap();
+            let mut generic = vec![LogNum::<F, A>::ZERO; m * n];
+            match acc {
+                Accumulate::Sequential => gemm_generic(m, k, n, &a, &b, &mut generic),
+                Accumulate::Blocked(kb) => gemm_generic_blocked(m, k, n, &a, &b, &mut generic, kb),
+                Accumulate::Wide => generic.clone_from(&reference),
+            }
+            assert_eq!(
+                bits(&reference),
+                bits(&generic),
+                "portable vs generic: {} FRAC={F} {m}x{k}x{n} {acc:?}",
+                A::NAME
+            );
+            for isa in Isa::available() {
+                let mut c = vec![LogNum::<F, A>::from_bits(0x1234); m * n];
+                lns::gemm_with_isa(isa, acc, m, k, n, &a, &b, &mut c).unwrap();
+                assert_eq!(
+                    bits(&c),
+                    bits(&reference),
+                    "{isa} ({}) vs portable: {} FRAC={F} {m}x{k}x{n} {acc:?}",
+                    lns::kernel_name::<F, A>(isa),
+                    A::NAME
+                );
+            }
+        }
+    }
+}
+
+fn bits<const F: u32, A>(x: &[LogNum<F, A>]) -> Vec<u16> {
+    x.iter().map(|v| v.to_bits()).collect()
+}
+
+const SHAPES: &[(usize, usize, usize)] = &[
+    (1, 1, 1),
+    (3, 5, 7),
+    (2, 0, 3),
+    (4, 17, 33),
+    (5, 70, 65),
+    (3, 9, 160),
+    (2, 300, 31),
+];
+
+#[test]
+fn lut_paths_agree() {
+    check::<10, Lut>(1, SHAPES);
+    check::<6, Lut>(2, SHAPES);
+    check::<10, TruncLut>(3, SHAPES);
+}
+
+#[test]
+fn bitshift_paths_agree() {
+    check::<10, BitShift>(4, SHAPES);
+    check::<6, BitShift>(5, SHAPES);
+}
+
+#[test]
+fn exact_paths_agree() {
+    check::<10, Exact>(6, SHAPES);
+    check::<5, Exact>(7, SHAPES);
+}
+
+#[test]
+fn interp_and_softmax_paths_agree() {
+    check::<10, Interp>(8, SHAPES);
+    check::<10, SoftmaxLut>(9, SHAPES);
+    check::<0, Lut>(10, SHAPES);
+}
+
+/// Cancellation, doubling and saturation on purpose: every column of `b`
+/// alternates `x, −x` or repeats `x`, every `a` is one.
+#[test]
+fn cancellation_and_saturation() {
+    type L = LogNum<10>;
+    let k = 40;
+    let n = 70;
+    let mut b = Vec::with_capacity(k * n);
+    for p in 0..k {
+        for j in 0..n {
+            let base = L::from_bits((j as u16 * 467) & 0x7fff);
+            b.push(match j % 3 {
+                0 if p % 2 == 1 => base.neg(),
+                1 => L::MAX,
+                _ => base,
+            });
+        }
+    }
+    let a = vec![L::ONE; 2 * k];
+    let mut reference = vec![L::ZERO; 2 * n];
+    gemm_generic(2, k, n, &a, &b, &mut reference);
+    for isa in Isa::available() {
+        let mut c = vec![L::ZERO; 2 * n];
+        lns::gemm_with_isa(isa, Accumulate::Sequential, 2, k, n, &a, &b, &mut c).unwrap();
+        assert_eq!(bits(&c), bits(&reference), "{isa}");
+    }
+    // Columns ≡ 0 (mod 3) cancel to +0 after an even number of terms.
+    assert!(reference[0].is_zero() && !reference[0].is_sign_negative());
+    assert_eq!(reference[1], L::MAX);
+}
+
+#[test]
+fn unavailable_isa_is_an_error() {
+    for isa in [Isa::Avx2, Isa::Avx512] {
+        let mut c = [LogNum::<10>::ZERO];
+        let r = lns::gemm_with_isa(
+            isa,
+            Accumulate::Sequential,
+            1,
+            1,
+            1,
+            &c.clone(),
+            &c.clone(),
+            &mut c,
+        );
+        assert_eq!(r.is_ok(), isa.is_available());
+    }
+}
