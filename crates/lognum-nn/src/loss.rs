@@ -103,7 +103,7 @@ impl std::str::FromStr for LabelGrad {
 /// use lognum_tensor::{Scalar, Tensor};
 /// type L = LogNum<10>;
 /// // A confident, correct prediction: p_0 ≈ 0.9933, so ∂/∂z_0 ≈ −0.0067.
-/// let z = Tensor::from_f64(&[5.0, 0.0], &[1, 2]).unwrap().cast::<L>();
+/// let z = Tensor::<L>::from_f64(&[5.0, 0.0], &[1, 2]).unwrap();
 /// let sub = softmax_cross_entropy_with(&z, &[0], LabelGrad::Subtract).unwrap();
 /// let comp = softmax_cross_entropy_with(&z, &[0], LabelGrad::Complement).unwrap();
 /// let (s, c) = (sub.grad.to_f64_vec()[0], comp.grad.to_f64_vec()[0]);

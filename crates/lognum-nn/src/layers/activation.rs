@@ -20,8 +20,8 @@ use crate::{NnError, NnScalar};
 /// type L = LogNum<10>;
 /// let mut act = LeakyRelu::leaky(7);
 /// let x = Tensor::from_vec(vec![L::from_f64(-1.0), L::from_f64(3.0)], &[1, 2]).unwrap();
-/// let y = act.forward(&x).unwrap().to_f64_vec();
-/// assert_eq!(y, vec![-1.0 / 128.0, 3.0]);
+/// let y = act.forward(&x).unwrap().to_vec();
+/// assert_eq!(y, vec![L::from_f64(-1.0 / 128.0), L::from_f64(3.0)]); // exact shift
 /// ```
 #[derive(Clone, Debug)]
 pub struct LeakyRelu {
