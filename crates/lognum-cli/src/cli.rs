@@ -167,6 +167,10 @@ pub struct BenchArgs {
     /// Side of the square matrices [default: 256, 128 with --quick].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub matmul_size: Option<usize>,
+    /// Training measurements per format; the fastest counts
+    /// [default: 3, 1 with --quick].
+    #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
+    pub repeat: Option<usize>,
 }
 
 /// Parses the command line and runs the command.
