@@ -76,8 +76,15 @@ impl fmt::Display for CliError {
             Some(s) => Some(s.as_ref()),
             None => None,
         };
+        // Some errors repeat their source in their own message; a cause
+        // already contained in the line above adds nothing and is skipped.
+        let mut previous = self.message.clone();
         while let Some(c) = cause {
-            write!(f, "\n  caused by: {c}")?;
+            let text = c.to_string();
+            if !previous.contains(&text) {
+                write!(f, "\n  caused by: {text}")?;
+            }
+            previous = text;
             cause = c.source();
         }
         if let Some(hint) = &self.hint {
@@ -90,5 +97,38 @@ impl fmt::Display for CliError {
 impl From<std::io::Error> for CliError {
     fn from(err: std::io::Error) -> Self {
         CliError::caused_by("I/O error", err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+
+    #[derive(Debug)]
+    struct Wrapper(io::Error);
+
+    impl fmt::Display for Wrapper {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "wrapped: {}", self.0)
+        }
+    }
+
+    impl Error for Wrapper {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn chain_is_printed_without_repeats() {
+        let err = CliError::caused_by("saving failed", Wrapper(io::Error::other("disk full")))
+            .with_hint("free some space");
+        assert_eq!(
+            err.to_string(),
+            "error: saving failed\n  caused by: wrapped: disk full\nhint: free some space"
+        );
+        assert_eq!(err.exit_code(), EXIT_RUNTIME);
+        assert_eq!(CliError::runtime("x").into_usage().exit_code(), EXIT_USAGE);
     }
 }

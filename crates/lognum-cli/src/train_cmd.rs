@@ -1,5 +1,7 @@
 //! `lognum train`: one run, a line per epoch, and a summary or a JSON line.
 
+use std::path::Path;
+
 use indicatif::ProgressBar;
 
 use crate::cli::TrainArgs;
@@ -14,6 +16,9 @@ use crate::record::RunRecord;
 pub fn run(args: TrainArgs) -> Result<(), CliError> {
     let mut cfg = TrainConfig::default();
     apply_args(&mut cfg, &args);
+    if let Some(path) = &args.save {
+        check_save_path(path)?;
+    }
     let source = DataSource::from_args(args.data.data.clone(), args.data.dataset);
     let data = source.load()?;
     let visible = !args.json && progress::interactive();
@@ -52,6 +57,29 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
             record.train_seconds,
             record.samples_per_second
         );
+    }
+    Ok(())
+}
+
+/// Fails early, before training, if the checkpoint cannot be written where
+/// asked: its directory must exist.
+fn check_save_path(path: &Path) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(CliError::runtime(format!(
+            "cannot save the checkpoint to {}: it is a directory",
+            path.display()
+        )));
+    }
+    if !dir.is_dir() {
+        return Err(CliError::runtime(format!(
+            "cannot save the checkpoint to {}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
     }
     Ok(())
 }

@@ -299,3 +299,41 @@ fn bench_json_has_ratios() {
     assert!(rows[1]["matmul_macs_per_second"].as_f64().unwrap() > 0.0);
     assert!(v["lns16_lut_train_time_vs_f32"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn save_writes_a_checkpoint_or_fails_before_training() {
+    let out = lognum(&[
+        "train",
+        "--save",
+        "/nonexistent/lognum-cli/m.ckpt",
+        "--epochs",
+        "1",
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("/nonexistent/lognum-cli") && err.contains("does not exist"),
+        "{err}"
+    );
+    if !have_mnist_subset() {
+        return;
+    }
+    let dir = temp_dir("save");
+    let path = dir.join("model.ckpt");
+    let out = lognum(&[
+        "train",
+        "--format",
+        "lns12-lut",
+        "--limit-train",
+        "50",
+        "--limit-test",
+        "50",
+        "--epochs",
+        "1",
+        "--save",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::metadata(&path).unwrap().len() > 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
