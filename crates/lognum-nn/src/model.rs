@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
 
 use crate::layers::{Conv2d, Flatten, Layer, LeakyRelu, Linear, MaxPool2d, ParamMut};
@@ -264,6 +265,21 @@ impl<T: NnScalar> Model<T> {
             }
         }
         Ok(())
+    }
+
+    /// Sets the summation order of every matrix product (forward and
+    /// backward) in the network; see [`Accumulate`].
+    ///
+    /// ```
+    /// use lognum_nn::{model::Model, train::ModelKind};
+    /// use lognum_tensor::matmul::Accumulate;
+    /// let mut m = Model::<f32>::new(ModelKind::Cnn, 28, 28, 1);
+    /// m.set_accumulate(Accumulate::Blocked(32));
+    /// ```
+    pub fn set_accumulate(&mut self, acc: Accumulate) {
+        for layer in &mut self.layers {
+            layer.set_accumulate(acc);
+        }
     }
 
     /// Every parameter with its gradient, in a fixed order.

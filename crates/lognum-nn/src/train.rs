@@ -25,6 +25,7 @@ use std::time::Instant;
 use fixed::types::I5F11;
 use half::{bf16, f16};
 use lognum_tensor::Tensor;
+pub use lognum_tensor::matmul::Accumulate;
 
 use crate::data::Dataset;
 use crate::format::{Format, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift};
@@ -33,6 +34,7 @@ use crate::loss::softmax_cross_entropy_with;
 use crate::model::Model;
 pub use crate::model::ModelKind;
 use crate::optim::Sgd;
+use crate::qat::Qat;
 pub use crate::optim::UpdateRule;
 use crate::{NnError, NnScalar};
 
@@ -66,8 +68,10 @@ pub struct TrainConfig {
     pub limit_train: Option<usize>,
     /// Use only the first `n` test examples.
     pub limit_test: Option<usize>,
-    /// LBW-Net weight quantisation to this many bits (not yet supported:
-    /// `Some` is a configuration error for now).
+    /// LBW-Net power-of-two weight quantisation to this many bits (2 to 8):
+    /// quantization-aware training with full-precision shadow weights and
+    /// the straight-through gradient; biases are not quantized. See
+    /// [`crate::qat`].
     pub quantize_weights: Option<u32>,
     /// How updates are applied: see [`crate::optim`] for the LNS update
     /// stall this addresses. Default [`UpdateRule::WideMaster`];
@@ -77,6 +81,13 @@ pub struct TrainConfig {
     /// [`LabelGrad`]). Default [`LabelGrad::Complement`];
     /// [`LabelGrad::Subtract`] is the paper's.
     pub label_grad: LabelGrad,
+    /// The summation order of every matrix product (forward and backward;
+    /// see [`Accumulate`]). Default [`Accumulate::Sequential`], the paper's
+    /// left-to-right sums. `Blocked(kb)` stays in `T` and keeps long LNS sums
+    /// (the CNN's weight gradients sum `batch·h·w` terms) from stalling;
+    /// `Wide` sums in f64 and rounds once, which leaves the log domain: an
+    /// ablation reference, not LNS training.
+    pub accumulate: Accumulate,
     /// Test-set evaluation batch size (at least 1; default 100).
     pub eval_batch: usize,
     /// Save the trained model here at the end (see [`crate::checkpoint`]).
@@ -98,6 +109,7 @@ impl Default for TrainConfig {
             quantize_weights: None,
             update: UpdateRule::WideMaster,
             label_grad: LabelGrad::Complement,
+            accumulate: Accumulate::Sequential,
             eval_batch: 100,
             checkpoint: None,
         }
@@ -148,6 +160,9 @@ impl TrainConfig {
                 &format!("must be finite and non-negative, got {}", self.weight_decay),
             );
         }
+        if self.accumulate == Accumulate::Blocked(0) {
+            return bad("accumulate", "blocked:0 is not a block size");
+        }
         if self.limit_train == Some(0) {
             return bad("limit_train", "must be at least 1");
         }
@@ -155,12 +170,54 @@ impl TrainConfig {
             return bad("limit_test", "must be at least 1");
         }
         if let Some(bits) = self.quantize_weights {
-            return bad(
-                "quantize_weights",
-                &format!("({bits} bits) is not supported yet"),
-            );
+            crate::qat::check_bits(bits)?;
         }
         Ok(())
+    }
+}
+
+/// Parses an [`Accumulate`] order: `sequential`, `wide` or `blocked:N`
+/// (`N ≥ 1`).
+///
+/// ```
+/// use lognum_nn::train::{parse_accumulate, Accumulate};
+/// assert_eq!(parse_accumulate("blocked:64").unwrap(), Accumulate::Blocked(64));
+/// assert_eq!(parse_accumulate("wide").unwrap(), Accumulate::Wide);
+/// assert!(parse_accumulate("blocked:0").is_err());
+/// ```
+pub fn parse_accumulate(s: &str) -> Result<Accumulate, NnError> {
+    let s = s.trim().to_ascii_lowercase();
+    let bad = || NnError::Config {
+        field: "accumulate",
+        reason: format!("{s:?} is not one of: sequential, wide, blocked:N (N ≥ 1)"),
+    };
+    match s.as_str() {
+        "sequential" => Ok(Accumulate::Sequential),
+        "wide" => Ok(Accumulate::Wide),
+        _ => {
+            let n: usize = s
+                .strip_prefix("blocked:")
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(bad)?;
+            if n == 0 {
+                return Err(bad());
+            }
+            Ok(Accumulate::Blocked(n))
+        }
+    }
+}
+
+/// The name [`parse_accumulate`] reads back.
+///
+/// ```
+/// use lognum_nn::train::{accumulate_name, Accumulate};
+/// assert_eq!(accumulate_name(Accumulate::Blocked(8)), "blocked:8");
+/// ```
+pub fn accumulate_name(acc: Accumulate) -> String {
+    match acc {
+        Accumulate::Sequential => "sequential".into(),
+        Accumulate::Wide => "wide".into(),
+        Accumulate::Blocked(n) => format!("blocked:{n}"),
     }
 }
 
@@ -283,8 +340,10 @@ pub fn train_model<T: NnScalar>(
         .into());
     }
     let mut model = Model::<T>::new(cfg.model, train.rows(), train.cols(), cfg.seed);
+    model.set_accumulate(cfg.accumulate);
     let mut sgd =
         Sgd::<T>::new(cfg.lr, cfg.momentum, cfg.weight_decay, cfg.update).with_seed(cfg.seed);
+    let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
     let x_train = to_t::<T>(&train);
     let x_test = to_t::<T>(&test);
     let per = train.image_len();
@@ -306,12 +365,18 @@ pub fn train_model<T: NnScalar>(
                 yb.push(labels[i]);
             }
             let x = Tensor::from_vec(std::mem::take(&mut xb), &model.input_shape(idx.len()))?;
+            if let Some(q) = qat.as_mut() {
+                q.quantize(&mut model);
+            }
             let logits = model.forward(&x)?;
             xb = x.into_array().into_raw_vec_and_offset().0;
             let out = softmax_cross_entropy_with(&logits, &yb, cfg.label_grad)?;
             loss_sum += out.loss_sum;
             correct += out.correct;
             model.backward(&out.grad)?;
+            if let Some(q) = qat.as_mut() {
+                q.restore(&mut model); // straight through to the shadow
+            }
             sgd.step(model.params_mut(), idx.len());
             progress(&Progress::Batch {
                 epoch,
@@ -321,7 +386,13 @@ pub fn train_model<T: NnScalar>(
         }
         let seconds = start.elapsed().as_secs_f64();
         train_seconds += seconds;
+        if let Some(q) = qat.as_mut() {
+            q.quantize(&mut model); // evaluate the quantized network
+        }
         let test_accuracy = accuracy(&mut model, &x_test, test.labels(), cfg.eval_batch)?;
+        if let Some(q) = qat.as_mut().filter(|_| epoch < cfg.epochs) {
+            q.restore(&mut model);
+        }
         let report = EpochReport {
             epoch,
             train_loss: loss_sum / train.len() as f64,

@@ -1,5 +1,6 @@
 //! 2-D convolution (stride 1, zero padding) by im2col and `T::gemm`.
 
+use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
 
 use super::{Layer, ParamMut, blocked_sum, expect_shape, no_forward, transpose_into};
@@ -36,6 +37,7 @@ pub struct Conv2d<T> {
     col: Vec<T>,
     col_t: Vec<T>,
     weight_t: Vec<T>,
+    acc: Accumulate,
     in_shape: Vec<usize>,
 }
 
@@ -61,6 +63,7 @@ impl<T: NnScalar> Conv2d<T> {
             col: Vec::new(),
             col_t: Vec::new(),
             weight_t: Vec::new(),
+            acc: Accumulate::Sequential,
             in_shape: Vec::new(),
         }
     }
@@ -143,7 +146,15 @@ impl<T: NnScalar> Layer<T> for Conv2d<T> {
             }
         }
         let mut out = vec![T::zero(); self.out_ch * ncol];
-        T::gemm(self.out_ch, rows, ncol, &self.weight, &self.col, &mut out);
+        T::gemm_with(
+            self.acc,
+            self.out_ch,
+            rows,
+            ncol,
+            &self.weight,
+            &self.col,
+            &mut out,
+        );
         let mut y = vec![T::zero(); b * self.out_ch * hw];
         for o in 0..self.out_ch {
             let bias = self.bias[o];
@@ -189,7 +200,8 @@ impl<T: NnScalar> Layer<T> for Conv2d<T> {
             *gb = blocked_sum(gm[o * ncol..(o + 1) * ncol].iter().copied());
         }
         transpose_into(&self.col, rows, ncol, &mut self.col_t);
-        T::gemm(
+        T::gemm_with(
+            self.acc,
             self.out_ch,
             ncol,
             rows,
@@ -202,7 +214,15 @@ impl<T: NnScalar> Layer<T> for Conv2d<T> {
         }
         transpose_into(&self.weight, self.out_ch, rows, &mut self.weight_t);
         let mut dcol = vec![T::zero(); rows * ncol];
-        T::gemm(rows, self.out_ch, ncol, &self.weight_t, &gm, &mut dcol);
+        T::gemm_with(
+            self.acc,
+            rows,
+            self.out_ch,
+            ncol,
+            &self.weight_t,
+            &gm,
+            &mut dcol,
+        );
         let mut dx = vec![T::zero(); b * c * h * w];
         let pad = self.pad as isize;
         for ci in 0..c {
@@ -241,6 +261,10 @@ impl<T: NnScalar> Layer<T> for Conv2d<T> {
             vec![self.out_ch, self.in_ch, self.k, self.k],
             vec![self.out_ch],
         ]
+    }
+
+    fn set_accumulate(&mut self, acc: Accumulate) {
+        self.acc = acc;
     }
 
     fn params_mut(&mut self) -> Vec<ParamMut<'_, T>> {

@@ -1,5 +1,6 @@
 //! Fully connected layer with bias.
 
+use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
 
 use super::{Layer, ParamMut, expect_shape, no_forward, transpose_into};
@@ -33,6 +34,7 @@ pub struct Linear<T> {
     input_t: Vec<T>,
     batch: usize,
     weight_t: Vec<T>,
+    acc: Accumulate,
 }
 
 impl<T: NnScalar> Linear<T> {
@@ -54,6 +56,7 @@ impl<T: NnScalar> Linear<T> {
             input_t: Vec::new(),
             batch: 0,
             weight_t: Vec::new(),
+            acc: Accumulate::Sequential,
         }
     }
 
@@ -125,7 +128,15 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
         let batch = x.shape()[0];
         let xs = x.as_slice().expect("tensors are contiguous");
         let mut y = vec![T::zero(); batch * self.outputs];
-        T::gemm(batch, self.inputs, self.outputs, xs, &self.weight, &mut y);
+        T::gemm_with(
+            self.acc,
+            batch,
+            self.inputs,
+            self.outputs,
+            xs,
+            &self.weight,
+            &mut y,
+        );
         for row in y.chunks_exact_mut(self.outputs) {
             for (v, &b) in row.iter_mut().zip(&self.bias) {
                 *v = v.add(b);
@@ -146,7 +157,8 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
             return Err(no_forward("linear backward", grad.shape(), &[batch, n]));
         }
         let g = grad.as_slice().expect("tensors are contiguous");
-        T::gemm(
+        T::gemm_with(
+            self.acc,
             self.inputs,
             batch,
             n,
@@ -162,7 +174,7 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
         }
         transpose_into(&self.weight, self.inputs, n, &mut self.weight_t);
         let mut dx = vec![T::zero(); batch * self.inputs];
-        T::gemm(batch, n, self.inputs, g, &self.weight_t, &mut dx);
+        T::gemm_with(self.acc, batch, n, self.inputs, g, &self.weight_t, &mut dx);
         Ok(Some(Tensor::from_vec(dx, &[batch, self.inputs])?))
     }
 
@@ -172,6 +184,10 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
 
     fn param_shapes(&self) -> Vec<Vec<usize>> {
         vec![vec![self.inputs, self.outputs], vec![self.outputs]]
+    }
+
+    fn set_accumulate(&mut self, acc: Accumulate) {
+        self.acc = acc;
     }
 
     fn params_mut(&mut self) -> Vec<ParamMut<'_, T>> {

@@ -35,6 +35,7 @@ pub use flatten::Flatten;
 pub use linear::Linear;
 pub use pool::MaxPool2d;
 
+use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
 
 use crate::{NnError, NnScalar};
@@ -88,6 +89,12 @@ pub trait Layer<T: NnScalar>: Send {
     /// The parameters with their gradients, for the optimiser.
     fn params_mut(&mut self) -> Vec<ParamMut<'_, T>> {
         Vec::new()
+    }
+
+    /// Sets the order in which this layer's matrix products sum their terms
+    /// (forward and backward); layers without products ignore it.
+    fn set_accumulate(&mut self, acc: Accumulate) {
+        let _ = acc;
     }
 }
 
