@@ -123,12 +123,12 @@ impl DataSource {
                 dir.display()
             ))));
         }
-        let (train, test) = load_idx_dir(&dir).map_err(|e| {
-            with_hint(CliError::caused_by(
-                format!("cannot load the {} dataset", self.label()),
-                e,
-            ))
-        })?;
+        let what = match self {
+            DataSource::Named(name) => format!("the {name} dataset from {}", dir.display()),
+            DataSource::Dir(_) => format!("the dataset in {}", dir.display()),
+        };
+        let (train, test) = load_idx_dir(&dir)
+            .map_err(|e| with_hint(CliError::caused_by(format!("cannot load {what}"), e)))?;
         Ok(LoadedData {
             label: self.label(),
             train,
