@@ -26,11 +26,16 @@
 
 #![warn(missing_docs)]
 
+pub mod conv;
 mod error;
 pub mod matmul;
+mod pool;
 mod scalar;
+mod slice;
 mod tensor;
 
+pub use conv::Conv2dParams;
 pub use error::TensorError;
+pub use matmul::Accumulate;
 pub use scalar::Scalar;
 pub use tensor::Tensor;
