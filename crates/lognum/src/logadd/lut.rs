@@ -84,18 +84,36 @@ impl<const FRAC: u32, const RES_BITS: u32, const RANGE: u32, const MID: bool>
     pub(crate) const MINUS: [u32; TABLE_CAP] = build(FRAC, RES_BITS, RANGE, MID, false);
 
     /// `PLUS[i]` or `−MINUS[i]` by `same_sign`, 0 from `entries` on: both
-    /// loads, then a select (one load from a selected table is slower: the
-    /// address then waits for the sign).
+    /// values loaded (from `PACKED` at once where it exists), then a select
+    /// (one load from a table selected by the sign is slower: the address
+    /// then waits for the sign).
     #[inline(always)]
     pub(crate) fn signed(same_sign: bool, i: u32, entries: usize) -> i32 {
         let i = i as usize;
-        let (plus, minus) = if i < entries {
+        let (plus, minus) = if FRAC <= 10 {
+            let e = if i < entries { Self::PACKED[i] } else { 0 };
+            ((e & 0xffff) as i32, -((e >> 16) as i32))
+        } else if i < entries {
             (Self::PLUS[i] as i32, -(Self::MINUS[i] as i32))
         } else {
             (0, 0)
         };
         core::hint::select_unpredictable(same_sign, plus, minus)
     }
+
+    /// `PLUS[i] | MINUS[i] << 16` for `FRAC ≤ 10`, where every entry fits 16
+    /// bits (the largest, −Δ−(2^-18)·2^10, is 18 975): one load, and one
+    /// gather when vectorised, serves both (empty for wider formats).
+    pub(crate) const PACKED: [u32; TABLE_CAP] = {
+        let mut t = [0u32; TABLE_CAP];
+        let mut i = 0;
+        while i < TABLE_CAP && FRAC <= 10 {
+            assert!(Self::PLUS[i] <= 0xffff && Self::MINUS[i] <= 0xffff);
+            t[i] = Self::PLUS[i] | Self::MINUS[i] << 16;
+            i += 1;
+        }
+        t
+    };
 }
 
 /// Builds `RANGE·2^RES_BITS + 1` samples (the last one serves interpolation).
