@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::DatasetName;
 use crate::error::CliError;
-use crate::nn::{Format, ModelKind, TrainConfig, UpdateRule};
+use crate::nn::{Accumulate, Format, ModelKind, TrainConfig, UpdateRule, parse_accumulate};
 
 /// Train networks in any number format and reproduce the LNS training paper
 /// (Sanyal, Beerel, Chugg, ICASSP 2020).
@@ -94,6 +94,10 @@ pub struct TrainArgs {
     /// stochastic (stochastic rounding of each update).
     #[arg(long, value_parser = parse_update)]
     pub update: Option<UpdateRule>,
+    /// Summation order of every matrix product: sequential (the paper's),
+    /// wide (in f64, rounded once) or blocked:N.
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    pub accumulate: Option<Accumulate>,
     /// Save the trained model to this checkpoint file.
     #[arg(long, value_name = "CHECKPOINT")]
     pub save: Option<PathBuf>,
@@ -129,6 +133,9 @@ pub struct ReproduceArgs {
     /// Weight update rule for every run (see `lognum train --help`).
     #[arg(long, value_parser = parse_update)]
     pub update: Option<UpdateRule>,
+    /// Summation order for every run (see `lognum train --help`).
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    pub accumulate: Option<Accumulate>,
     /// Runs at a time [default: the number of cores].
     #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
     pub jobs: Option<usize>,
@@ -214,6 +221,13 @@ fn parse_update(s: &str) -> Result<UpdateRule, String> {
             "unknown update rule `{s}`; valid rules: {}",
             valid.join(", ")
         )
+    })
+}
+
+/// `sequential`, `wide` or `blocked:N`.
+fn parse_order(s: &str) -> Result<Accumulate, String> {
+    parse_accumulate(s).map_err(|_| {
+        format!("unknown summation order `{s}`; valid: sequential, wide, blocked:N (N ≥ 1)")
     })
 }
 

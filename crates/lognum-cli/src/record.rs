@@ -32,6 +32,8 @@ pub struct RunRecord {
     pub quantize_weights: Option<u32>,
     /// Weight update rule, e.g. `wide-master`.
     pub update: String,
+    /// Summation order of matrix products, e.g. `sequential`.
+    pub accumulate: String,
     /// Training images used.
     pub train_size: usize,
     /// Test images used.
@@ -76,6 +78,7 @@ impl RunRecord {
             seed: cfg.seed,
             quantize_weights: cfg.quantize_weights,
             update: cfg.update.to_string(),
+            accumulate: crate::nn::accumulate_name(cfg.accumulate),
             train_size,
             test_size,
             test_accuracy: report.test_accuracy,
@@ -118,6 +121,7 @@ impl RunRecord {
                     .map_or(String::new(), |b| b.to_string()),
             ),
             ("update", csv_field(&self.update)),
+            ("accumulate", csv_field(&self.accumulate)),
             ("train_size", self.train_size.to_string()),
             ("test_size", self.test_size.to_string()),
             ("test_accuracy", self.test_accuracy.to_string()),
@@ -200,6 +204,7 @@ mod tests {
             seed: 1,
             quantize_weights: None,
             update: "wide-master".into(),
+            accumulate: "sequential".into(),
             train_size: 10,
             test_size: 5,
             test_accuracy: 0.5,

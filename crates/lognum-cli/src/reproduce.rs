@@ -253,6 +253,9 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     if let Some(u) = args.update {
         cfg.update = u;
     }
+    if let Some(a) = args.accumulate {
+        cfg.accumulate = a;
+    }
     if let Some(b) = args.batch {
         cfg.batch = b;
     }
@@ -331,7 +334,7 @@ fn markdown(report: &Report<'_>) -> String {
     };
     let _ = writeln!(
         md,
-        "Model {}, {} epoch(s), batch {}, learning rate {}, momentum {}, weight decay {}, update rule {}, seed {}; {limits}{}.",
+        "Model {}, {} epoch(s), batch {}, learning rate {}, momentum {}, weight decay {}, update rule {}, summation {}, seed {}; {limits}{}.",
         cfg.model,
         cfg.epochs,
         cfg.batch,
@@ -339,6 +342,7 @@ fn markdown(report: &Report<'_>) -> String {
         cfg.momentum,
         cfg.weight_decay,
         cfg.update,
+        crate::nn::accumulate_name(cfg.accumulate),
         cfg.seed,
         if quick { " (`--quick`)" } else { "" }
     );

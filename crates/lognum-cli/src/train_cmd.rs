@@ -99,6 +99,9 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
     if let Some(u) = args.update {
         cfg.update = u;
     }
+    if let Some(a) = args.accumulate {
+        cfg.accumulate = a;
+    }
     cfg.checkpoint = args.save.clone();
 }
 
