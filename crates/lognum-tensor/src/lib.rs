@@ -1,10 +1,12 @@
 //! One tensor for every number type: `f32`, `f64`, `half::f16`, `half::bf16`,
-//! `fixed` types and every `lognum::LogNum<FRAC, A>`.
+//! `fixed` types and every `lognum::LogNum<FRAC, A>` (and `WideLogNum`), so
+//! that the same network code runs in any of them.
 //!
 //! [`Tensor<T>`] stores elements in an `ndarray::ArrayD` (shapes, views,
 //! broadcasting and interop come from ndarray); [`Scalar`] is the element
-//! trait, with kernel hooks ([`Scalar::gemm`], [`Scalar::dot`]) so that a type
-//! can bring its own fast path while generic code stays generic.
+//! trait, with kernel hooks ([`Scalar::gemm`], [`Scalar::gemm_with`],
+//! [`Scalar::dot`]) so that a type can bring its own fast path while generic
+//! code stays generic.
 //!
 //! ```
 //! use lognum::LogNum;
@@ -21,8 +23,50 @@
 //! }
 //! ```
 //!
-//! Shape mismatches are errors ([`TensorError`]) naming both shapes, never
-//! panics.
+//! # What a tensor offers
+//!
+//! - construction and interop: [`Tensor::from_vec`], [`Tensor::from_f64`],
+//!   [`Tensor::zeros`], [`Tensor::full`], `From<ArrayD<T>>` and back,
+//!   [`Tensor::to_vec`], [`Tensor::as_slice`], [`Tensor::cast`];
+//! - layout: [`Tensor::reshape`], [`Tensor::permute`], [`Tensor::t`],
+//!   [`Tensor::slice_axis`], [`Tensor::index_axis`], [`Tensor::select`],
+//!   [`Tensor::concat`], [`Tensor::stack`], [`Tensor::broadcast_to`];
+//! - element-wise: [`Tensor::map`], [`Tensor::zip_with`] and `add`/`sub`/
+//!   `mul`/`div`, all broadcasting by numpy rules;
+//! - reductions along an axis: [`Tensor::sum_axis`], [`Tensor::max_axis`],
+//!   [`Tensor::argmax_axis`], [`Tensor::fold_axis`];
+//! - [`Tensor::matmul`] (2-D and batched) and [`Tensor::matmul_with`] with a
+//!   chosen [`Accumulate`] order;
+//! - [`Tensor::conv2d`] (NCHW, stride, zero padding) with
+//!   [`conv::conv2d_backward_input`], [`conv::conv2d_backward_weight`],
+//!   [`conv::im2col`] and [`conv::col2im`];
+//! - [`Tensor::max_pool2d`] with the index of every maximum and
+//!   [`Tensor::max_pool2d_backward`].
+//!
+//! # Errors, not panics
+//!
+//! Every operation checks shapes and returns a [`TensorError`] naming the
+//! shapes involved. Arithmetic never panics: each type follows its own rules
+//! (IEEE for floats, saturation for fixed point, saturation and flush to zero
+//! for LNS). The raw slice kernels in [`matmul`] assert their slice lengths,
+//! since they are below the shape checks.
+//!
+//! # Kernels
+//!
+//! `f32` and `f64` multiply through `matrixmultiply` (sgemm/dgemm), split by
+//! rows across rayon's threads. `LogNum<FRAC, A>` multiplies through the LNS
+//! kernels of [`matmul::lns`]: 32 columns per AVX-512BW instruction or 16 per
+//! AVX2 one, detected at run time, with a portable fallback that gives the
+//! same bits, and the generic loop's bits too. Other types use the generic
+//! loop. Sums of LNS numbers are not associative, so every matrix product
+//! states its order of additions ([`matmul`]); convolution inherits it
+//! ([`conv`]).
+//!
+//! # Not provided
+//!
+//! Autodiff (the gradients are separate functions, for `lognum-nn` to
+//! compose), views that share storage (slices copy), GPU back ends, and
+//! dilated or grouped convolution.
 
 #![warn(missing_docs)]
 
