@@ -16,7 +16,7 @@ use crate::cli::BenchArgs;
 use crate::dataset::DataSource;
 use crate::error::CliError;
 use crate::nn::{Format, TrainConfig};
-use crate::output::outln;
+use crate::output::{errln, outln};
 use crate::progress;
 use crate::train_cmd::train_one;
 
@@ -112,7 +112,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         let samples_per_second = (steps * batch).min(data.train.len()) as f64 / train_seconds;
         let macs = pool.install(|| matmul_macs_per_second(format, size, min_secs));
         if !args.json {
-            eprintln!(
+            errln!(
                 "{format}: {:.0} training samples/s, matmul {:.1} M MAC/s",
                 samples_per_second,
                 macs / 1e6
@@ -215,7 +215,7 @@ fn table(r: &BenchReport) -> String {
 }
 
 /// MACs per second of `Tensor::matmul` for `format`'s element type.
-fn matmul_macs_per_second(format: Format, n: usize, min_secs: f64) -> f64 {
+pub fn matmul_macs_per_second(format: Format, n: usize, min_secs: f64) -> f64 {
     match format {
         Format::F32 => time_matmul::<f32>(n, min_secs),
         Format::F64 => time_matmul::<f64>(n, min_secs),

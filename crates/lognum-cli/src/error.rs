@@ -4,6 +4,8 @@
 use std::error::Error;
 use std::fmt;
 
+use crate::output::errln;
+
 /// Exit code for runtime errors.
 pub const EXIT_RUNTIME: u8 = 1;
 /// Exit code for usage errors, the same as clap's.
@@ -63,7 +65,7 @@ impl CliError {
 
     /// Prints the error, its causes and the hint to stderr.
     pub fn report(&self) {
-        eprintln!("{self}");
+        errln!("{self}");
     }
 }
 

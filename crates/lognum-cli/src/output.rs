@@ -1,4 +1,4 @@
-//! Writing results to stdout without panicking when the reader has gone
+//! Writing to stdout and stderr without panicking when the reader has gone
 //! (`lognum reproduce | head` closes the pipe early; `println!` would panic).
 
 use std::io::Write;
@@ -18,3 +18,17 @@ macro_rules! outln {
     };
 }
 pub(crate) use outln;
+
+/// Prints `args` and a newline to stderr; write errors are ignored.
+pub fn err_line(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
+/// `eprintln!` that never panics: see [`err_line`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::output::err_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use errln;

@@ -14,7 +14,7 @@ use crate::cli::ReproduceArgs;
 use crate::dataset::{DataSource, DatasetName, LoadedData};
 use crate::error::CliError;
 use crate::nn::{Format, TrainConfig};
-use crate::output::outln;
+use crate::output::{errln, outln};
 use crate::plots::{self, DeltaCurve};
 use crate::progress;
 use crate::record::{self, RunRecord};
@@ -71,7 +71,7 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     })?;
 
     let total = datasets.len() * formats.len();
-    eprintln!(
+    errln!(
         "reproduce: {} format(s) × {} dataset(s), {} epoch(s), batch {}, lr {}{}; writing to {}",
         formats.len(),
         datasets.len(),
@@ -102,7 +102,7 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     };
     write_outputs(&args.out, &report)?;
     outln!("{}", markdown(&report));
-    eprintln!(
+    errln!(
         "reproduce: done in {:.1} s; results in {}",
         started.elapsed().as_secs_f64(),
         args.out.display()
@@ -133,6 +133,17 @@ fn run_all(
     } else {
         MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
     };
+    // Longest first, so that a slow format does not run alone at the end:
+    // the cost of a format is estimated from a small matmul in it.
+    let mut order: Vec<usize> = (0..total).collect();
+    if workers > 1 {
+        let costs: Vec<f64> = formats
+            .iter()
+            .map(|&f| 1.0 / crate::bench_cmd::matmul_macs_per_second(f, 32, 0.005))
+            .collect();
+        let cost = |i: usize| costs[formats.iter().position(|&f| f == jobs[i].1).unwrap_or(0)];
+        order.sort_by(|&a, &b| cost(b).total_cmp(&cost(a)));
+    }
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
@@ -147,10 +158,11 @@ fn run_all(
                     .then(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok())
                     .flatten();
                 loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= total || failed.load(Ordering::SeqCst) {
+                    let k = next.fetch_add(1, Ordering::SeqCst);
+                    if k >= total || failed.load(Ordering::SeqCst) {
                         break;
                     }
+                    let i = order[k];
                     let (d, format) = jobs[i];
                     let (name, data) = (&loaded[d].0, &loaded[d].1);
                     let bar = multi.add(progress::batch_bar(visible, &format!("{format} {name}")));
@@ -165,7 +177,7 @@ fn run_all(
                         Ok(r) => {
                             let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
                             multi.suspend(|| {
-                                eprintln!(
+                                errln!(
                                     "[{n}/{total}] {name} {format}: test accuracy {:.2}% \
                                      ({} train images, {:.1} s, {:.0} samples/s)",
                                     100.0 * r.test_accuracy,
@@ -232,7 +244,7 @@ fn choose_datasets(
             "{d} is not installed, so it is left out: {}",
             d.install_hint()
         );
-        eprintln!("note: {note}");
+        errln!("note: {note}");
         notes.push(note);
     }
     if have.is_empty() {
