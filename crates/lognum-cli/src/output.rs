@@ -11,7 +11,7 @@ pub fn line(args: std::fmt::Arguments<'_>) {
     let _ = out.flush();
 }
 
-/// `println!` that never panics: see [`line`].
+/// `println!` that never panics: see [`line()`].
 macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::output::line(format_args!($($arg)*))
@@ -25,7 +25,7 @@ pub fn err_line(args: std::fmt::Arguments<'_>) {
     let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
 }
 
-/// `eprintln!` that never panics: see [`err_line`].
+/// `eprintln!` that never panics: see [`err_line()`].
 macro_rules! errln {
     ($($arg:tt)*) => {
         $crate::output::err_line(format_args!($($arg)*))
