@@ -52,29 +52,31 @@ fn mlp_one_epoch_f32_and_lns16_lut_above_85_percent() {
 }
 
 /// Every format learns: 2,000 examples, one epoch, paper hyper-parameters.
+/// The 16-bit floats, emulated in software (a thirtieth of f32's speed), get
+/// 1,000 examples.
 #[test]
 fn mlp_every_format_learns() {
-    let cfg = TrainConfig {
-        epochs: 1,
-        limit_train: Some(2000),
-        limit_test: Some(1000),
-        ..TrainConfig::default()
-    };
-    // (format, bound): measured accuracy in the comment.
+    // (format, training examples, bound): measured accuracy in the comment.
     let bounds = [
-        (Format::F32, 0.72),         // 0.757
-        (Format::F64, 0.72),         // 0.757
-        (Format::Bf16, 0.72),        // 0.758
-        (Format::F16, 0.72),         // 0.757
-        (Format::Fixed16, 0.72),     // 0.757
-        (Format::Lns16Exact, 0.72),  // 0.757
-        (Format::Lns16Lut, 0.72),    // 0.753
-        (Format::Lns16Interp, 0.72), // 0.754
-        (Format::Lns16Shift, 0.68),  // 0.717
-        (Format::Lns12Lut, 0.72),    // 0.758
-        (Format::Lns12Shift, 0.69),  // 0.727
+        (Format::F32, 2000, 0.72),         // 0.757
+        (Format::F64, 2000, 0.72),         // 0.757
+        (Format::Bf16, 1000, 0.65),        // 0.683
+        (Format::F16, 1000, 0.65),         // 0.682
+        (Format::Fixed16, 2000, 0.72),     // 0.757
+        (Format::Lns16Exact, 2000, 0.72),  // 0.757
+        (Format::Lns16Lut, 2000, 0.72),    // 0.753
+        (Format::Lns16Interp, 2000, 0.72), // 0.754
+        (Format::Lns16Shift, 2000, 0.68),  // 0.717
+        (Format::Lns12Lut, 2000, 0.72),    // 0.758
+        (Format::Lns12Shift, 2000, 0.69),  // 0.727
     ];
-    for (format, bound) in bounds {
+    for (format, n, bound) in bounds {
+        let cfg = TrainConfig {
+            epochs: 1,
+            limit_train: Some(n),
+            limit_test: Some(1000),
+            ..TrainConfig::default()
+        };
         let acc = run(format, &cfg);
         assert!(acc > bound, "{format}: {acc} ≤ {bound}");
     }
