@@ -395,7 +395,7 @@ pub fn train_model<T: NnScalar>(
     }
     let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
     let report = TrainReport {
-        format: T::name(),
+        format: T::format_name(),
         model: cfg.model,
         epochs: reports,
         test_accuracy,
