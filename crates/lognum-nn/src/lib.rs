@@ -15,6 +15,8 @@
 //!   [`UpdateRule`](optim::UpdateRule) that keeps LNS training from stalling;
 //! - [`model`]: the paper's MLP and the CNN, seeded initialisation;
 //! - [`checkpoint`]: saving and loading a model with its number format;
+//! - [`quant`], [`qat`]: LBW-Net power-of-two weight quantization, and
+//!   training with it (straight-through, full-precision shadow weights);
 //! - [`train`]: the training loop and [`train::train_format`], run-time
 //!   dispatch over [`format::Format`];
 //! - [`data`], [`rng`]: IDX loading, mini-batches, the seeded generator.
@@ -84,6 +86,7 @@ pub mod layers;
 pub mod loss;
 pub mod model;
 pub mod optim;
+pub mod qat;
 pub mod quant;
 pub mod rng;
 mod scalar;

@@ -485,6 +485,40 @@ pub fn try_pow2(w: &[f32], bits: u32) -> Result<(f32, Vec<i8>), QuantError> {
     Ok(pow2(w, bits))
 }
 
+/// The alternating refinement started from a given scale `alpha0` instead
+/// of the semi-analytical guess: nearest-level codes at `alpha0`, then at
+/// most `max_iters` (closed-form scale, nearest codes) iterations while the
+/// distance strictly drops. Never above the nearest-level codes at `alpha0`;
+/// `O(N)` per iteration. Meant for a warm start from a nearby optimum, as in
+/// training, where the weights move little between two steps
+/// ([`crate::qat`]); on its own it stops in a local minimum (see
+/// [`Method::Alternating`]). Handles bad input as [`pow2`] does; a scale that
+/// is not finite and positive gives `(0.0, all zeros)`.
+///
+/// ```
+/// use lognum_nn::quant::{distance, pow2, pow2_from};
+///
+/// let w = [0.3_f32, -1.2, 0.05, 0.7, -0.2, 0.9];
+/// let (alpha, codes) = pow2(&w, 4);
+/// // From the optimum itself nothing changes.
+/// assert_eq!(pow2_from(&w, 4, alpha, 2), (alpha, codes.clone()));
+/// // From a nearby scale it is never worse than the codes at that scale.
+/// let (a1, c1) = pow2_from(&w, 4, 1.1 * alpha, 2);
+/// let (a0, c0) = pow2_from(&w, 4, 1.1 * alpha, 0);
+/// assert!(distance(&w, a1, &c1) <= distance(&w, a0, &c0));
+/// ```
+pub fn pow2_from(w: &[f32], bits: u32, alpha0: f32, max_iters: u32) -> (f32, Vec<i8>) {
+    let levels = levels(clamp_bits(bits));
+    let a = magnitudes(w);
+    let alpha0 = if alpha0.is_finite() && alpha0 > 0.0 {
+        alpha0
+    } else {
+        0.0
+    };
+    let (alpha, codes) = alternating(&a, alpha0, levels, max_iters);
+    (alpha, signed(w, codes))
+}
+
 /// The values the codes stand for: `sign(c)·α·2^-(|c|−1)` for `c ≠ 0`, else 0.
 ///
 /// Any `i8` is accepted (`−128` stands for `−α·2^-127`); levels too small for

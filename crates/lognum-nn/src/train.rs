@@ -35,6 +35,7 @@ use crate::model::Model;
 pub use crate::model::ModelKind;
 use crate::optim::Sgd;
 pub use crate::optim::UpdateRule;
+use crate::qat::Qat;
 use crate::{NnError, NnScalar};
 
 /// Hyper-parameters and options of a run. The defaults are the paper's
@@ -67,8 +68,10 @@ pub struct TrainConfig {
     pub limit_train: Option<usize>,
     /// Use only the first `n` test examples.
     pub limit_test: Option<usize>,
-    /// LBW-Net weight quantisation to this many bits (not yet supported:
-    /// `Some` is a configuration error for now).
+    /// LBW-Net power-of-two weight quantisation to this many bits (2 to 8):
+    /// quantization-aware training with full-precision shadow weights and
+    /// the straight-through gradient; biases are not quantized. See
+    /// [`crate::qat`].
     pub quantize_weights: Option<u32>,
     /// How updates are applied: see [`crate::optim`] for the LNS update
     /// stall this addresses. Default [`UpdateRule::WideMaster`];
@@ -167,10 +170,7 @@ impl TrainConfig {
             return bad("limit_test", "must be at least 1");
         }
         if let Some(bits) = self.quantize_weights {
-            return bad(
-                "quantize_weights",
-                &format!("({bits} bits) is not supported yet"),
-            );
+            crate::qat::check_bits(bits)?;
         }
         Ok(())
     }
@@ -343,6 +343,7 @@ pub fn train_model<T: NnScalar>(
     model.set_accumulate(cfg.accumulate);
     let mut sgd =
         Sgd::<T>::new(cfg.lr, cfg.momentum, cfg.weight_decay, cfg.update).with_seed(cfg.seed);
+    let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
     let x_train = to_t::<T>(&train);
     let x_test = to_t::<T>(&test);
     let per = train.image_len();
@@ -364,12 +365,18 @@ pub fn train_model<T: NnScalar>(
                 yb.push(labels[i]);
             }
             let x = Tensor::from_vec(std::mem::take(&mut xb), &model.input_shape(idx.len()))?;
+            if let Some(q) = qat.as_mut() {
+                q.quantize(&mut model);
+            }
             let logits = model.forward(&x)?;
             xb = x.into_array().into_raw_vec_and_offset().0;
             let out = softmax_cross_entropy_with(&logits, &yb, cfg.label_grad)?;
             loss_sum += out.loss_sum;
             correct += out.correct;
             model.backward(&out.grad)?;
+            if let Some(q) = qat.as_mut() {
+                q.restore(&mut model); // straight through to the shadow
+            }
             sgd.step(model.params_mut(), idx.len());
             progress(&Progress::Batch {
                 epoch,
@@ -379,7 +386,13 @@ pub fn train_model<T: NnScalar>(
         }
         let seconds = start.elapsed().as_secs_f64();
         train_seconds += seconds;
+        if let Some(q) = qat.as_mut() {
+            q.quantize_exact(&mut model); // evaluate the quantized network
+        }
         let test_accuracy = accuracy(&mut model, &x_test, test.labels(), cfg.eval_batch)?;
+        if let Some(q) = qat.as_mut().filter(|_| epoch < cfg.epochs) {
+            q.restore(&mut model);
+        }
         let report = EpochReport {
             epoch,
             train_loss: loss_sum / train.len() as f64,
