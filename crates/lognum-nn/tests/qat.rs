@@ -175,6 +175,46 @@ fn qat_forward_sees_at_most_l_magnitudes_per_layer() {
     grid_in_forward::<Lns16Lut>();
 }
 
+/// The manual training loop of `train_model`, step by step: every forward
+/// pass (the exact steps 0 and 64 and the warm-started ones between) sees
+/// only the grid, and the optimiser moves the shadow weights, which are
+/// never on the grid themselves.
+fn grid_on_every_step<T: NnScalar>(bits: u32) {
+    use lognum_nn::loss::softmax_cross_entropy;
+    use lognum_nn::optim::{Sgd, UpdateRule};
+    let (train, _) = subset();
+    let images = train.map_images(|p| T::from_f64(f64::from(p) / 255.0));
+    let mut m = Model::<T>::new(ModelKind::Mlp, 28, 28, 9);
+    let mut sgd = Sgd::<T>::new(0.01, 0.0, 0.0, UpdateRule::WideMaster);
+    let mut q = Qat::new(bits).unwrap();
+    let first = m.params_f64();
+    for step in 0..70 {
+        let idx = step * 5..step * 5 + 5;
+        let x = Tensor::from_vec(images[idx.start * 784..idx.end * 784].to_vec(), &[5, 784]);
+        q.quantize(&mut m);
+        assert_eq!(check_grid(&m, q.alphas(), bits), 2, "step {step}");
+        let out =
+            softmax_cross_entropy(&m.forward(&x.unwrap()).unwrap(), &train.labels()[idx]).unwrap();
+        m.backward(&out.grad).unwrap();
+        q.restore(&mut m);
+        sgd.step(m.params_mut(), 5);
+    }
+    let fc2 = &m.params()[2];
+    assert!(
+        magnitudes(fc2).len() > max_code(bits) as usize,
+        "shadow is full precision"
+    );
+    assert_ne!(m.params_f64(), first, "the shadow moved");
+}
+
+#[test]
+fn grid_holds_on_every_training_step() {
+    for bits in [2, 3, 4, 8] {
+        grid_on_every_step::<f32>(bits);
+    }
+    grid_on_every_step::<Lns16Lut>(4);
+}
+
 /// Biases (rank one) keep their values; weights are replaced.
 #[test]
 fn biases_are_not_quantized() {
