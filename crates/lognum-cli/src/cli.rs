@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::DatasetName;
 use crate::error::CliError;
-use crate::nn::{Accumulate, Format, ModelKind, TrainConfig, UpdateRule, parse_accumulate};
+use crate::nn::{
+    Accumulate, Format, LabelGrad, ModelKind, TrainConfig, UpdateRule, parse_accumulate,
+};
 
 /// Train networks in any number format and reproduce the LNS training paper
 /// (Sanyal, Beerel, Chugg, ICASSP 2020).
@@ -98,6 +100,10 @@ pub struct TrainArgs {
     /// wide (in f64, rounded once) or blocked:N.
     #[arg(long, value_name = "ORDER", value_parser = parse_order)]
     pub accumulate: Option<Accumulate>,
+    /// Gradient of the true class's logit: complement (the default, a sum
+    /// of the other probabilities) or subtract (the paper's p − 1).
+    #[arg(long, value_name = "RULE", value_parser = parse_label_grad)]
+    pub label_grad: Option<LabelGrad>,
     /// Save the trained model to this checkpoint file.
     #[arg(long, value_name = "CHECKPOINT")]
     pub save: Option<PathBuf>,
@@ -136,6 +142,9 @@ pub struct ReproduceArgs {
     /// Summation order for every run (see `lognum train --help`).
     #[arg(long, value_name = "ORDER", value_parser = parse_order)]
     pub accumulate: Option<Accumulate>,
+    /// Label-gradient rule for every run (see `lognum train --help`).
+    #[arg(long, value_name = "RULE", value_parser = parse_label_grad)]
+    pub label_grad: Option<LabelGrad>,
     /// Runs at a time [default: the number of cores].
     #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
     pub jobs: Option<usize>,
@@ -222,6 +231,13 @@ fn parse_update(s: &str) -> Result<UpdateRule, String> {
             valid.join(", ")
         )
     })
+}
+
+/// `complement` or `subtract`.
+fn parse_label_grad(s: &str) -> Result<LabelGrad, String> {
+    s.trim()
+        .parse::<LabelGrad>()
+        .map_err(|_| format!("unknown label-gradient rule `{s}`; valid: complement, subtract"))
 }
 
 /// `sequential`, `wide` or `blocked:N`.

@@ -2,6 +2,7 @@
 
 pub use lognum_nn::NnError;
 pub use lognum_nn::format::Format;
+pub use lognum_nn::loss::LabelGrad;
 pub use lognum_nn::optim::UpdateRule;
 pub use lognum_nn::train::{Accumulate, parse_accumulate};
 pub use lognum_nn::train::{

@@ -34,6 +34,8 @@ pub struct RunRecord {
     pub update: String,
     /// Summation order of matrix products, e.g. `sequential`.
     pub accumulate: String,
+    /// Label-gradient rule, e.g. `complement`.
+    pub label_grad: String,
     /// Training images used.
     pub train_size: usize,
     /// Test images used.
@@ -79,6 +81,7 @@ impl RunRecord {
             quantize_weights: cfg.quantize_weights,
             update: cfg.update.to_string(),
             accumulate: crate::nn::accumulate_name(cfg.accumulate),
+            label_grad: cfg.label_grad.to_string(),
             train_size,
             test_size,
             test_accuracy: report.test_accuracy,
@@ -122,6 +125,7 @@ impl RunRecord {
             ),
             ("update", csv_field(&self.update)),
             ("accumulate", csv_field(&self.accumulate)),
+            ("label_grad", csv_field(&self.label_grad)),
             ("train_size", self.train_size.to_string()),
             ("test_size", self.test_size.to_string()),
             ("test_accuracy", self.test_accuracy.to_string()),
@@ -205,6 +209,7 @@ mod tests {
             quantize_weights: None,
             update: "wide-master".into(),
             accumulate: "sequential".into(),
+            label_grad: "complement".into(),
             train_size: 10,
             test_size: 5,
             test_accuracy: 0.5,

@@ -277,6 +277,9 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     if let Some(a) = args.accumulate {
         cfg.accumulate = a;
     }
+    if let Some(g) = args.label_grad {
+        cfg.label_grad = g;
+    }
     if let Some(b) = args.batch {
         cfg.batch = b;
     }

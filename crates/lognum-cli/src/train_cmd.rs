@@ -102,6 +102,9 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
     if let Some(a) = args.accumulate {
         cfg.accumulate = a;
     }
+    if let Some(g) = args.label_grad {
+        cfg.label_grad = g;
+    }
     cfg.checkpoint = args.save.clone();
 }
 

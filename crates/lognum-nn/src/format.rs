@@ -8,9 +8,11 @@
 //! | `lns16-exact` | [`LogNum<10, Exact>`](lognum::LogNum) | 16-bit LNS, correctly rounded Δ |
 //! | `lns16-lut` | `LogNum<10, Lut>` | the paper's 20-entry table |
 //! | `lns16-interp` | `LogNum<10, Interp>` | piecewise linear on the table points |
+//! | `lns16-trunc` | `LogNum<10, TruncLut>` | the 20-entry table indexed by truncation, as the authors' Python |
 //! | `lns16-shift` | `LogNum<10, BitShift>` | the paper's bit-shift Δ |
 //! | `lns12-lut` | `LogNum<6, Lut>` | 12-bit LNS, table |
 //! | `lns12-shift` | `LogNum<6, BitShift>` | 12-bit LNS, shifts |
+//! | `lns12-interp` | `LogNum<6, Interp>` | 12-bit LNS, piecewise linear |
 //!
 //! ```
 //! use lognum_nn::format::Format;
@@ -25,7 +27,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use fixed::types::I5F11;
-use lognum::{BitShift, Exact, Interp, LogNum, Lut};
+use lognum::{BitShift, Exact, Interp, LogNum, Lut, TruncLut};
 
 use crate::NnError;
 
@@ -40,6 +42,10 @@ pub type Lns16Exact = LogNum<10, Exact>;
 pub type Lns16Lut = LogNum<10, Lut>;
 /// 16-bit LNS with piecewise-linear interpolation of the table.
 pub type Lns16Interp = LogNum<10, Interp>;
+/// 16-bit LNS with the paper's table indexed by truncation.
+pub type Lns16Trunc = LogNum<10, TruncLut>;
+/// 12-bit LNS with piecewise-linear interpolation of the table.
+pub type Lns12Interp = LogNum<6, Interp>;
 /// 16-bit LNS with the paper's bit-shift approximation.
 pub type Lns16Shift = LogNum<10, BitShift>;
 /// 12-bit LNS with the paper's table.
@@ -74,21 +80,25 @@ pub enum Format {
     Lns16Lut,
     /// [`Lns16Interp`].
     Lns16Interp,
+    /// [`Lns16Trunc`].
+    Lns16Trunc,
     /// [`Lns16Shift`].
     Lns16Shift,
     /// [`Lns12Lut`].
     Lns12Lut,
     /// [`Lns12Shift`].
     Lns12Shift,
+    /// [`Lns12Interp`].
+    Lns12Interp,
 }
 
 impl Format {
     /// Every format, in the order of the table in the module docs.
     ///
     /// ```
-    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 11);
+    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 13);
     /// ```
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 13] = [
         Format::F32,
         Format::F64,
         Format::Bf16,
@@ -97,9 +107,11 @@ impl Format {
         Format::Lns16Exact,
         Format::Lns16Lut,
         Format::Lns16Interp,
+        Format::Lns16Trunc,
         Format::Lns16Shift,
         Format::Lns12Lut,
         Format::Lns12Shift,
+        Format::Lns12Interp,
     ];
 
     /// The format's name, as parsed by `FromStr` and recorded in checkpoints.
@@ -120,6 +132,8 @@ impl Format {
             Format::Lns16Shift => "lns16-shift",
             Format::Lns12Lut => "lns12-lut",
             Format::Lns12Shift => "lns12-shift",
+            Format::Lns16Trunc => "lns16-trunc",
+            Format::Lns12Interp => "lns12-interp",
         }
     }
 
@@ -147,6 +161,8 @@ impl Format {
                 | Format::Lns16Shift
                 | Format::Lns12Lut
                 | Format::Lns12Shift
+                | Format::Lns16Trunc
+                | Format::Lns12Interp
         )
     }
 }

@@ -28,7 +28,10 @@ use lognum_tensor::Tensor;
 pub use lognum_tensor::matmul::Accumulate;
 
 use crate::data::Dataset;
-use crate::format::{Format, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift};
+use crate::format::{
+    Format, Lns12Interp, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift,
+    Lns16Trunc,
+};
 pub use crate::loss::LabelGrad;
 use crate::loss::softmax_cross_entropy_with;
 use crate::model::Model;
@@ -475,6 +478,8 @@ pub fn train_format(
         Format::Lns16Shift => train::<Lns16Shift>,
         Format::Lns12Lut => train::<Lns12Lut>,
         Format::Lns12Shift => train::<Lns12Shift>,
+        Format::Lns16Trunc => train::<Lns16Trunc>,
+        Format::Lns12Interp => train::<Lns12Interp>,
     };
     let mut report = run(train_set, test_set, cfg, progress)?;
     report.format = format.name().to_string();
