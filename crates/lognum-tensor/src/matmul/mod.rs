@@ -164,25 +164,34 @@ pub fn gemm_generic_wide<T: Scalar>(m: usize, k: usize, n: usize, a: &[T], b: &[
         });
 }
 
-/// Rows per parallel task: one task below about a million multiply-adds.
+/// Rows per parallel task: one task on one thread or below about a million
+/// multiply-adds, else four per thread (for balance).
 fn row_chunk(m: usize, k: usize, n: usize) -> usize {
-    if m * k.max(1) * n < 1 << 20 {
+    let threads = rayon::current_num_threads();
+    if threads == 1 || m * k.max(1) * n < 1 << 20 {
         return m.max(1);
     }
-    m.div_ceil(rayon::current_num_threads() * 4).max(1)
+    m.div_ceil(threads * 4).max(1)
 }
 
 macro_rules! tuned_gemm {
     ($name:ident, $t:ty, $kernel:path, $doc:literal) => {
         #[doc = $doc]
         ///
-        /// Rows are split across rayon's threads for large products.
+        /// Large products split their rows into one block per rayon thread.
         pub fn $name(m: usize, k: usize, n: usize, a: &[$t], b: &[$t], c: &mut [$t]) {
             assert_dims(m, k, n, a.len(), b.len(), c.len());
             if m == 0 || n == 0 {
                 return;
             }
-            let rows = row_chunk(m, k, n);
+            // One block of rows per thread: matrixmultiply packs `b` for
+            // each call and runs best on tall blocks.
+            let threads = rayon::current_num_threads();
+            let rows = if m * k.max(1) * n < 1 << 20 {
+                m
+            } else {
+                m.div_ceil(threads)
+            };
             c.par_chunks_mut(rows * n)
                 .zip(a.par_chunks(rows * k.max(1)))
                 .for_each(|(cr, ar)| {

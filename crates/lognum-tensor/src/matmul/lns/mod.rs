@@ -267,15 +267,15 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
     Ok(())
 }
 
-/// Rows per parallel task: everything in one task below about a million
-/// multiply-adds (a thread hand-off costs more than it saves there).
+/// Rows per parallel task: everything in one task on one thread or below
+/// about a million multiply-adds (a thread hand-off costs more than it saves
+/// there), else four tasks per thread (for balance).
 fn row_chunk(m: usize, k: usize, n: usize) -> usize {
-    let work = m * k * n;
-    if work < 1 << 20 {
+    let threads = rayon::current_num_threads();
+    if threads == 1 || m * k * n < 1 << 20 {
         return m;
     }
-    let tasks = (rayon::current_num_threads() * 4).max(1);
-    m.div_ceil(tasks).max(1)
+    m.div_ceil(threads * 4).max(1)
 }
 
 fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, kb: usize, pb: &PackedB, c: &mut [u16]) {
