@@ -232,6 +232,20 @@ fn block512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
     group512::<1, W, L, CLAMP>(t, a1, k, kb, pb, c1, j0);
 }
 
+/// Steps of `k` per pass over the rows: the panel's rows for one pass
+/// (48 × 768 bytes at full width) stay in L1 while every row uses them.
+const KC: usize = 48;
+
+/// The accumulators of `R` rows × `W` vectors: magnitudes and signs of the
+/// running block sum and of the total of finished blocks.
+#[derive(Clone, Copy)]
+struct State<const R: usize, const W: usize> {
+    acc_m: [[__m512i; W]; R],
+    acc_s: [[__m512i; W]; R],
+    tot_m: [[__m512i; W]; R],
+    tot_s: [[__m512i; W]; R],
+}
+
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw")]
 #[allow(clippy::too_many_arguments)]
@@ -250,26 +264,52 @@ fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
     let panel = pb.panel(j0);
     let data = pb.data.as_ptr();
     let mag_mask = t.max as u16;
-    // `a`'s magnitudes, twice per 32-bit word (a broadcast from memory), and
-    // the index of each row's sign array.
-    let mut apair = vec![0u32; R * k];
-    let mut asign = vec![0usize; R * k];
-    for (arows, crows) in a.chunks_exact(R * k).zip(c.chunks_exact_mut(R * n)) {
-        // Row-interleaved: entry `p·R + r`.
-        for (r, arow) in arows.chunks_exact(k).enumerate() {
-            for (p, &w) in arow.iter().enumerate() {
-                apair[p * R + r] = (w & mag_mask) as u32 * 0x1_0001;
-                asign[p * R + r] = ((w >> t.mag_bits) & 1) as usize;
+    let groups = c.len() / (R * n);
+    let zero = [[cs.zero; W]; R];
+    let mut states = vec![
+        State::<R, W> {
+            acc_m: zero,
+            acc_s: zero,
+            tot_m: zero,
+            tot_s: zero,
+        };
+        groups
+    ];
+    // `a`'s magnitudes for one pass, twice per 32-bit word (a broadcast
+    // from memory), and the index of each row's sign run; entry `p·R + r`.
+    let mut apair = vec![0u32; R * KC];
+    let mut asign = vec![0usize; R * KC];
+    let blocked = kb < k;
+    for c0 in (0..k).step_by(KC) {
+        let c1 = (c0 + KC).min(k);
+        for (g, st) in states.iter_mut().enumerate() {
+            for r in 0..R {
+                let arow = &a[(g * R + r) * k..(g * R + r + 1) * k];
+                for p in c0..c1 {
+                    let w = arow[p];
+                    apair[(p - c0) * R + r] = (w & mag_mask) as u32 * 0x1_0001;
+                    asign[(p - c0) * R + r] = ((w >> t.mag_bits) & 1) as usize;
+                }
             }
-        }
-        let mut tot_m = [[cs.zero; W]; R];
-        let mut tot_s = [[cs.zero; W]; R];
-        let mut p0 = 0;
-        while p0 < k {
-            let p1 = (p0 + kb).min(k);
-            let mut acc_m = [[cs.zero; W]; R];
-            let mut acc_s = [[cs.zero; W]; R];
-            for p in p0..p1 {
+            let mut s = *st;
+            for p in c0..c1 {
+                if blocked && p > 0 && p % kb == 0 {
+                    // A block ends: add its sum to the total, start afresh.
+                    for r in 0..R {
+                        for j in 0..W {
+                            step512::<L, CLAMP>(
+                                &cs,
+                                full,
+                                &mut s.tot_m[r][j],
+                                &mut s.tot_s[r][j],
+                                s.acc_m[r][j],
+                                s.acc_s[r][j],
+                            );
+                        }
+                    }
+                    s.acc_m = zero;
+                    s.acc_s = zero;
+                }
                 let row = panel.row(p);
                 let mut bm = [cs.zero; W];
                 for (j, v) in bm.iter_mut().enumerate() {
@@ -278,13 +318,13 @@ fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
                     *v = unsafe { _mm512_loadu_epi16(data.add(row + 32 * j).cast()) };
                 }
                 for r in 0..R {
-                    let x = apair[p * R + r];
+                    let x = apair[(p - c0) * R + r];
                     if x == 0 {
                         continue;
                     }
                     let va = _mm512_set1_epi32(x as i32);
                     // The run of product signs for this sign of `a`.
-                    let signs = row + (1 + asign[p * R + r]) * panel.width;
+                    let signs = row + (1 + asign[(p - c0) * R + r]) * panel.width;
                     for j in 0..W {
                         // SAFETY: as for `bm`; the run ends at `row + 3·width`.
                         let sg = unsafe { _mm512_loadu_epi16(data.add(signs + 32 * j).cast()) };
@@ -292,28 +332,37 @@ fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
                         if CLAMP {
                             m = _mm512_min_epi16(m, cs.max);
                         }
-                        step512::<L, CLAMP>(&cs, full, &mut acc_m[r][j], &mut acc_s[r][j], m, sg);
-                    }
-                }
-            }
-            if p0 == 0 && p1 == k {
-                tot_m = acc_m;
-                tot_s = acc_s;
-            } else {
-                for r in 0..R {
-                    for j in 0..W {
                         step512::<L, CLAMP>(
                             &cs,
                             full,
-                            &mut tot_m[r][j],
-                            &mut tot_s[r][j],
-                            acc_m[r][j],
-                            acc_s[r][j],
+                            &mut s.acc_m[r][j],
+                            &mut s.acc_s[r][j],
+                            m,
+                            sg,
                         );
                     }
                 }
             }
-            p0 = p1;
+            *st = s;
+        }
+    }
+    for (st, crows) in states.iter_mut().zip(c.chunks_exact_mut(R * n)) {
+        if blocked {
+            for r in 0..R {
+                for j in 0..W {
+                    step512::<L, CLAMP>(
+                        &cs,
+                        full,
+                        &mut st.tot_m[r][j],
+                        &mut st.tot_s[r][j],
+                        st.acc_m[r][j],
+                        st.acc_s[r][j],
+                    );
+                }
+            }
+        } else {
+            st.tot_m = st.acc_m;
+            st.tot_s = st.acc_s;
         }
         for (r, crow) in crows.chunks_exact_mut(n).enumerate() {
             for j in 0..W {
@@ -321,9 +370,9 @@ fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
                 if col >= n {
                     break;
                 }
-                let live = _mm512_cmpgt_epi16_mask(tot_m[r][j], cs.zero);
-                let sign = _mm512_sll_epi16(tot_s[r][j], cs.sign_shift);
-                let word = _mm512_maskz_mov_epi16(live, _mm512_or_si512(tot_m[r][j], sign));
+                let live = _mm512_cmpgt_epi16_mask(st.tot_m[r][j], cs.zero);
+                let sign = _mm512_sll_epi16(st.tot_s[r][j], cs.sign_shift);
+                let word = _mm512_maskz_mov_epi16(live, _mm512_or_si512(st.tot_m[r][j], sign));
                 let lanes = (n - col).min(32);
                 let mask = if lanes == 32 {
                     u32::MAX
