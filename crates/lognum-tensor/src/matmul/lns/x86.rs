@@ -325,10 +325,10 @@ fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
                     let va = _mm512_set1_epi32(x as i32);
                     // The run of product signs for this sign of `a`.
                     let signs = row + (1 + asign[(p - c0) * R + r]) * panel.width;
-                    for j in 0..W {
+                    for (j, &bmj) in bm.iter().enumerate() {
                         // SAFETY: as for `bm`; the run ends at `row + 3·width`.
                         let sg = unsafe { _mm512_loadu_epi16(data.add(signs + 32 * j).cast()) };
-                        let mut m = _mm512_adds_epi16(va, bm[j]);
+                        let mut m = _mm512_adds_epi16(va, bmj);
                         if CLAMP {
                             m = _mm512_min_epi16(m, cs.max);
                         }
