@@ -91,6 +91,21 @@ pub struct TrainArgs {
     /// Quantize weights to zero or ± powers of two with B bits (2 to 8).
     #[arg(long, value_name = "B", value_parser = parse_quant_bits, allow_negative_numbers = true)]
     pub quantize_weights: Option<u32>,
+    /// How the arithmetic of training is organised.
+    #[command(flatten)]
+    pub training: TrainingRules,
+    /// Save the trained model to this checkpoint file.
+    #[arg(long, value_name = "CHECKPOINT")]
+    pub save: Option<PathBuf>,
+    /// Print one JSON object as the last line of stdout; no progress bar.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The choices that decide how training arithmetic is organised, shared by
+/// `train` and `reproduce`; absent options keep the library's defaults.
+#[derive(Debug, Args)]
+pub struct TrainingRules {
     /// Weight update rule: wide-master (master weights in a wider format,
     /// the default), native (the paper's, in the format itself) or
     /// stochastic (stochastic rounding of each update).
@@ -104,12 +119,21 @@ pub struct TrainArgs {
     /// of the other probabilities) or subtract (the paper's p − 1).
     #[arg(long, value_name = "RULE", value_parser = parse_label_grad)]
     pub label_grad: Option<LabelGrad>,
-    /// Save the trained model to this checkpoint file.
-    #[arg(long, value_name = "CHECKPOINT")]
-    pub save: Option<PathBuf>,
-    /// Print one JSON object as the last line of stdout; no progress bar.
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl TrainingRules {
+    /// Overrides `cfg` with the options given.
+    pub fn apply(&self, cfg: &mut TrainConfig) {
+        if let Some(u) = self.update {
+            cfg.update = u;
+        }
+        if let Some(a) = self.accumulate {
+            cfg.accumulate = a;
+        }
+        if let Some(g) = self.label_grad {
+            cfg.label_grad = g;
+        }
+    }
 }
 
 /// Options of `lognum reproduce`.
@@ -136,15 +160,9 @@ pub struct ReproduceArgs {
     /// Seed for every run.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Weight update rule for every run (see `lognum train --help`).
-    #[arg(long, value_parser = parse_update)]
-    pub update: Option<UpdateRule>,
-    /// Summation order for every run (see `lognum train --help`).
-    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
-    pub accumulate: Option<Accumulate>,
-    /// Label-gradient rule for every run (see `lognum train --help`).
-    #[arg(long, value_name = "RULE", value_parser = parse_label_grad)]
-    pub label_grad: Option<LabelGrad>,
+    /// How the arithmetic of every run is organised.
+    #[command(flatten)]
+    pub training: TrainingRules,
     /// Runs at a time [default: the number of cores].
     #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true)]
     pub jobs: Option<usize>,

@@ -271,15 +271,7 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     if let Some(s) = args.seed {
         cfg.seed = s;
     }
-    if let Some(u) = args.update {
-        cfg.update = u;
-    }
-    if let Some(a) = args.accumulate {
-        cfg.accumulate = a;
-    }
-    if let Some(g) = args.label_grad {
-        cfg.label_grad = g;
-    }
+    args.training.apply(&mut cfg);
     if let Some(b) = args.batch {
         cfg.batch = b;
     }

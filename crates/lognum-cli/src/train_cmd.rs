@@ -96,15 +96,7 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
     cfg.limit_train = args.limit_train;
     cfg.limit_test = args.limit_test;
     cfg.quantize_weights = args.quantize_weights;
-    if let Some(u) = args.update {
-        cfg.update = u;
-    }
-    if let Some(a) = args.accumulate {
-        cfg.accumulate = a;
-    }
-    if let Some(g) = args.label_grad {
-        cfg.label_grad = g;
-    }
+    args.training.apply(cfg);
     cfg.checkpoint = args.save.clone();
 }
 
