@@ -196,61 +196,14 @@ impl_float!(
     bf16::to_f64
 );
 
-impl Scalar for f32 {
-    fn name() -> String {
-        "f32".into()
-    }
-    fn tolerance() -> f64 {
-        f32::EPSILON as f64
-    }
-    #[inline]
-    fn zero() -> Self {
-        0.0
-    }
-    #[inline]
-    fn one() -> Self {
-        1.0
-    }
-    #[inline]
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    #[inline]
-    fn from_f32(x: f32) -> Self {
-        x
-    }
-    #[inline]
-    fn to_f32(self) -> f32 {
-        self
-    }
-    #[inline]
-    fn add(self, rhs: Self) -> Self {
-        self + rhs
-    }
-    #[inline]
-    fn sub(self, rhs: Self) -> Self {
-        self - rhs
-    }
-    #[inline]
-    fn mul(self, rhs: Self) -> Self {
-        self * rhs
-    }
-    #[inline]
-    fn div(self, rhs: Self) -> Self {
-        self / rhs
-    }
-    #[inline]
-    fn neg(self) -> Self {
-        -self
-    }
-    fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
-        matmul::gemm_f32(m, k, n, a, b, c);
-    }
-}
+impl_float!(
+    f32,
+    "f32",
+    f32::EPSILON as f64,
+    |x| x as f32,
+    |x: f32| x as f64,
+    matmul::gemm_f32
+);
 
 macro_rules! impl_fixed {
     ($F:ident, $Le:ident, $name:literal) => {
