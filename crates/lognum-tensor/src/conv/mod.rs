@@ -274,6 +274,28 @@ fn check_weight(
     }
 }
 
+/// Checks a backward pass's shapes: the weight against the input, and the
+/// output gradient against the forward output's shape. Returns the output
+/// channels, the kernel size and the geometry.
+fn check_gradient<T: Scalar>(
+    op: &'static str,
+    input: &[usize],
+    weight: &[usize],
+    grad_out: &Tensor<T>,
+    params: Conv2dParams,
+) -> Result<(usize, (usize, usize), Geometry), TensorError> {
+    let (o, kernel) = check_weight(op, input, weight)?;
+    let g = Geometry::new(op, input, kernel, params)?;
+    if grad_out.shape() != [g.n, o, g.oh, g.ow] {
+        return Err(TensorError::ShapeMismatch {
+            op,
+            left: grad_out.shape().to_vec(),
+            right: vec![g.n, o, g.oh, g.ow],
+        });
+    }
+    Ok((o, kernel, g))
+}
+
 /// `[o, n·oh·ow]` (a matrix product's result) to `[n, o, oh, ow]`.
 fn matrix_to_nchw<T: Scalar>(
     m: Tensor<T>,
@@ -381,15 +403,7 @@ pub fn conv2d_backward_input_with<T: Scalar>(
     acc: Accumulate,
 ) -> Result<Tensor<T>, TensorError> {
     let op = "conv2d_backward_input";
-    let (o, kernel) = check_weight(op, input_shape, weight.shape())?;
-    let g = Geometry::new(op, input_shape, kernel, params)?;
-    if grad_out.shape() != [g.n, o, g.oh, g.ow] {
-        return Err(TensorError::ShapeMismatch {
-            op,
-            left: grad_out.shape().to_vec(),
-            right: vec![g.n, o, g.oh, g.ow],
-        });
-    }
+    let (o, kernel, g) = check_gradient(op, input_shape, weight.shape(), grad_out, params)?;
     let wt = weight.reshape(&[o, g.rows()])?.t()?;
     let cols = wt.matmul_with(&nchw_to_matrix(grad_out)?, acc)?;
     col2im(&cols, input_shape, kernel, params)
@@ -437,15 +451,7 @@ pub fn conv2d_backward_weight_with<T: Scalar>(
     acc: Accumulate,
 ) -> Result<Tensor<T>, TensorError> {
     let op = "conv2d_backward_weight";
-    let (o, kernel) = check_weight(op, input.shape(), weight_shape)?;
-    let g = Geometry::new(op, input.shape(), kernel, params)?;
-    if grad_out.shape() != [g.n, o, g.oh, g.ow] {
-        return Err(TensorError::ShapeMismatch {
-            op,
-            left: grad_out.shape().to_vec(),
-            right: vec![g.n, o, g.oh, g.ow],
-        });
-    }
+    let (_, kernel, _) = check_gradient(op, input.shape(), weight_shape, grad_out, params)?;
     let cols_t = im2col(input, kernel, params)?.t()?;
     nchw_to_matrix(grad_out)?
         .matmul_with(&cols_t, acc)?
