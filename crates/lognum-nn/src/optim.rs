@@ -245,6 +245,12 @@ impl<T: NnScalar> Sgd<T> {
                 .map(|p| p.value.iter().map(|&w| w.widen()).collect())
                 .collect();
         }
+        if c.plain {
+            for (p, m) in params.into_iter().zip(&mut self.master) {
+                T::sgd_master_step(c.eta, p.grad, m, p.value);
+            }
+            return;
+        }
         for ((p, m), v) in params
             .into_iter()
             .zip(&mut self.master)

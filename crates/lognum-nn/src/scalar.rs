@@ -58,6 +58,41 @@ pub trait NnScalar: Scalar {
         Self::narrow(wide)
     }
 
+    /// One plain SGD step on master weights: for every nonzero gradient,
+    /// `master ← master − eta·widen(grad)` in [`Wide`](Self::Wide) arithmetic
+    /// and `weight ← narrow(master)`; zero gradients leave both as they are.
+    /// Slices of equal length.
+    ///
+    /// The default is that loop in the types' own operators; LNS formats
+    /// run the same arithmetic, bit for bit, in
+    /// [`lognum_tensor::master::sgd_step`]'s vector kernel.
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::NnScalar;
+    /// use lognum_tensor::Scalar;
+    /// type L = LogNum<10>;
+    /// let mut w = [L::from_f64(1.0)];
+    /// let mut master = [<L as NnScalar>::widen(w[0])];
+    /// let eta = <L as NnScalar>::Wide::from_f64(0.5);
+    /// L::sgd_master_step(eta, &[L::from_f64(1.0)], &mut master, &mut w);
+    /// assert!((w[0].to_f64() - 0.5).abs() < 1e-3);
+    /// ```
+    fn sgd_master_step(
+        eta: Self::Wide,
+        grads: &[Self],
+        master: &mut [Self::Wide],
+        weights: &mut [Self],
+    ) {
+        let zero = Self::zero();
+        for ((w, &g), m) in weights.iter_mut().zip(grads).zip(master.iter_mut()) {
+            if g != zero {
+                *m = m.sub(eta.mul(g.widen()));
+                *w = Self::narrow(*m);
+            }
+        }
+    }
+
     /// Writes the softmax of `logits` into `probs` (equal lengths, at least
     /// one element).
     ///
@@ -223,6 +258,15 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     /// the sum of exponentials uses [`SoftmaxLut`].
     fn softmax(logits: &[Self], probs: &mut [Self]) {
         lns_softmax(logits, probs);
+    }
+    /// The vector kernel [`lognum_tensor::master::sgd_step`].
+    fn sgd_master_step(
+        eta: Self::Wide,
+        grads: &[Self],
+        master: &mut [Self::Wide],
+        weights: &mut [Self],
+    ) {
+        lognum_tensor::master::sgd_step(eta, grads, master, weights);
     }
 }
 

@@ -72,6 +72,7 @@
 
 pub mod conv;
 mod error;
+pub mod master;
 pub mod matmul;
 mod pool;
 mod scalar;

@@ -53,6 +53,32 @@ impl<const RES_BITS: u32, const RANGE: u32> Interp<RES_BITS, RANGE> {
         Self::between::<FRAC>(d, table[i], table[i + 1])
     }
 
+    /// The samples the interpolation runs between, in codes of `FRAC`
+    /// fraction bits: `Δ+(i·r)` (`plus`) or `−Δ−(i·r)` (the first at `r/4`),
+    /// for `i` in `0..=SEGMENTS`. `delta` on segment `i` is
+    /// `s[i] + ((s[i+1] − s[i])·f + 2^(k−1)) >> k` with `f` the low
+    /// `k = FRAC − RES_BITS` bits of `d` (clamped below at zero), and zero
+    /// from `SEGMENTS` on: what a vector kernel needs to reproduce it bit for
+    /// bit.
+    ///
+    /// ```
+    /// use lognum::{Interp, LogAdd};
+    /// type I = Interp<1, 10>;
+    /// let plus = I::samples::<10>(true);
+    /// assert_eq!(plus.len(), I::SEGMENTS + 1);
+    /// // At a grid point the interpolant is the sample itself.
+    /// assert_eq!(I::delta_plus::<10>(3 << 9), plus[3]);
+    /// assert_eq!(I::delta_minus::<10>(3 << 9), I::samples::<10>(false)[3]);
+    /// ```
+    pub fn samples<const FRAC: u32>(plus: bool) -> &'static [u32] {
+        let table: &'static [u32; TABLE_CAP] = if plus {
+            const { &Tables::<FRAC, RES_BITS, RANGE, false>::PLUS }
+        } else {
+            const { &Tables::<FRAC, RES_BITS, RANGE, false>::MINUS }
+        };
+        &table[..=Self::SEGMENTS]
+    }
+
     /// The interpolant at `d` between the samples `a` and `b` of its segment.
     #[inline(always)]
     fn between<const FRAC: u32>(d: u32, a: u32, b: u32) -> u32 {

@@ -376,28 +376,38 @@ impl PackedB {
             data: vec![0; 3 * k * n_pad],
         };
         let mag_mask = t.max as u16;
+        let (bias, mag_bits) = (t.bias as u16, t.mag_bits);
         for q in 0..n_pad.div_ceil(PANEL) {
             let panel = pb.panel(q * PANEL);
+            let (j0, width) = (q * PANEL, panel.width);
+            // The real columns of this panel; the rest stay zero-filled
+            // padding except for `bm`, set to the zero marker below.
+            let cols = n.saturating_sub(j0).min(width);
             for p in 0..k {
                 let row = panel.row(p);
-                for c in 0..panel.width {
-                    let j = q * PANEL + c;
-                    let (bm, s) = if j < n {
-                        let w = b[p * n + j];
-                        let mag = (w & mag_mask) as i32;
-                        let bm = if mag == 0 {
-                            i16::MIN
-                        } else {
-                            (mag - t.bias) as i16
-                        };
-                        (bm, ((w >> t.mag_bits) & 1) << 5)
+                let (bm, signs) = pb.data[row..row + 3 * width].split_at_mut(width);
+                let (s, s_flip) = signs.split_at_mut(width);
+                let src = &b[p * n + j0..p * n + j0 + cols];
+                // Branch-free, so that the loop vectorises: the words of one
+                // row of `b` become three runs.
+                for (((&w, bm), s), sf) in src
+                    .iter()
+                    .zip(bm.iter_mut())
+                    .zip(s.iter_mut())
+                    .zip(s_flip.iter_mut())
+                {
+                    let mag = w & mag_mask;
+                    let sign = ((w >> mag_bits) & 1) << 5;
+                    *bm = if mag == 0 {
+                        i16::MIN as u16
                     } else {
-                        (i16::MIN, 0)
+                        mag.wrapping_sub(bias)
                     };
-                    pb.data[row + c] = bm as u16;
-                    pb.data[row + panel.width + c] = s;
-                    pb.data[row + 2 * panel.width + c] = s ^ 32;
+                    *s = sign;
+                    *sf = sign ^ 32;
                 }
+                bm[cols..].fill(i16::MIN as u16);
+                s_flip[cols..].fill(32);
             }
         }
         pb
