@@ -32,7 +32,8 @@
 //!   [`Tensor::slice_axis`], [`Tensor::index_axis`], [`Tensor::select`],
 //!   [`Tensor::concat`], [`Tensor::stack`], [`Tensor::broadcast_to`];
 //! - element-wise: [`Tensor::map`], [`Tensor::zip_with`] and `add`/`sub`/
-//!   `mul`/`div`, all broadcasting by numpy rules;
+//!   `mul`/`div`, all broadcasting by numpy rules; for `LogNum` slices, the
+//!   vector kernels of [`elementwise`];
 //! - reductions along an axis: [`Tensor::sum_axis`], [`Tensor::max_axis`],
 //!   [`Tensor::argmax_axis`], [`Tensor::fold_axis`];
 //! - [`Tensor::matmul`] (2-D and batched) and [`Tensor::matmul_with`] with a
@@ -48,8 +49,8 @@
 //! Every operation checks shapes and returns a [`TensorError`] naming the
 //! shapes involved. Arithmetic never panics: each type follows its own rules
 //! (IEEE for floats, saturation for fixed point, saturation and flush to zero
-//! for LNS). The raw slice kernels in [`matmul`] assert their slice lengths,
-//! since they are below the shape checks.
+//! for LNS). The raw slice kernels in [`matmul`] and [`elementwise`] assert
+//! their slice lengths, since they are below the shape checks.
 //!
 //! # Kernels
 //!
@@ -58,7 +59,10 @@
 //! kernels of [`matmul::lns`]: 32 columns per AVX-512BW instruction or 16 per
 //! AVX2 one, detected at run time, with a portable fallback that gives the
 //! same bits, and the generic loop's bits too. Other types use the generic
-//! loop. Sums of LNS numbers are not associative, so every matrix product
+//! loop. [`elementwise`] adds, subtracts and multiplies `LogNum` slices on
+//! the same instruction sets (the add by one word permute per 32 elements
+//! for the paper's table and the bit shift), bit for bit as the scalar
+//! operators. Sums of LNS numbers are not associative, so every matrix product
 //! states its order of additions ([`matmul`]); convolution inherits it
 //! ([`conv`]).
 //!
@@ -71,6 +75,7 @@
 #![warn(missing_docs)]
 
 pub mod conv;
+pub mod elementwise;
 mod error;
 pub mod master;
 pub mod matmul;

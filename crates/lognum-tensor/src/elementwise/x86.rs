@@ -1,0 +1,492 @@
+//! AVX-512BW and AVX2 kernels. Each computes, lane for lane, the word the
+//! scalar operators give; the algorithm is that of the matrix kernels'
+//! log-add step (`matmul::lns`), on whole words instead of the
+//! accumulator's lane form:
+//!
+//! - `a`, `b`: the magnitude fields, as `i16` (both below 2^15);
+//! - `big = max(a, b)`, `small = min(a, b)`, `d = big − small`;
+//! - Δ from the tables: Δ+ where the signs agree, −Δ− where they differ
+//!   (`KILL` for `d = 0`, which flushes), nothing where `small = 0`;
+//! - `r = big + Δ`, saturating at `i16::MAX` (and clamped to `MAX` when
+//!   `FRAC < 10`);
+//! - the word: `r` with the sign of the larger operand (`x`'s on a tie),
+//!   or `+0` where the signs differ and `r ≤ 0` (cancellation or flush).
+//!
+//! Where the signs agree `r ≥ 0`, and `r = 0` only for two zeros, which
+//! keep their common sign: `−0 + −0 = −0`, as the scalar sum gives.
+//!
+//! Every function here is `unsafe` only because of `#[target_feature]`:
+//! callers must have checked the CPU (the dispatch in [`super`] does).
+//! Memory accesses stay inside the slices: full vectors only while
+//! `LANES` words remain, the rest through masked loads and stores
+//! (AVX-512) or a stack buffer (AVX2); table indices are clamped to the
+//! table (see the SAFETY notes at each access).
+
+use core::arch::x86_64::*;
+
+use super::Format;
+use crate::matmul::lns::tables::{D0_SLOT, LnsTables, Structured};
+
+/// Words per AVX-512 vector.
+const LANES512: usize = 32;
+
+/// Words per AVX2 vector.
+const LANES256: usize = 16;
+
+/// How the AVX-512 sum finds Δ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
+    PermRound,
+    /// Bucket by truncation (`vpsrlvw`), then `vpermi2w`.
+    PermTrunc,
+    /// The full table, two 16-lane gathers.
+    Gather,
+}
+
+// ---------------------------------------------------------------- AVX-512 --
+
+/// Constants of the AVX-512 sum, built once per call.
+#[derive(Clone, Copy)]
+struct Sum512 {
+    zero: __m512i,
+    /// `MAG_MASK` (also `MAX` as an `i16`).
+    mag: __m512i,
+    /// `SIGN_MASK`.
+    sign: __m512i,
+    /// Structured: `2^(15 − shift)` for the rounding multiply, or `shift`
+    /// for the truncating shift.
+    mul: __m512i,
+    /// Structured: the clamp bucket `E`; gather: the cutoff.
+    clamp: __m512i,
+    /// Structured: the slot of `d = 0`.
+    d0: __m512i,
+    /// Structured: the offset of the −Δ− slots; gather: of the −Δ− half.
+    minus_off: __m512i,
+    /// Structured: the Δ+ and −Δ− slots.
+    plus: __m512i,
+    minus: __m512i,
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn sum_consts512(t: &LnsTables) -> Sum512 {
+    let zero = _mm512_setzero_si512();
+    let (mul, clamp, minus_off, plus, minus) = match &t.structured {
+        Some(s) => {
+            // SAFETY: `perm` holds 64 i16, two 32-lane loads.
+            let (p, m) = unsafe {
+                (
+                    _mm512_loadu_epi16(s.perm.as_ptr()),
+                    _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
+                )
+            };
+            // `find_structure` picks shifts from 1 to 15.
+            let mul = if s.round {
+                1u16 << (15 - s.shift)
+            } else {
+                s.shift as u16
+            };
+            (
+                _mm512_set1_epi16(mul as i16),
+                _mm512_set1_epi16(s.entries as i16),
+                _mm512_set1_epi16(32),
+                p,
+                m,
+            )
+        }
+        None => (
+            zero,
+            _mm512_set1_epi16(t.cutoff as i16),
+            _mm512_set1_epi16((1u32 << t.half_log2) as u16 as i16),
+            zero,
+            zero,
+        ),
+    };
+    Sum512 {
+        zero,
+        mag: _mm512_set1_epi16(t.max),
+        sign: _mm512_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
+        mul,
+        clamp,
+        d0: _mm512_set1_epi16(D0_SLOT as i16),
+        minus_off,
+        plus,
+        minus,
+    }
+}
+
+/// 32 sums `x + y` (`x − y` if `NEG_B`) of whole words; see the module docs.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
+    c: &Sum512,
+    full: *const i32,
+    x: __m512i,
+    y: __m512i,
+) -> __m512i {
+    let y = if NEG_B {
+        _mm512_xor_si512(y, c.sign)
+    } else {
+        y
+    };
+    let a = _mm512_and_si512(x, c.mag);
+    let b = _mm512_and_si512(y, c.mag);
+    let big = _mm512_max_epi16(a, b);
+    let small = _mm512_min_epi16(a, b);
+    let d = _mm512_sub_epi16(big, small);
+    let b_larger = _mm512_cmpgt_epi16_mask(b, a);
+    let diff = _mm512_test_epi16_mask(_mm512_xor_si512(x, y), c.sign);
+    // Lanes with a zero operand add nothing.
+    let live = _mm512_test_epi16_mask(small, small);
+    let delta = if L == Lookup::Gather as u8 {
+        let idx = _mm512_min_epu16(d, c.clamp);
+        let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
+        let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
+        let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(idx, 1));
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
+        // (entries are i16; a 4-byte load at scale 2 reads one spare entry,
+        // which `full` has).
+        let (glo, ghi) = unsafe {
+            (
+                _mm512_mask_i32gather_epi32(c.zero, live as u16, lo, full, 2),
+                _mm512_mask_i32gather_epi32(c.zero, (live >> 16) as u16, hi, full, 2),
+            )
+        };
+        _mm512_inserti64x4(
+            _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
+            _mm512_cvtepi32_epi16(ghi),
+            1,
+        )
+    } else {
+        // (d + 2^(shift−1)) >> shift as a rounding multiply-high, or
+        // d >> shift (per-lane counts: one instruction, where a shift by a
+        // register count is two).
+        let bucket = if L == Lookup::PermRound as u8 {
+            _mm512_mulhrs_epi16(d, c.mul)
+        } else {
+            _mm512_srlv_epi16(d, c.mul)
+        };
+        // d = 0 takes slot 30: Δ+(0) for equal signs, a flush for opposite.
+        let dnz = _mm512_test_epi16_mask(d, d);
+        let idx = _mm512_mask_min_epu16(c.d0, dnz, bucket, c.clamp);
+        let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
+        _mm512_maskz_permutex2var_epi16(live, c.plus, idx, c.minus)
+    };
+    let mut r = _mm512_adds_epi16(big, delta);
+    if CLAMP {
+        r = _mm512_min_epi16(r, c.mag);
+    }
+    let flush = diff & !_mm512_cmpgt_epi16_mask(r, c.zero);
+    let larger = _mm512_mask_blend_epi16(b_larger, x, y);
+    // r | (larger & SIGN_MASK), then +0 where the sum flushes.
+    let w = _mm512_ternarylogic_epi32(r, larger, c.sign, 0xf8);
+    _mm512_mask_mov_epi16(w, flush, c.zero)
+}
+
+/// `out = a + b` (or `a − b`) on AVX-512, words of the format of `t`.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW. The slices must have the
+/// same length.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(super) unsafe fn add_avx512<const NEG_B: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    b: &[u16],
+    out: &mut [u16],
+) {
+    let clamp = t.max != i16::MAX;
+    let l = match &t.structured {
+        Some(Structured { round: true, .. }) => Lookup::PermRound,
+        Some(_) => Lookup::PermTrunc,
+        None => Lookup::Gather,
+    };
+    macro_rules! go {
+        ($l:expr, $clamp:expr) => {
+            sums512::<{ $l as u8 }, $clamp, NEG_B>(t, a, b, out)
+        };
+    }
+    match (l, clamp) {
+        (Lookup::PermRound, false) => go!(Lookup::PermRound, false),
+        (Lookup::PermRound, true) => go!(Lookup::PermRound, true),
+        (Lookup::PermTrunc, false) => go!(Lookup::PermTrunc, false),
+        (Lookup::PermTrunc, true) => go!(Lookup::PermTrunc, true),
+        (Lookup::Gather, false) => go!(Lookup::Gather, false),
+        (Lookup::Gather, true) => go!(Lookup::Gather, true),
+    }
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn sums512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    b: &[u16],
+    out: &mut [u16],
+) {
+    let c = sum_consts512(t);
+    let full = t.full.as_ptr().cast::<i32>();
+    map512(a, b, out, |x, y| sum512::<L, CLAMP, NEG_B>(&c, full, x, y));
+}
+
+/// Constants of the AVX-512 product.
+#[derive(Clone, Copy)]
+struct Mul512 {
+    zero: __m512i,
+    mag: __m512i,
+    sign: __m512i,
+    bias: __m512i,
+}
+
+/// 32 products of whole words: `clamp(a + b − BIAS, 0, MAX)`, zero where an
+/// operand is zero, with the exclusive or of the signs (also for a zero
+/// product, as the scalar `*` gives).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn prod512<const CLAMP: bool>(c: &Mul512, x: __m512i, y: __m512i) -> __m512i {
+    let a = _mm512_and_si512(x, c.mag);
+    let b = _mm512_and_si512(y, c.mag);
+    // a ≤ 2·BIAS − 1 and b − BIAS ≥ −BIAS: the sum cannot wrap, and above
+    // i16::MAX (= MAX when FRAC = 10) it saturates there.
+    let m = _mm512_adds_epi16(a, _mm512_sub_epi16(b, c.bias));
+    let live = _mm512_mask_test_epi16_mask(_mm512_test_epi16_mask(a, a), b, b);
+    let mut m = _mm512_maskz_max_epi16(live, m, c.zero);
+    if CLAMP {
+        m = _mm512_min_epi16(m, c.mag);
+    }
+    // m | ((x ^ y) & SIGN_MASK)
+    _mm512_ternarylogic_epi32(m, _mm512_xor_si512(x, y), c.sign, 0xf8)
+}
+
+/// `out = a · b` on AVX-512.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW. The slices must have the
+/// same length.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(super) unsafe fn mul_avx512(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
+    let c = Mul512 {
+        zero: _mm512_setzero_si512(),
+        mag: _mm512_set1_epi16(f.max as i16),
+        sign: _mm512_set1_epi16(f.sign as i16),
+        bias: _mm512_set1_epi16(f.bias as i16),
+    };
+    if f.max != i16::MAX as u16 {
+        map512(a, b, out, |x, y| prod512::<true>(&c, x, y));
+    } else {
+        map512(a, b, out, |x, y| prod512::<false>(&c, x, y));
+    }
+}
+
+/// `out[i..i + 32] = op(a[i..i + 32], b[i..i + 32])` over the slices, the
+/// last partial vector through masked loads and stores.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn map512(a: &[u16], b: &[u16], out: &mut [u16], op: impl Fn(__m512i, __m512i) -> __m512i) {
+    let n = out.len();
+    assert!(a.len() == n && b.len() == n);
+    let (pa, pb, po) = (a.as_ptr(), b.as_ptr(), out.as_mut_ptr());
+    let mut i = 0;
+    while i + LANES512 <= n {
+        // SAFETY: `i + 32 ≤ n`, the length of all three slices.
+        unsafe {
+            let x = _mm512_loadu_si512(pa.add(i).cast());
+            let y = _mm512_loadu_si512(pb.add(i).cast());
+            _mm512_storeu_si512(po.add(i).cast(), op(x, y));
+        }
+        i += LANES512;
+    }
+    if i < n {
+        let mask = (1u32 << (n - i)) - 1;
+        // SAFETY: the mask covers the `n − i < 32` words left; masked-off
+        // words are neither read nor written (AVX-512BW masked moves
+        // suppress faults).
+        unsafe {
+            let x = _mm512_maskz_loadu_epi16(mask, pa.add(i).cast());
+            let y = _mm512_maskz_loadu_epi16(mask, pb.add(i).cast());
+            _mm512_mask_storeu_epi16(po.add(i).cast(), mask, op(x, y));
+        }
+    }
+}
+
+// ------------------------------------------------------------------- AVX2 --
+
+/// Constants of the AVX2 sum.
+#[derive(Clone, Copy)]
+struct Sum256 {
+    zero: __m256i,
+    one: __m256i,
+    mag: __m256i,
+    sign: __m256i,
+    cut: __m256i,
+    low16: __m256i,
+    /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
+    /// −Δ− half.
+    half_shift: __m128i,
+}
+
+/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ from the full
+/// table by two 8-lane gathers.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn sum256<const CLAMP: bool, const NEG_B: bool>(
+    c: &Sum256,
+    full: *const i32,
+    x: __m256i,
+    y: __m256i,
+) -> __m256i {
+    let y = if NEG_B {
+        _mm256_xor_si256(y, c.sign)
+    } else {
+        y
+    };
+    let a = _mm256_and_si256(x, c.mag);
+    let b = _mm256_and_si256(y, c.mag);
+    let big = _mm256_max_epi16(a, b);
+    let small = _mm256_min_epi16(a, b);
+    let d = _mm256_sub_epi16(big, small);
+    let b_larger = _mm256_cmpgt_epi16(b, a);
+    // SIGN_MASK where the signs differ.
+    let s = _mm256_and_si256(_mm256_xor_si256(x, y), c.sign);
+    // All ones where an operand is zero: those lanes read the zero entry.
+    let dead = _mm256_cmpgt_epi16(c.one, small);
+    let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
+    let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
+    let lo = _mm256_unpacklo_epi16(idx, c.zero);
+    let hi = _mm256_unpackhi_epi16(idx, c.zero);
+    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
+    // i16 entries; the 4-byte load reads one spare entry, which `full` has.
+    let (glo, ghi) = unsafe {
+        (
+            _mm256_i32gather_epi32(full, lo, 2),
+            _mm256_i32gather_epi32(full, hi, 2),
+        )
+    };
+    let delta = _mm256_packus_epi32(
+        _mm256_and_si256(glo, c.low16),
+        _mm256_and_si256(ghi, c.low16),
+    );
+    let mut r = _mm256_adds_epi16(big, delta);
+    if CLAMP {
+        r = _mm256_min_epi16(r, c.mag);
+    }
+    let flush = _mm256_andnot_si256(_mm256_cmpgt_epi16(r, c.zero), _mm256_cmpeq_epi16(s, c.sign));
+    let larger = _mm256_blendv_epi8(x, y, b_larger);
+    let w = _mm256_or_si256(r, _mm256_and_si256(larger, c.sign));
+    _mm256_andnot_si256(flush, w)
+}
+
+/// `out = a + b` (or `a − b`) on AVX2, words of the format of `t`.
+///
+/// # Safety
+///
+/// The CPU must support AVX2. The slices must have the same length.
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn add_avx2<const NEG_B: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    b: &[u16],
+    out: &mut [u16],
+) {
+    // The −Δ− half starts at 2^half_log2 ≤ 2^mag_bits (the table's halves
+    // hold at most MAG_MASK + 1 entries each).
+    assert!(t.half_log2 <= t.mag_bits);
+    let c = Sum256 {
+        zero: _mm256_setzero_si256(),
+        one: _mm256_set1_epi16(1),
+        mag: _mm256_set1_epi16(t.max),
+        sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
+        cut: _mm256_set1_epi16(t.cutoff as i16),
+        low16: _mm256_set1_epi32(0xffff),
+        half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
+    };
+    let full = t.full.as_ptr().cast::<i32>();
+    if t.max != i16::MAX {
+        map256(a, b, out, |x, y| sum256::<true, NEG_B>(&c, full, x, y));
+    } else {
+        map256(a, b, out, |x, y| sum256::<false, NEG_B>(&c, full, x, y));
+    }
+}
+
+/// Constants of the AVX2 product.
+#[derive(Clone, Copy)]
+struct Mul256 {
+    zero: __m256i,
+    mag: __m256i,
+    sign: __m256i,
+    bias: __m256i,
+}
+
+/// 16 products of whole words; see `prod512`.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn prod256<const CLAMP: bool>(c: &Mul256, x: __m256i, y: __m256i) -> __m256i {
+    let a = _mm256_and_si256(x, c.mag);
+    let b = _mm256_and_si256(y, c.mag);
+    let m = _mm256_adds_epi16(a, _mm256_sub_epi16(b, c.bias));
+    let mut m = _mm256_max_epi16(m, c.zero);
+    if CLAMP {
+        m = _mm256_min_epi16(m, c.mag);
+    }
+    let dead = _mm256_cmpeq_epi16(_mm256_min_epi16(a, b), c.zero);
+    let m = _mm256_andnot_si256(dead, m);
+    _mm256_or_si256(m, _mm256_and_si256(_mm256_xor_si256(x, y), c.sign))
+}
+
+/// `out = a · b` on AVX2.
+///
+/// # Safety
+///
+/// The CPU must support AVX2. The slices must have the same length.
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn mul_avx2(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
+    let c = Mul256 {
+        zero: _mm256_setzero_si256(),
+        mag: _mm256_set1_epi16(f.max as i16),
+        sign: _mm256_set1_epi16(f.sign as i16),
+        bias: _mm256_set1_epi16(f.bias as i16),
+    };
+    if f.max != i16::MAX as u16 {
+        map256(a, b, out, |x, y| prod256::<true>(&c, x, y));
+    } else {
+        map256(a, b, out, |x, y| prod256::<false>(&c, x, y));
+    }
+}
+
+/// `out[i..i + 16] = op(a[i..i + 16], b[i..i + 16])` over the slices, the
+/// last partial vector through a zero-padded stack buffer.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn map256(a: &[u16], b: &[u16], out: &mut [u16], op: impl Fn(__m256i, __m256i) -> __m256i) {
+    let n = out.len();
+    assert!(a.len() == n && b.len() == n);
+    let (pa, pb, po) = (a.as_ptr(), b.as_ptr(), out.as_mut_ptr());
+    let mut i = 0;
+    while i + LANES256 <= n {
+        // SAFETY: `i + 16 ≤ n`, the length of all three slices.
+        unsafe {
+            let x = _mm256_loadu_si256(pa.add(i).cast());
+            let y = _mm256_loadu_si256(pb.add(i).cast());
+            _mm256_storeu_si256(po.add(i).cast(), op(x, y));
+        }
+        i += LANES256;
+    }
+    if i < n {
+        let rest = n - i;
+        let (mut x, mut y, mut w) = ([0u16; LANES256], [0u16; LANES256], [0u16; LANES256]);
+        x[..rest].copy_from_slice(&a[i..]);
+        y[..rest].copy_from_slice(&b[i..]);
+        // SAFETY: the buffers hold 16 words each.
+        unsafe {
+            let v = op(
+                _mm256_loadu_si256(x.as_ptr().cast()),
+                _mm256_loadu_si256(y.as_ptr().cast()),
+            );
+            _mm256_storeu_si256(w.as_mut_ptr().cast(), v);
+        }
+        out[i..].copy_from_slice(&w[..rest]);
+    }
+}
