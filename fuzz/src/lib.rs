@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut, WideLogNum};
+use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut, WideLogNum};
 
 /// The documented worst-case error of an approximation's Δ± in log units,
 /// with the range of `d` (log units) where the Δ− bound holds. Below it Δ−
@@ -43,8 +43,10 @@ impl Bound {
             "softmax-lut" => (1.0 / 256.0 + half, 0.9962 + half, 1.0 / 128.0),
             // r²·ln2/32 plus one code for the two roundings.
             "interp" => (0.00542 + code, 0.179 + code, 0.25),
+            // Mitchell's chord: 0.0861 and 0.6466 plus the truncations.
+            "shift" => (0.0861 + 1.5 * code, 0.6466 + 2.0 * code, 0.5),
             // 1 − log2(1.5) and 0.5, plus a code for shifts past FRAC.
-            "shift" => (0.41504 + code, 0.5 + code, 0.5),
+            "shift-floor" => (0.41504 + code, 0.5 + code, 0.5),
             _ => panic!("no bound for {name}"),
         };
         Bound {
@@ -343,6 +345,7 @@ macro_rules! every_approx {
         $m::add_ops::<$F, TruncLut>($x, $y, $z, Bound::of("lut-trunc", $F));
         $m::add_ops::<$F, Interp>($x, $y, $z, Bound::of("interp", $F));
         $m::add_ops::<$F, BitShift>($x, $y, $z, Bound::of("shift", $F));
+        $m::add_ops::<$F, FloorShift>($x, $y, $z, Bound::of("shift-floor", $F));
         $m::add_ops::<$F, SoftmaxLut>($x, $y, $z, Bound::of("softmax-lut", $F));
     }};
 }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use lognum::{BitShift, Interp, LogAdd, Lut, TruncLut};
+use lognum::{BitShift, FloorShift, Interp, LogAdd, Lut, TruncLut};
 use plotters::prelude::*;
 
 use crate::error::CliError;
@@ -104,15 +104,16 @@ fn curve<A: LogAdd>(name: &'static str) -> DeltaCurve {
     DeltaCurve { name, plus, minus }
 }
 
-/// The four approximations of the paper and its follow-up, at
+/// The approximations of the paper and its follow-up, at
 /// [`DELTA_FRAC`] fraction bits: `Lut` (rounded index), `TruncLut`
-/// (truncated index), `Interp` and `BitShift`.
+/// (truncated index), `Interp`, `BitShift` and `FloorShift`.
 pub fn delta_curves() -> Vec<DeltaCurve> {
     vec![
         curve::<Lut>("lut (r = 1/2, rounded index)"),
         curve::<TruncLut>("lut-trunc (r = 1/2, truncated index)"),
         curve::<Interp>("interp (r = 1/2, linear)"),
-        curve::<BitShift>("shift"),
+        curve::<BitShift>("shift (2^-d by Mitchell's chord)"),
+        curve::<FloorShift>("shift-floor (2^-floor(d))"),
     ]
 }
 
@@ -279,8 +280,10 @@ mod tests {
         let half_code = 0.5 / 1024.0;
         assert!(curves[0].max_abs_plus() <= 0.125 + half_code);
         assert!(curves[0].max_abs_minus_from(0.5) <= 0.880 + half_code);
-        assert!(curves[3].max_abs_plus() <= 0.4151);
-        assert!(curves[3].max_abs_minus_from(0.5) <= 0.5 + 1e-9);
+        assert!(curves[3].max_abs_plus() <= 0.0861 + 3.0 * half_code);
+        assert!(curves[3].max_abs_minus_from(0.5) <= 0.6466 + 4.0 * half_code);
+        assert!(curves[4].max_abs_plus() <= 0.4151);
+        assert!(curves[4].max_abs_minus_from(0.5) <= 0.5 + 1e-9);
         assert!(curves[2].max_abs_plus() <= 0.0065);
     }
 }

@@ -9,7 +9,8 @@
 //! | `lns16-lut` | `LogNum<10, Lut>` | the paper's 20-entry table |
 //! | `lns16-interp` | `LogNum<10, Interp>` | piecewise linear on the table points |
 //! | `lns16-trunc` | `LogNum<10, TruncLut>` | the 20-entry table indexed by truncation, as the authors' Python |
-//! | `lns16-shift` | `LogNum<10, BitShift>` | the paper's bit-shift Δ |
+//! | `lns16-shift` | `LogNum<10, BitShift>` | the paper's bit-shift Δ: `2^-d` by a shift and Mitchell's chord |
+//! | `lns16-shift-floor` | `LogNum<10, FloorShift>` | the shift of `⌊d⌋` only (a table with r = 1), for comparison |
 //! | `lns12-lut` | `LogNum<6, Lut>` | 12-bit LNS, table |
 //! | `lns12-shift` | `LogNum<6, BitShift>` | 12-bit LNS, shifts |
 //! | `lns12-interp` | `LogNum<6, Interp>` | 12-bit LNS, piecewise linear |
@@ -27,7 +28,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use fixed::types::I5F11;
-use lognum::{BitShift, Exact, Interp, LogNum, Lut, TruncLut};
+use lognum::{BitShift, Exact, FloorShift, Interp, LogNum, Lut, TruncLut};
 
 use crate::NnError;
 
@@ -48,6 +49,8 @@ pub type Lns16Trunc = LogNum<10, TruncLut>;
 pub type Lns12Interp = LogNum<6, Interp>;
 /// 16-bit LNS with the paper's bit-shift approximation.
 pub type Lns16Shift = LogNum<10, BitShift>;
+/// 16-bit LNS shifting by the integer part of `d` only.
+pub type Lns16ShiftFloor = LogNum<10, FloorShift>;
 /// 12-bit LNS with the paper's table.
 pub type Lns12Lut = LogNum<6, Lut>;
 /// 12-bit LNS with the bit-shift approximation.
@@ -84,6 +87,8 @@ pub enum Format {
     Lns16Trunc,
     /// [`Lns16Shift`].
     Lns16Shift,
+    /// [`Lns16ShiftFloor`].
+    Lns16ShiftFloor,
     /// [`Lns12Lut`].
     Lns12Lut,
     /// [`Lns12Shift`].
@@ -96,9 +101,9 @@ impl Format {
     /// Every format, in the order of the table in the module docs.
     ///
     /// ```
-    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 13);
+    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 14);
     /// ```
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 14] = [
         Format::F32,
         Format::F64,
         Format::Bf16,
@@ -109,6 +114,7 @@ impl Format {
         Format::Lns16Interp,
         Format::Lns16Trunc,
         Format::Lns16Shift,
+        Format::Lns16ShiftFloor,
         Format::Lns12Lut,
         Format::Lns12Shift,
         Format::Lns12Interp,
@@ -130,6 +136,7 @@ impl Format {
             Format::Lns16Lut => "lns16-lut",
             Format::Lns16Interp => "lns16-interp",
             Format::Lns16Shift => "lns16-shift",
+            Format::Lns16ShiftFloor => "lns16-shift-floor",
             Format::Lns12Lut => "lns12-lut",
             Format::Lns12Shift => "lns12-shift",
             Format::Lns16Trunc => "lns16-trunc",
@@ -159,6 +166,7 @@ impl Format {
                 | Format::Lns16Lut
                 | Format::Lns16Interp
                 | Format::Lns16Shift
+                | Format::Lns16ShiftFloor
                 | Format::Lns12Lut
                 | Format::Lns12Shift
                 | Format::Lns16Trunc

@@ -30,7 +30,7 @@ pub use lognum_tensor::matmul::Accumulate;
 use crate::data::Dataset;
 use crate::format::{
     Format, Lns12Interp, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift,
-    Lns16Trunc,
+    Lns16ShiftFloor, Lns16Trunc,
 };
 pub use crate::loss::LabelGrad;
 use crate::loss::softmax_cross_entropy_with;
@@ -476,6 +476,7 @@ pub fn train_format(
         Format::Lns16Lut => train::<Lns16Lut>,
         Format::Lns16Interp => train::<Lns16Interp>,
         Format::Lns16Shift => train::<Lns16Shift>,
+        Format::Lns16ShiftFloor => train::<Lns16ShiftFloor>,
         Format::Lns12Lut => train::<Lns12Lut>,
         Format::Lns12Shift => train::<Lns12Shift>,
         Format::Lns16Trunc => train::<Lns16Trunc>,

@@ -7,7 +7,7 @@
 mod common;
 
 use common::Rng;
-use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
 use lognum_tensor::matmul::lns::{self, Isa};
 use lognum_tensor::matmul::{Accumulate, gemm_generic, gemm_generic_blocked};
 
@@ -106,6 +106,8 @@ fn lut_paths_agree() {
 fn bitshift_paths_agree() {
     check::<10, BitShift>(4, SHAPES);
     check::<6, BitShift>(5, SHAPES);
+    check::<10, FloorShift>(6, SHAPES);
+    check::<6, FloorShift>(7, SHAPES);
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //!
 //! Run with `cargo run -p lognum --release --example delta_error`.
 
-use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
 
 const FRAC: u32 = 10;
 const SCALE: f64 = (1u32 << FRAC) as f64;
@@ -119,6 +119,7 @@ fn main() {
         row::<SoftmaxLut>("SoftmaxLut (r = 1/64)", "2 × 640", 1.0 / 128.0, "1/128"),
         row::<Interp>("Interp (r = 1/2)", "2 × 21", 0.25, "1/4"),
         row::<BitShift>("BitShift", "none", 0.5, "1/2"),
+        row::<FloorShift>("FloorShift", "none", 0.5, "1/2"),
     ];
     let codes = LogNum::<FRAC>::MAG_MASK + 1;
     println!("Absolute error of Δ± in log units, FRAC = {FRAC}, every code d = 0 .. {codes} − 1");

@@ -21,7 +21,8 @@
 //!   field, `FRAC` up to 26) for accumulators and experiments.
 //! - `A: `[`LogAdd`] chooses Δ: [`Lut`] (default; the paper's 20-entry table),
 //!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
-//!   on the same 21 points), [`BitShift`] (the paper's shifts) and [`Exact`].
+//!   on the same 21 points), [`BitShift`] (the paper's shifts), [`FloorShift`] (the shifts without
+//!   the fraction of `d`) and [`Exact`].
 //!
 //! # Representation
 //!
@@ -122,4 +123,4 @@ mod num;
 pub use convert::ConversionError;
 pub use fmt::ParseLogNumError;
 pub use format::{LogNum, WideLogNum};
-pub use logadd::{BitShift, Exact, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};
+pub use logadd::{BitShift, Exact, FloorShift, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};

@@ -4,7 +4,9 @@
 //! `LogNum<6>`.
 
 use lognum::convert::rescale_code;
-use lognum::{BitShift, ConversionError, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use lognum::{
+    BitShift, ConversionError, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut,
+};
 use lognum::{WideLogNum, arith};
 
 type L = LogNum<10>;
@@ -246,13 +248,19 @@ fn table_index_ties_and_first_entries() {
         one_plus_one::<SoftmaxLut>(),
         one_plus_one::<Interp>(),
         one_plus_one::<BitShift>(),
+        one_plus_one::<FloorShift>(),
     ] {
         assert_eq!(bits, 0x4400);
     }
-    // BitShift at d = 1⁻ still shifts by 0: Δ+ = 1, its worst case.
-    assert_eq!(BitShift::delta_plus::<10>(1023), 1024);
+    // FloorShift at d = 1⁻ still shifts by 0: Δ+ = 1, its worst case;
+    // BitShift follows 2^-d down the chord and meets it at d = 1.
+    assert_eq!(FloorShift::delta_plus::<10>(1023), 1024);
+    assert_eq!(FloorShift::delta_plus::<10>(1024), 512);
+    assert_eq!(FloorShift::delta_minus::<10>(1023), 1536);
+    assert_eq!(BitShift::delta_plus::<10>(1023), 1024 - 511);
     assert_eq!(BitShift::delta_plus::<10>(1024), 512);
-    assert_eq!(BitShift::delta_minus::<10>(1023), 1536);
+    assert_eq!(BitShift::delta_minus::<10>(1023), 1536 - 511 - 255);
+    assert_eq!(BitShift::delta_minus::<10>(1024), 768);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Documented, Format};
-use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
 
 type L6<A = Lut> = LogNum<6, A>;
 
@@ -126,6 +126,11 @@ fn add_every_pair_interp() {
 #[test]
 fn add_every_pair_bit_shift() {
     add_every_pair::<BitShift>();
+}
+
+#[test]
+fn add_every_pair_floor_shift() {
+    add_every_pair::<FloorShift>();
 }
 
 /// The sum depends only on the gap and the signs: `x + y` is `max ± A(d)`, so

@@ -10,8 +10,8 @@
 //! ```
 //!
 //! Every approximation implements [`LogAdd`], which works on integer codes: `d`
-//! and the result are in units of `2^-FRAC`. [`Lut`], [`BitShift`] and
-//! [`Interp`] use only integer operations at run time (their tables are built at
+//! and the result are in units of `2^-FRAC`. [`Lut`], [`BitShift`],
+//! [`FloorShift`] and [`Interp`] use only integer operations at run time (their tables are built at
 //! compile time); [`Exact`] evaluates f64 series, at compile time into a
 //! table of every `d` for `FRAC ≤ 10` and at run time for wider formats.
 //!
@@ -20,7 +20,8 @@
 //! | [`Exact`] | (FRAC + 2)·2^FRAC words for FRAC ≤ 10 (12,288), else none | 2^-(FRAC+1) (correct rounding) | 2^-(FRAC+1) |
 //! | [`Lut`] (r = 1/2, d < 10) | 20 + 20 words | r/4 + 2^-(FRAC+1) = 0.1255 | 0.8805 + 2^-(FRAC+1) (at d = r/2) |
 //! | [`Interp`] (r = 1/2, d < 10) | 21 + 21 words | r²·ln2/32 + 2^-FRAC ≈ 0.0064 | 0.179 + 2^-FRAC; 0.0434 + 2^-FRAC for d ≥ 1 (see [`Interp`]) |
-//! | [`BitShift`] (r = 1) | none | 1 − log2 1.5 < 0.4151 (d → 1⁻) | 0.5 (d → 1⁻) |
+//! | [`BitShift`] (`(1 − f/2)·2^-n`) | none | 0.0861 + 1.5·2^-FRAC (d ≈ 1.2) | 0.6466 + 2·2^-FRAC (d = 1/2); 0.25 for d ≥ 1 |
+//! | [`FloorShift`] (`2^-⌊d⌋`, r = 1) | none | 1 − log2 1.5 < 0.4151 (d → 1⁻) | 0.5 (d → 1⁻) |
 //!
 //! Figures are for `FRAC = 10`. [`TruncLut`] has [`Lut`]'s bounds. The
 //! derivations are in each type's documentation and the bounds are asserted by
@@ -40,7 +41,7 @@ mod shift;
 pub use exact::Exact;
 pub use interp::Interp;
 pub use lut::{Lut, SoftmaxLut, TruncLut};
-pub use shift::BitShift;
+pub use shift::{BitShift, FloorShift};
 
 use core::fmt::Debug;
 use core::hash::Hash;

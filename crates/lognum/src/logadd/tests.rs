@@ -379,30 +379,80 @@ fn interp_within_bound() {
 
 // ---------------------------------------------------------------- BitShift
 
-/// The numbers in the `BitShift` docs: Δ+ ≤ 1 − log2(1.5) = 0.41504 (d → 1⁻),
-/// Δ− ≤ 0.5 (d → 1⁻) for d ≥ 1/2; no rounding term.
-const SHIFT_PLUS_DOC: f64 = 0.4151;
-const SHIFT_MINUS_DOC: f64 = 0.5;
+/// The numbers in the `BitShift` docs: Δ+ ≤ max_u(log2(1+u) − u) = 0.0861
+/// plus 1.5 codes; Δ− ≤ 0.6466 (d = 1/2) plus two codes for d ≥ 1/2, 0.25
+/// plus two codes from d = 1.
+const SHIFT_PLUS_DOC: f64 = 0.0861;
+const SHIFT_MINUS_DOC: f64 = 0.6466;
+
+/// The numbers in the `FloorShift` docs: Δ+ ≤ 1 − log2(1.5) = 0.41504
+/// (d → 1⁻), Δ− ≤ 0.5 (d → 1⁻) for d ≥ 1/2; no rounding term.
+const FLOOR_PLUS_DOC: f64 = 0.4151;
+const FLOOR_MINUS_DOC: f64 = 0.5;
+
+fn shift_bound(frac: u32, from_one: bool) -> Bound {
+    let code = (-(frac as f64)).exp2();
+    Bound {
+        plus: SHIFT_PLUS_DOC + 1.5 * code,
+        minus: if from_one { 0.25 } else { SHIFT_MINUS_DOC } + 2.0 * code + EPS,
+        minus_from: code_at_or_above(if from_one { 1.0 } else { 0.5 }, frac),
+    }
+}
 
 #[test]
 fn bit_shift_within_bound() {
+    // The two analytic maxima the bound is built from.
+    let grid = (0..200_000).map(|i| i as f64 / 20_000.0);
+    let below = grid
+        .clone()
+        .map(|d| plus_ref(d) - (-d).exp2())
+        .fold(0.0, f64::max);
+    assert!(
+        below <= SHIFT_PLUS_DOC && SHIFT_PLUS_DOC - below < 1e-4,
+        "{below}"
+    );
+    let chord = grid
+        .map(|f| 1.0 - f / 2.0 - (-f).exp2())
+        .fold(0.0, f64::max);
+    assert!(chord < 0.0431 && chord <= SHIFT_PLUS_DOC, "{chord}");
+    let at_half = minus_ref(0.5) - 1.125;
+    assert!((at_half - SHIFT_MINUS_DOC).abs() < 1e-4, "{at_half}");
+    for frac in [10u32, 6] {
+        for from_one in [false, true] {
+            let b = shift_bound(frac, from_one);
+            let w = if frac == 10 {
+                check::<BitShift, 10>(&b)
+            } else {
+                check::<BitShift, 6>(&b)
+            };
+            if !from_one {
+                // Tight: the Δ+ worst case sits near d = 1, Δ−'s at d = 1/2.
+                assert!(w.plus.0 > 0.08 && w.minus.0 > 0.64, "{w:?}");
+                assert_pole_region_unbounded("shift", &w, &b);
+            }
+        }
+    }
+}
+
+#[test]
+fn floor_shift_within_bound() {
     let derived = 1.0 - 1.5f64.log2();
-    assert!(derived <= SHIFT_PLUS_DOC && SHIFT_PLUS_DOC - derived < 1e-4);
+    assert!(derived <= FLOOR_PLUS_DOC && FLOOR_PLUS_DOC - derived < 1e-4);
     assert!((minus_ref(1.0) - 1.0).abs() < EPS); // |−1.5 − Δ−(1)| = 0.5 exactly
     for frac in [10u32, 6] {
         let b = Bound {
             plus: derived + EPS,
-            minus: SHIFT_MINUS_DOC + EPS,
+            minus: FLOOR_MINUS_DOC + EPS,
             minus_from: code_at_or_above(0.5, frac),
         };
         let w = if frac == 10 {
-            check::<BitShift, 10>(&b)
+            check::<FloorShift, 10>(&b)
         } else {
-            check::<BitShift, 6>(&b)
+            check::<FloorShift, 6>(&b)
         };
         // Tight: the worst codes sit just below d = 1.
         assert!(w.plus.0 > derived - 0.01 && w.minus.0 > 0.48, "{w:?}");
-        assert_pole_region_unbounded("shift", &w, &b);
+        assert_pole_region_unbounded("shift-floor", &w, &b);
     }
 }
 
@@ -462,12 +512,14 @@ fn wide<const FRAC: u32>() {
     check_codes::<TruncLut, FRAC>(&lut_bound(1, 10, FRAC), wide_codes(FRAC));
     check_codes::<SoftmaxLut, FRAC>(&lut_bound(6, 10, FRAC), wide_codes(FRAC));
     check_codes::<Interp, FRAC>(&interp_bound(1, 10, FRAC, 0.25), wide_codes(FRAC));
-    let shift = Bound {
-        plus: SHIFT_PLUS_DOC,
-        minus: SHIFT_MINUS_DOC + EPS,
+    check_codes::<BitShift, FRAC>(&shift_bound(FRAC, false), wide_codes(FRAC));
+    check_codes::<BitShift, FRAC>(&shift_bound(FRAC, true), wide_codes(FRAC));
+    let floor = Bound {
+        plus: FLOOR_PLUS_DOC,
+        minus: FLOOR_MINUS_DOC + EPS,
         minus_from: code_at_or_above(0.5, FRAC),
     };
-    check_codes::<BitShift, FRAC>(&shift, wide_codes(FRAC));
+    check_codes::<FloorShift, FRAC>(&floor, wide_codes(FRAC));
 }
 
 #[test]

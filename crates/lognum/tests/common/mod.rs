@@ -8,7 +8,7 @@
 
 #![allow(dead_code)]
 
-use lognum::{BitShift, Exact, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};
+use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};
 
 /// Slack for the f64 reference (`to_f64` is good to an ulp or two, and the
 /// log of a sum to ~1e-13 log units on these ranges).
@@ -89,6 +89,18 @@ impl Documented for Interp {
 }
 
 impl Documented for BitShift {
+    /// 0.0861 + 1.5 codes, and 0.6466 + 2 codes for d ≥ 1/2.
+    fn bound(frac: u32) -> Bound {
+        let code = 2.0 * half(frac);
+        Bound {
+            plus: 0.0861 + 1.5 * code + EPS,
+            minus: 0.6466 + 2.0 * code + EPS,
+            minus_from: from(0.5, frac),
+        }
+    }
+}
+
+impl Documented for FloorShift {
     /// 1 − log2 1.5 < 0.4151 and 0.5 (d ≥ 1/2), no rounding term.
     fn bound(frac: u32) -> Bound {
         Bound {

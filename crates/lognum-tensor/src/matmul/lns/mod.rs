@@ -17,7 +17,7 @@
 //! which both are zero (for `Exact` at `FRAC = 10`, 12 288 entries). Vector
 //! kernels gather from it. When the table is a function of a bucket
 //! `min((d + h) >> s, E)` with `E ≤ 29` — the paper's 20-entry [`Lut`], its
-//! truncating variant and [`BitShift`] — the AVX-512 kernel instead looks it
+//! truncating variant and [`FloorShift`] — the AVX-512 kernel instead looks it
 //! up with one 64-entry word permute (`vpermi2w`) per 32 lanes.
 //!
 //! # Lane representation
@@ -47,7 +47,7 @@
 //!   to the nearest `LogNum` by `from_f64`. `A` is not used.
 //!
 //! [`Lut`]: lognum::Lut
-//! [`BitShift`]: lognum::BitShift
+//! [`FloorShift`]: lognum::FloorShift
 
 mod portable;
 pub(crate) mod tables;

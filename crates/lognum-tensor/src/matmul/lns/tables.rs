@@ -17,7 +17,7 @@ pub(crate) const D0_SLOT: u16 = 30;
 
 /// A table whose Δ depends on `d` only through a bucket index
 /// `min((d + h) >> shift, entries)` with at most 29 buckets: the paper's
-/// tables (`Lut`, `TruncLut`) and `BitShift`. Such a table fits one
+/// tables (`Lut`, `TruncLut`) and `FloorShift`. Such a table fits one
 /// 64-entry word permute (`vpermi2w`): 32 Δ+ slots then 32 −Δ− slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Structured {
@@ -181,7 +181,7 @@ fn find_structure(plus: &[i16], minus: &[i16], cutoff: usize) -> Option<Structur
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lognum::{BitShift, Exact, Interp, Lut, SoftmaxLut, TruncLut};
+    use lognum::{BitShift, Exact, FloorShift, Interp, Lut, SoftmaxLut, TruncLut};
 
     fn check<const FRAC: u32, A: LogAdd>(expect_structured: bool) {
         let t = tables::<FRAC, A>();
@@ -219,12 +219,14 @@ mod tests {
     fn tables_reproduce_every_approximation() {
         check::<10, Lut>(true);
         check::<10, TruncLut>(true);
-        check::<10, BitShift>(true);
+        check::<10, FloorShift>(true);
+        check::<10, BitShift>(false);
         check::<10, Exact>(false);
         check::<10, Interp>(false);
         check::<10, SoftmaxLut>(false);
         check::<6, Lut>(true);
-        check::<6, BitShift>(true);
+        check::<6, FloorShift>(true);
+        check::<6, BitShift>(false);
         check::<6, Exact>(false);
         check::<3, Interp>(false);
     }
