@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use half::{bf16, f16};
 use lognum_nn::format::{
-    Fixed16, Lns12Interp, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift,
-    Lns16ShiftFloor, Lns16Trunc,
+    Fixed16, Lns12Interp, Lns12Lut, Lns12Shift, Lns12ShiftFloor, Lns16Exact, Lns16Interp, Lns16Lut,
+    Lns16Shift, Lns16ShiftFloor, Lns16Trunc,
 };
 use lognum_nn::rng::Rng;
 use lognum_tensor::{Scalar, Tensor};
@@ -230,6 +230,7 @@ pub fn matmul_macs_per_second(format: Format, n: usize, min_secs: f64) -> f64 {
         Format::Lns16ShiftFloor => time_matmul::<Lns16ShiftFloor>(n, min_secs),
         Format::Lns12Lut => time_matmul::<Lns12Lut>(n, min_secs),
         Format::Lns12Shift => time_matmul::<Lns12Shift>(n, min_secs),
+        Format::Lns12ShiftFloor => time_matmul::<Lns12ShiftFloor>(n, min_secs),
         Format::Lns16Trunc => time_matmul::<Lns16Trunc>(n, min_secs),
         Format::Lns12Interp => time_matmul::<Lns12Interp>(n, min_secs),
     }

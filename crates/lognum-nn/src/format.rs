@@ -13,6 +13,7 @@
 //! | `lns16-shift-floor` | `LogNum<10, FloorShift>` | the shift of `⌊d⌋` only (a table with r = 1), for comparison |
 //! | `lns12-lut` | `LogNum<6, Lut>` | 12-bit LNS, table |
 //! | `lns12-shift` | `LogNum<6, BitShift>` | 12-bit LNS, shifts |
+//! | `lns12-shift-floor` | `LogNum<6, FloorShift>` | 12-bit LNS, shift of `⌊d⌋` only, for comparison |
 //! | `lns12-interp` | `LogNum<6, Interp>` | 12-bit LNS, piecewise linear |
 //!
 //! ```
@@ -55,6 +56,8 @@ pub type Lns16ShiftFloor = LogNum<10, FloorShift>;
 pub type Lns12Lut = LogNum<6, Lut>;
 /// 12-bit LNS with the bit-shift approximation.
 pub type Lns12Shift = LogNum<6, BitShift>;
+/// 12-bit LNS shifting by the integer part of `d` only.
+pub type Lns12ShiftFloor = LogNum<6, FloorShift>;
 
 /// A number format, chosen at run time; [`crate::train::train_format`]
 /// dispatches to the matching type.
@@ -93,6 +96,8 @@ pub enum Format {
     Lns12Lut,
     /// [`Lns12Shift`].
     Lns12Shift,
+    /// [`Lns12ShiftFloor`].
+    Lns12ShiftFloor,
     /// [`Lns12Interp`].
     Lns12Interp,
 }
@@ -101,9 +106,9 @@ impl Format {
     /// Every format, in the order of the table in the module docs.
     ///
     /// ```
-    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 14);
+    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 15);
     /// ```
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Format::F32,
         Format::F64,
         Format::Bf16,
@@ -117,6 +122,7 @@ impl Format {
         Format::Lns16ShiftFloor,
         Format::Lns12Lut,
         Format::Lns12Shift,
+        Format::Lns12ShiftFloor,
         Format::Lns12Interp,
     ];
 
@@ -139,6 +145,7 @@ impl Format {
             Format::Lns16ShiftFloor => "lns16-shift-floor",
             Format::Lns12Lut => "lns12-lut",
             Format::Lns12Shift => "lns12-shift",
+            Format::Lns12ShiftFloor => "lns12-shift-floor",
             Format::Lns16Trunc => "lns16-trunc",
             Format::Lns12Interp => "lns12-interp",
         }
@@ -169,6 +176,7 @@ impl Format {
                 | Format::Lns16ShiftFloor
                 | Format::Lns12Lut
                 | Format::Lns12Shift
+                | Format::Lns12ShiftFloor
                 | Format::Lns16Trunc
                 | Format::Lns12Interp
         )

@@ -29,8 +29,8 @@ pub use lognum_tensor::matmul::Accumulate;
 
 use crate::data::Dataset;
 use crate::format::{
-    Format, Lns12Interp, Lns12Lut, Lns12Shift, Lns16Exact, Lns16Interp, Lns16Lut, Lns16Shift,
-    Lns16ShiftFloor, Lns16Trunc,
+    Format, Lns12Interp, Lns12Lut, Lns12Shift, Lns12ShiftFloor, Lns16Exact, Lns16Interp, Lns16Lut,
+    Lns16Shift, Lns16ShiftFloor, Lns16Trunc,
 };
 pub use crate::loss::LabelGrad;
 use crate::loss::softmax_cross_entropy_with;
@@ -479,6 +479,7 @@ pub fn train_format(
         Format::Lns16ShiftFloor => train::<Lns16ShiftFloor>,
         Format::Lns12Lut => train::<Lns12Lut>,
         Format::Lns12Shift => train::<Lns12Shift>,
+        Format::Lns12ShiftFloor => train::<Lns12ShiftFloor>,
         Format::Lns16Trunc => train::<Lns16Trunc>,
         Format::Lns12Interp => train::<Lns12Interp>,
     };

@@ -70,6 +70,7 @@ fn mlp_every_format_learns() {
         (Format::Lns16ShiftFloor, 2000, 0.68), // 0.717
         (Format::Lns12Lut, 2000, 0.72),        // 0.758
         (Format::Lns12Shift, 2000, 0.60),      // 0.636
+        (Format::Lns12ShiftFloor, 2000, 0.69), // 0.727
     ];
     for (format, n, bound) in bounds {
         let cfg = TrainConfig {
@@ -81,6 +82,23 @@ fn mlp_every_format_learns() {
         let acc = run(format, &cfg);
         assert!(acc > bound, "{format}: {acc} ≤ {bound}");
     }
+}
+
+/// The paper's linear 16-bit baseline trains like f32: two epochs of the
+/// 8,000-image subset, tested on all 2,000 test images. Both measured 0.889.
+/// With the `fixed` crate's multiply, which rounds every product toward −∞,
+/// each sum of products was biased (the hidden pre-activations by −190 ulp
+/// on average) and fixed16 reached 0.857.
+#[test]
+fn fixed16_tracks_f32_over_two_epochs() {
+    let cfg = TrainConfig {
+        epochs: 2,
+        ..TrainConfig::default()
+    };
+    let reference = run(Format::F32, &cfg);
+    let acc = run(Format::Fixed16, &cfg);
+    assert!(acc > 0.875, "fixed16: {acc}");
+    assert!(acc > reference - 0.01, "fixed16 {acc} vs f32 {reference}");
 }
 
 /// The update rules all train, in LNS.
