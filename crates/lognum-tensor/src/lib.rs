@@ -58,7 +58,10 @@
 //! rows across rayon's threads. `LogNum<FRAC, A>` multiplies through the LNS
 //! kernels of [`matmul::lns`]: 32 columns per AVX-512BW instruction or 16 per
 //! AVX2 one, detected at run time, with a portable fallback that gives the
-//! same bits, and the generic loop's bits too. Other types use the generic
+//! same bits, and the generic loop's bits too. Fixed point (`FixedI16`,
+//! `FixedI32`) works as a fixed-point MAC unit: exact products summed in a
+//! wide integer accumulator, rounded to nearest and saturated once per
+//! output (see the `Scalar` implementations). Other types use the generic
 //! loop. [`elementwise`] adds, subtracts and multiplies `LogNum` slices on
 //! the same instruction sets (the add by one word permute per 32 elements
 //! for the paper's table and the bit shift), bit for bit as the scalar
@@ -77,6 +80,7 @@
 pub mod conv;
 pub mod elementwise;
 mod error;
+mod fixed_mac;
 pub mod master;
 pub mod matmul;
 mod pool;

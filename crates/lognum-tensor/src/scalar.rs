@@ -7,6 +7,7 @@ use fixed::{FixedI16, FixedI32};
 use half::{bf16, f16};
 use lognum::{LogAdd, LogNum, WideLogNum};
 
+use crate::fixed_mac;
 use crate::matmul::{self, Accumulate};
 
 /// A tensor element: arithmetic with the type's own rounding and saturation,
@@ -206,7 +207,44 @@ impl_float!(
 );
 
 macro_rules! impl_fixed {
-    ($F:ident, $Le:ident, $name:literal) => {
+    ($F:ident, $Le:ident, $name:literal, $mac:ident, $doc:literal) => {
+        #[doc = $doc]
+        ///
+        /// The arithmetic of a fixed-point multiply-accumulate unit, for `F`
+        /// fraction bits (one unit of the last place is `2^-F`):
+        ///
+        /// | operation | exact intermediate | rounded | saturated |
+        /// |---|---|---|---|
+        /// | `from_f64` | — | to nearest, ties to even; NaN is zero | yes |
+        /// | `add`, `sub`, `neg` | the result itself | never | yes |
+        /// | `mul` | the double-width product | once, to nearest, ties to even | once |
+        /// | `div` | quotient and remainder of `a·2^F / b` | once, to nearest, ties to even | once; `x / 0` is `±MAX`, `0 / 0` is zero |
+        /// | `mul_pow2` | a shift | to nearest, ties to even (right shifts) | yes (left shifts) |
+        /// | `gemm`, `gemm_with`, `dot` | every product exact, summed in a four-times-wide accumulator | once per output | once per output |
+        ///
+        /// A sum of products is `sat(round(Σ aᵢ·bᵢ))`, whatever the order:
+        /// partial sums never saturate and no product is rounded on its
+        /// own, so [`gemm_with`](Scalar::gemm_with) gives the same bits for
+        /// every [`Accumulate`] order. (The `fixed` crate's own
+        /// `saturating_mul` truncates, rounding every product toward −∞; the
+        /// generic kernels would also round and saturate each partial sum.)
+        ///
+        /// ```
+        /// use fixed::types::I5F11;
+        /// use lognum_tensor::Scalar;
+        /// let ulp = I5F11::DELTA;
+        /// // 2^-11 · 0.75 is 0.75 ulp: to nearest gives one ulp, truncation zero.
+        /// let x = I5F11::from_num(0.75);
+        /// assert_eq!(Scalar::mul(ulp, x), ulp);
+        /// assert_eq!(Scalar::mul(-ulp, x), -ulp);
+        /// assert_eq!(ulp.saturating_mul(x), I5F11::ZERO);
+        /// // Four products of 0.25 ulp: each rounds to zero, their sum to one ulp.
+        /// let q = I5F11::from_num(0.25);
+        /// assert_eq!(I5F11::dot(&[ulp; 4], &[q; 4]), ulp);
+        /// // 15 + 15 − 15 = 15: no partial sum saturates.
+        /// let (big, one) = (I5F11::from_num(15), I5F11::from_num(1));
+        /// assert_eq!(I5F11::dot(&[big, big, -big], &[one; 3]), big);
+        /// ```
         impl<Frac: $Le + Send + Sync + 'static> Scalar for $F<Frac> {
             fn name() -> String {
                 format!(
@@ -226,7 +264,8 @@ macro_rules! impl_fixed {
             fn one() -> Self {
                 Self::saturating_from_num(1)
             }
-            /// Rounds to nearest and saturates; NaN becomes zero.
+            /// Rounds to nearest (ties to even) and saturates; NaN becomes
+            /// zero.
             #[inline]
             fn from_f64(x: f64) -> Self {
                 if x.is_nan() {
@@ -247,11 +286,14 @@ macro_rules! impl_fixed {
             fn sub(self, rhs: Self) -> Self {
                 self.saturating_sub(rhs)
             }
+            /// The exact product rounded to nearest (ties to even),
+            /// saturated.
             #[inline]
             fn mul(self, rhs: Self) -> Self {
-                self.saturating_mul(rhs)
+                fixed_mac::$mac::mul(self, rhs)
             }
-            /// Saturating; `x / 0` is `±MAX` (`0 / 0` is zero).
+            /// Rounded to nearest (ties to even), saturated; `x / 0` is
+            /// `±MAX` (`0 / 0` is zero).
             #[inline]
             fn div(self, rhs: Self) -> Self {
                 if rhs == Self::ZERO {
@@ -263,18 +305,61 @@ macro_rules! impl_fixed {
                         Self::MAX
                     };
                 }
-                self.saturating_div(rhs)
+                fixed_mac::$mac::div(self, rhs)
             }
             #[inline]
             fn neg(self) -> Self {
                 self.saturating_neg()
             }
+            /// A shift: right shifts round to nearest (ties to even), left
+            /// shifts saturate.
+            #[inline]
+            fn mul_pow2(self, k: i32) -> Self {
+                fixed_mac::$mac::mul_pow2(self, k)
+            }
+            /// Exact products, an exact sum, one rounding and one saturation
+            /// per output.
+            fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
+                fixed_mac::$mac::gemm(m, k, n, a, b, c);
+            }
+            /// The exact sum does not depend on the order: every
+            /// [`Accumulate`] gives the bits of [`gemm`](Self::gemm).
+            fn gemm_with(
+                _acc: Accumulate,
+                m: usize,
+                k: usize,
+                n: usize,
+                a: &[Self],
+                b: &[Self],
+                c: &mut [Self],
+            ) {
+                fixed_mac::$mac::gemm(m, k, n, a, b, c);
+            }
+            /// Exact products, an exact sum, one rounding and one saturation.
+            #[inline]
+            fn dot(a: &[Self], b: &[Self]) -> Self {
+                fixed_mac::$mac::dot(a, b)
+            }
         }
     };
 }
 
-impl_fixed!(FixedI16, LeEqU16, "fixed16");
-impl_fixed!(FixedI32, LeEqU32, "fixed32");
+impl_fixed!(
+    FixedI16,
+    LeEqU16,
+    "fixed16",
+    fixed16,
+    "16-bit fixed point `FixedI16<Frac>` (`fixed16` is `I5F11`): products in \
+     `i32`, sums of products in `i64`."
+);
+impl_fixed!(
+    FixedI32,
+    LeEqU32,
+    "fixed32",
+    fixed32,
+    "32-bit fixed point `FixedI32<Frac>`: products in `i64`, sums of products \
+     in `i128`."
+);
 
 macro_rules! impl_lns {
     ($T:ident, $prefix:literal $(, $kernels:item)*) => {
