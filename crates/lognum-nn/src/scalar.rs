@@ -156,13 +156,22 @@ impl NnScalar for bf16 {
         bf16::from_bits((bits >> 16) as u16)
     }
 }
+/// The paper's 16-bit linear fixed point, I5F11, computed as fixed-point
+/// hardware does (see `Scalar for FixedI16` in `lognum_tensor`): every
+/// product exact, every sum of products (the matrix products of the forward
+/// and backward passes) rounded to nearest once and saturated once at ±16;
+/// single products and the leaky ReLU's shift round to nearest. The softmax
+/// is evaluated in f64 and each probability rounded once. Master weights are
+/// I5F27, where `η·g` is rounded to nearest and the update saturates at
+/// ±16; each master weight is rounded to the nearest I5F11 (ties up) for the
+/// next pass.
 impl NnScalar for FixedI16<U11> {
     type Wide = FixedI32<U27>;
     #[inline]
     fn widen(self) -> Self::Wide {
         FixedI32::<U27>::saturating_from_num(self)
     }
-    /// Rounds to nearest (saturating).
+    /// Rounds to nearest, ties up (toward +∞), and saturates.
     #[inline]
     fn narrow(wide: Self::Wide) -> Self {
         FixedI16::<U11>::saturating_from_num(
@@ -179,6 +188,20 @@ impl NnScalar for FixedI16<U11> {
     }
     fn format_name() -> String {
         "fixed16".into()
+    }
+    /// The max-shifted softmax in f64, each probability rounded once to
+    /// I5F11. (The default rounds each exponential to 11 fraction bits
+    /// before dividing by the sum: a second rounding, as large as the
+    /// first.)
+    fn softmax(logits: &[Self], probs: &mut [Self]) {
+        let max = logits
+            .iter()
+            .map(|x| x.to_f64())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let sum: f64 = logits.iter().map(|a| (a.to_f64() - max).exp()).sum();
+        for (p, a) in probs.iter_mut().zip(logits) {
+            *p = Self::from_f64((a.to_f64() - max).exp() / sum);
+        }
     }
 }
 
@@ -312,6 +335,25 @@ mod tests {
                     "{}: {got} vs {e}",
                     T::name()
                 );
+            }
+        }
+    }
+
+    /// The fixed16 softmax is the f64 softmax of its logits rounded once:
+    /// bit for bit, over random logits spanning the whole range (±16).
+    #[test]
+    fn fixed16_softmax_rounds_once() {
+        type F = crate::format::Fixed16;
+        let mut rng = Rng::new(4);
+        for _ in 0..2000 {
+            let logits: Vec<F> = (0..10).map(|_| F::from_f64(rng.normal() * 6.0)).collect();
+            let mut p = vec![F::zero(); 10];
+            F::softmax(&logits, &mut p);
+            let z: Vec<f64> = logits.iter().map(|v| v.to_f64()).collect();
+            let m = z.iter().cloned().fold(f64::MIN, f64::max);
+            let s: f64 = z.iter().map(|v| (v - m).exp()).sum();
+            for (p, v) in p.iter().zip(&z) {
+                assert_eq!(*p, F::from_f64((v - m).exp() / s), "{z:?}");
             }
         }
     }
