@@ -106,6 +106,7 @@ fn lut_paths_agree() {
 fn bitshift_paths_agree() {
     check::<10, BitShift>(4, SHAPES);
     check::<6, BitShift>(5, SHAPES);
+    check::<4, BitShift>(8, SHAPES);
     check::<10, FloorShift>(6, SHAPES);
     check::<6, FloorShift>(7, SHAPES);
 }

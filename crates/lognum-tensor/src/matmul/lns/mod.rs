@@ -15,10 +15,24 @@
 //! `LogNum<FRAC, A>` the kernels scan `A::delta_plus` and `A::delta_minus`
 //! over every code difference `d` and keep a table up to the cutoff beyond
 //! which both are zero (for `Exact` at `FRAC = 10`, 12 288 entries). Vector
-//! kernels gather from it. When the table is a function of a bucket
-//! `min((d + h) >> s, E)` with `E ≤ 29` — the paper's 20-entry [`Lut`], its
-//! truncating variant and [`FloorShift`] — the AVX-512 kernel instead looks it
-//! up with one 64-entry word permute (`vpermi2w`) per 32 lanes.
+//! kernels gather from it. The AVX-512 kernel has two faster ways, chosen
+//! by what the scan finds (never by the name of `A`), each checked against
+//! the table at every `d` before it is used:
+//!
+//! - **permute**: when the table is a function of a bucket
+//!   `min((d + h) >> s, E)` with `E ≤ 29` — the paper's 20-entry [`Lut`],
+//!   its truncating variant and [`FloorShift`] — one 64-entry word permute
+//!   (`vpermi2w`) per 32 lanes looks it up;
+//! - **shift**: when Δ is [`BitShift`]'s formula, `Δ+ = (c₊ − ⌊f/2⌋) >> n`
+//!   and `−Δ− = (c₋ − ⌊f/2⌋ − ⌊f/4⌋) >> n` for `d = n·2^FRAC + f`, the
+//!   kernel computes it in the lanes: two shifts of `f`, the constant the
+//!   sign picks less one or both, and a per-lane right shift (`vpsrlvw`),
+//!   with no memory access. (For `FRAC ≤ 10` the constants are at most
+//!   1536, so nothing wraps in 16 bits.)
+//!
+//! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift, so
+//! it gathers for every approximation: computing [`BitShift`]'s Δ there on
+//! 32-bit halves (`vpsrlvd`) measured no faster than the two gathers.
 //!
 //! # Lane representation
 //!
@@ -48,11 +62,12 @@
 //!
 //! [`Lut`]: lognum::Lut
 //! [`FloorShift`]: lognum::FloorShift
+//! [`BitShift`]: lognum::BitShift
 
 mod portable;
 pub(crate) mod tables;
 #[cfg(target_arch = "x86_64")]
-mod x86;
+pub(crate) mod x86;
 
 use std::fmt;
 
@@ -75,7 +90,8 @@ pub enum Isa {
     Portable,
     /// x86-64 AVX2: 16 lanes, table gathers.
     Avx2,
-    /// x86-64 AVX-512F + BW: 32 lanes, word permutes or table gathers.
+    /// x86-64 AVX-512F + BW: 32 lanes, word permutes, a computed Δ or table
+    /// gathers.
     Avx512,
 }
 
@@ -151,22 +167,28 @@ impl fmt::Display for IsaUnavailable {
 impl std::error::Error for IsaUnavailable {}
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
-/// one `vpermi2w`), `"gather"` (the full table) or `"scalar"`.
+/// one `vpermi2w`), `"shift"` (Δ computed by shifts and subtractions),
+/// `"gather"` (the full table) or `"scalar"`.
 ///
 /// ```
-/// use lognum::{Exact, Lut};
+/// use lognum::{BitShift, Exact, FloorShift, Lut};
 /// use lognum_tensor::matmul::lns::{Isa, kernel_name};
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Portable), "scalar");
+/// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "gather");
 /// if Isa::Avx512.is_available() {
 ///     assert_eq!(kernel_name::<10, Lut>(Isa::Avx512), "permute");
+///     assert_eq!(kernel_name::<10, FloorShift>(Isa::Avx512), "permute");
+///     assert_eq!(kernel_name::<10, BitShift>(Isa::Avx512), "shift");
 ///     assert_eq!(kernel_name::<10, Exact>(Isa::Avx512), "gather");
 /// }
 /// ```
 pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
+    let t = || tables::tables::<FRAC, A>();
     match isa {
         Isa::Portable => "scalar",
         Isa::Avx2 => "gather",
-        Isa::Avx512 if tables::tables::<FRAC, A>().structured.is_some() => "permute",
+        Isa::Avx512 if t().structured.is_some() => "permute",
+        Isa::Avx512 if t().shifted.is_some() => "shift",
         Isa::Avx512 => "gather",
     }
 }

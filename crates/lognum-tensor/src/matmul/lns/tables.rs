@@ -1,5 +1,7 @@
 //! Per-(FRAC, A) tables that let one vector kernel serve every log-add
-//! approximation, built once by scanning `A` over every code difference.
+//! approximation, built once by scanning `A` over every code difference,
+//! and the two compact forms that spare the kernels the full table: a
+//! bucketed table ([`Structured`]) and a computed Δ ([`Shifted`]).
 
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -32,6 +34,49 @@ pub(crate) struct Structured {
     pub perm: [i16; 64],
 }
 
+/// A Δ computed from `d` by shifts and subtractions, the form of
+/// `BitShift` (the paper's `Δ+ ≈ 2^-d`, `Δ− ≈ −1.5·2^-d` with Mitchell's
+/// chord for `2^-d`): with `n = d >> frac` and `f = d & (2^frac − 1)`,
+///
+/// ```text
+/// Δ+(d)  = (plus − (f >> 1)) >> n
+/// −Δ−(d) = (minus − (f >> 1) − (f >> 2)) >> n
+/// ```
+///
+/// in 16-bit lanes: a right shift by 16 or more gives 0 (as `vpsrlvw`
+/// does), and the subtractions wrap. [`Shifted::eval`] is that lane
+/// arithmetic; the form is only recorded if it reproduces the table at every
+/// code difference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shifted {
+    /// Bits of `d` below the shift count `n`, 1 to 15.
+    pub frac: u32,
+    /// The constant of Δ+ (`Δ+(0)`).
+    pub plus: u16,
+    /// The constant of −Δ− (`−Δ−(1)`, for `frac ≥ 1`).
+    pub minus: u16,
+}
+
+impl Shifted {
+    /// The table entry a 16-bit lane computes for `d`: Δ+ if `!diff_sign`,
+    /// else −Δ− ([`KILL`] at `d = 0`).
+    pub(crate) fn eval(&self, d: u16, diff_sign: bool) -> i16 {
+        let f = d & ((1 << self.frac) - 1);
+        let n = u32::from(d >> self.frac);
+        let c = if diff_sign {
+            self.minus.wrapping_sub(f >> 1).wrapping_sub(f >> 2)
+        } else {
+            self.plus.wrapping_sub(f >> 1)
+        };
+        let v = c.checked_shr(n).unwrap_or(0) as i16;
+        match (diff_sign, d) {
+            (false, _) => v,
+            (true, 0) => KILL,
+            (true, _) => v.wrapping_neg(),
+        }
+    }
+}
+
 /// Everything a kernel needs for one `LogNum<FRAC, A>`.
 #[derive(Debug)]
 pub(crate) struct LnsTables {
@@ -53,6 +98,9 @@ pub(crate) struct LnsTables {
     pub full: Vec<i16>,
     /// The bucket form, when `A` has one.
     pub structured: Option<Structured>,
+    /// The computed form, when `A` has one. (A table can have both; the
+    /// kernels prefer the bucket form then.)
+    pub shifted: Option<Shifted>,
     /// `2^(f / 2^FRAC)` for `f` in `0..2^FRAC`: the linear value of a log
     /// fraction, for the wide accumulator.
     pub exp2_frac: Vec<f64>,
@@ -116,6 +164,7 @@ fn build<const FRAC: u32, A: LogAdd>() -> LnsTables {
     full[..cutoff].copy_from_slice(&plus[..cutoff]);
     full[half..half + cutoff].copy_from_slice(&minus[..cutoff]);
     let structured = find_structure(&plus, &minus, cutoff);
+    let shifted = find_shift(&plus, &minus);
     let scale = (1u64 << FRAC) as f64;
     let exp2_frac = (0..1usize << FRAC)
         .map(|f| (f as f64 / scale).exp2())
@@ -129,6 +178,7 @@ fn build<const FRAC: u32, A: LogAdd>() -> LnsTables {
         half_log2: half.trailing_zeros(),
         full,
         structured,
+        shifted,
         exp2_frac,
     }
 }
@@ -178,20 +228,67 @@ fn find_structure(plus: &[i16], minus: &[i16], cutoff: usize) -> Option<Structur
     None
 }
 
+/// Looks for a [`Shifted`] form that reproduces both tables for every `d`
+/// (Δ− for `d ≥ 1`): the constants are read off at `d = 0` (Δ+) and
+/// `d = 1` (Δ−, where `n = 0` and `f = 1` for every `frac ≥ 1`), then every
+/// split `frac` is tried, the smallest that fits winning.
+fn find_shift(plus: &[i16], minus: &[i16]) -> Option<Shifted> {
+    if plus.len() < 2 {
+        return None;
+    }
+    (1..16).find_map(|frac| {
+        let s = Shifted {
+            frac,
+            plus: plus[0] as u16,
+            minus: minus[1].wrapping_neg() as u16,
+        };
+        let fits = (0..plus.len()).all(|d| {
+            s.eval(d as u16, false) == plus[d] && (d == 0 || s.eval(d as u16, true) == minus[d])
+        });
+        fits.then_some(s)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use lognum::{BitShift, Exact, FloorShift, Interp, Lut, SoftmaxLut, TruncLut};
 
-    fn check<const FRAC: u32, A: LogAdd>(expect_structured: bool) {
+    /// Which compact forms a table has.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Form {
+        /// Bucketed only.
+        Structured,
+        /// Computed only.
+        Shifted,
+        /// Neither: the kernels gather.
+        Full,
+    }
+
+    fn check<const FRAC: u32, A: LogAdd>(expect: Form) {
         let t = tables::<FRAC, A>();
-        assert_eq!(t.structured.is_some(), expect_structured, "{}", A::NAME);
+        let form = match (&t.structured, &t.shifted) {
+            (Some(_), None) => Form::Structured,
+            (None, Some(_)) => Form::Shifted,
+            (None, None) => Form::Full,
+            (Some(_), Some(_)) => panic!("{}: both forms", A::NAME),
+        };
+        assert_eq!(form, expect, "{} FRAC={FRAC}", A::NAME);
         for d in 0..t.max as u16 {
             let p = A::delta_plus::<FRAC>(d as u32).min(32767) as i16;
             assert_eq!(t.lookup(d, false), p, "{} d={d}", A::NAME);
             if d > 0 {
                 let m = -(A::delta_minus::<FRAC>(d as u32).min(32768) as i32) as i16;
                 assert_eq!(t.lookup(d, true), m, "{} d={d}", A::NAME);
+            }
+            if let Some(s) = &t.shifted {
+                assert_eq!(s.eval(d, false), p, "{} computed d={d}", A::NAME);
+                assert_eq!(
+                    s.eval(d, true),
+                    t.lookup(d, true),
+                    "{} computed d={d}",
+                    A::NAME
+                );
             }
             if let Some(s) = &t.structured {
                 let h = if s.round { 1u32 << (s.shift - 1) } else { 0 };
@@ -217,18 +314,40 @@ mod tests {
 
     #[test]
     fn tables_reproduce_every_approximation() {
-        check::<10, Lut>(true);
-        check::<10, TruncLut>(true);
-        check::<10, FloorShift>(true);
-        check::<10, BitShift>(false);
-        check::<10, Exact>(false);
-        check::<10, Interp>(false);
-        check::<10, SoftmaxLut>(false);
-        check::<6, Lut>(true);
-        check::<6, FloorShift>(true);
-        check::<6, BitShift>(false);
-        check::<6, Exact>(false);
-        check::<3, Interp>(false);
+        check::<10, Lut>(Form::Structured);
+        check::<10, TruncLut>(Form::Structured);
+        check::<10, FloorShift>(Form::Structured);
+        check::<10, BitShift>(Form::Shifted);
+        check::<10, Exact>(Form::Full);
+        check::<10, Interp>(Form::Full);
+        check::<10, SoftmaxLut>(Form::Full);
+        check::<6, Lut>(Form::Structured);
+        check::<6, FloorShift>(Form::Structured);
+        check::<6, BitShift>(Form::Shifted);
+        check::<4, BitShift>(Form::Shifted);
+        check::<6, Exact>(Form::Full);
+        check::<3, Interp>(Form::Full);
+    }
+
+    /// The computed form is BitShift's own formula: the constants `2^FRAC`
+    /// and `1.5·2^FRAC`, the split at `FRAC`. For `FRAC ≤ 10` (every
+    /// `LogNum`) they are at most 1536: no lane arithmetic wraps, and a
+    /// shift by `n ≥ 16` (0 in the lanes) loses nothing, as `2^-n` of 1536
+    /// is 0 codes from `n = 11`.
+    #[test]
+    fn bit_shift_is_computed() {
+        let s = tables::<10, BitShift>().shifted.unwrap();
+        assert_eq!((s.frac, s.plus, s.minus), (10, 1024, 1536));
+        let s = tables::<6, BitShift>().shifted.unwrap();
+        assert_eq!((s.frac, s.plus, s.minus), (6, 64, 96));
+        // Δ depends on `d >> 1` alone (`f >> 1`, `f >> 2` and `n` ignore the
+        // lowest bit): buckets of two codes, and up to `FRAC = 3` few enough
+        // of them are nonzero (at most 29) for the permute as well, which
+        // the kernels then prefer.
+        for t in [tables::<1, BitShift>(), tables::<3, BitShift>()] {
+            assert!(t.structured.is_some() && t.shifted.is_some());
+        }
+        assert!(tables::<4, BitShift>().structured.is_none());
     }
 
     #[test]

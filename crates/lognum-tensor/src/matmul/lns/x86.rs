@@ -1,6 +1,7 @@
 //! AVX-512BW and AVX2 kernels. Each computes, lane for lane, what
 //! [`super::portable`] computes; see the parent module for the lane
-//! representation and the order of additions.
+//! representation and the order of additions. The computed Δ of a
+//! [`Shifted`] table is here too, for the element-wise kernels as well.
 //!
 //! Every function here is `unsafe` only because of `#[target_feature]`:
 //! callers must have checked the CPU (the dispatch in [`super`] does, with
@@ -12,11 +13,67 @@
 use core::arch::x86_64::*;
 
 use super::portable;
-use super::tables::{D0_SLOT, LnsTables, Structured};
+use super::tables::{D0_SLOT, KILL, LnsTables, Shifted, Structured};
 use super::{PANEL, PackedB, PackedWide};
 
 /// Output columns per register block, in vectors.
 const J: usize = 4;
+
+// ------------------------------------------------------------- computed Δ --
+
+/// Constants of the computed Δ of a [`Shifted`] table, 32 lanes.
+#[derive(Clone, Copy)]
+pub(crate) struct Shift512 {
+    zero: __m512i,
+    /// `2^frac − 1`: the fraction of `d`.
+    frac_mask: __m512i,
+    /// `frac`: the shift count that leaves `n`.
+    frac: __m512i,
+    plus: __m512i,
+    minus: __m512i,
+    kill: __m512i,
+}
+
+impl Shift512 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn new(s: Option<&Shifted>) -> Self {
+        let s = s.copied().unwrap_or(Shifted {
+            frac: 0,
+            plus: 0,
+            minus: 0,
+        });
+        Shift512 {
+            zero: _mm512_setzero_si512(),
+            frac_mask: _mm512_set1_epi16(((1u32 << s.frac) - 1) as i16),
+            frac: _mm512_set1_epi16(s.frac as i16),
+            plus: _mm512_set1_epi16(s.plus as i16),
+            minus: _mm512_set1_epi16(s.minus as i16),
+            kill: _mm512_set1_epi16(KILL),
+        }
+    }
+}
+
+/// [`Shifted::eval`] for 32 code differences `d`, −Δ− in the lanes of
+/// `diff`: the fraction shifted right by one and by two, subtracted from
+/// the constant the sign picks (once for Δ+, both for Δ−), a per-lane right
+/// shift by `n` (`vpsrlvw`, 0 for counts from 16, as `eval` has it),
+/// negated for −Δ−, and [`KILL`] where `d = 0` and the signs differ.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m512i {
+    let f = _mm512_and_si512(d, c.frac_mask);
+    let half = _mm512_srli_epi16::<1>(f);
+    let quarter = _mm512_srli_epi16::<2>(f);
+    let n = _mm512_srlv_epi16(d, c.frac);
+    let x = _mm512_sub_epi16(_mm512_mask_blend_epi16(diff, c.plus, c.minus), half);
+    let x = _mm512_mask_sub_epi16(x, diff, x, quarter);
+    let v = _mm512_srlv_epi16(x, n);
+    let v = _mm512_mask_sub_epi16(v, diff, c.zero, v);
+    let kill = _mm512_mask_testn_epi16_mask(diff, d, d);
+    _mm512_mask_mov_epi16(v, kill, c.kill)
+}
 
 // ---------------------------------------------------------------- AVX-512 --
 
@@ -38,6 +95,8 @@ struct C512 {
     half_shift: __m128i,
     /// Word assembly: `mag_bits − 5`.
     sign_shift: __m128i,
+    /// Computed Δ.
+    shifted: Shift512,
 }
 
 #[inline]
@@ -79,6 +138,7 @@ fn consts512(t: &LnsTables) -> C512 {
         minus,
         half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
         sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        shifted: Shift512::new(t.shifted.as_ref()),
     }
 }
 
@@ -89,8 +149,23 @@ enum Lookup {
     PermRound,
     /// Bucket by truncation (`vpsrlw`), then `vpermi2w`.
     PermTrunc,
+    /// Computed from `d` ([`shift_delta512`]).
+    Shift,
     /// The full table, two 16-lane gathers.
     Gather,
+}
+
+impl Lookup {
+    /// The fastest way for `t`: the permute, else the computed Δ, else the
+    /// gathers.
+    fn of(t: &LnsTables) -> Self {
+        match (&t.structured, &t.shifted) {
+            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
+            (Some(_), _) => Lookup::PermTrunc,
+            (None, Some(_)) => Lookup::Shift,
+            (None, None) => Lookup::Gather,
+        }
+    }
 }
 
 /// One log-add, 32 lanes: `acc ⊞ x` (`x` magnitude `m`, sign `sg`, 0 or
@@ -111,6 +186,18 @@ fn step512<const L: u8, const CLAMP: bool>(
     let lt = _mm512_cmpgt_epi16_mask(m, *acc_m);
     // Lanes with a zero operand add nothing.
     let live = _mm512_cmpgt_epi16_mask(small, c.zero);
+    if L == Lookup::Shift as u8 {
+        // Lanes with a zero operand keep the larger one (the mask of the add).
+        let diff = _mm512_cmpneq_epi16_mask(*acc_s, sg);
+        let t = shift_delta512(&c.shifted, d, diff);
+        let mut r = _mm512_mask_adds_epi16(big, live, big, t);
+        if CLAMP {
+            r = _mm512_min_epi16(r, c.max);
+        }
+        *acc_m = r;
+        *acc_s = _mm512_mask_blend_epi16(lt, *acc_s, sg);
+        return;
+    }
     let t = if L == Lookup::Gather as u8 {
         let idx = _mm512_min_epu16(d, c.clamp);
         let off = _mm512_sll_epi16(_mm512_xor_si512(*acc_s, sg), c.half_shift);
@@ -167,21 +254,18 @@ pub(crate) unsafe fn gemm_rows_avx512(
     c: &mut [u16],
 ) {
     let clamp = t.max != i16::MAX;
-    let l = match &t.structured {
-        Some(Structured { round: true, .. }) => Lookup::PermRound,
-        Some(_) => Lookup::PermTrunc,
-        None => Lookup::Gather,
-    };
     macro_rules! go {
         ($l:expr, $clamp:expr) => {
             rows512::<{ $l as u8 }, $clamp>(t, a, k, kb, pb, c)
         };
     }
-    match (l, clamp) {
+    match (Lookup::of(t), clamp) {
         (Lookup::PermRound, false) => go!(Lookup::PermRound, false),
         (Lookup::PermRound, true) => go!(Lookup::PermRound, true),
         (Lookup::PermTrunc, false) => go!(Lookup::PermTrunc, false),
         (Lookup::PermTrunc, true) => go!(Lookup::PermTrunc, true),
+        (Lookup::Shift, false) => go!(Lookup::Shift, false),
+        (Lookup::Shift, true) => go!(Lookup::Shift, true),
         (Lookup::Gather, false) => go!(Lookup::Gather, false),
         (Lookup::Gather, true) => go!(Lookup::Gather, true),
     }
