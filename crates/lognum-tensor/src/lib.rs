@@ -62,12 +62,14 @@
 //! `FixedI32`) works as a fixed-point MAC unit: exact products summed in a
 //! wide integer accumulator, rounded to nearest and saturated once per
 //! output (see the `Scalar` implementations). Other types use the generic
-//! loop. [`elementwise`] adds, subtracts and multiplies `LogNum` slices on
-//! the same instruction sets (the add by one word permute per 32 elements
-//! for the paper's table and the bit shift), bit for bit as the scalar
-//! operators. Sums of LNS numbers are not associative, so every matrix product
-//! states its order of additions ([`matmul`]); convolution inherits it
-//! ([`conv`]).
+//! loop. The LNS kernels find the log-add's Δ, on AVX-512, by one word
+//! permute per 32 lanes for the paper's table (and the other bucketed
+//! ones), by shifts and subtractions for the bit shift and by gathers from
+//! the full table otherwise; on AVX2 by gathers. [`elementwise`] adds,
+//! subtracts and multiplies `LogNum` slices on the same instruction sets
+//! and paths, bit for bit as the scalar operators.
+//! Sums of LNS numbers are not associative, so every matrix product states
+//! its order of additions ([`matmul`]); convolution inherits it ([`conv`]).
 //!
 //! # Not provided
 //!

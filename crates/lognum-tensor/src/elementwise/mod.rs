@@ -10,8 +10,8 @@
 //!
 //! | path | add, sub | mul |
 //! |---|---|---|
-//! | [`Isa::Avx512`] (F + BW) | 32 lanes; Δ by one `vpermi2w` from the 64-entry bucket form of [`Lut`], [`TruncLut`] and [`BitShift`], by two 16-lane gathers from the full table otherwise | 32 lanes |
-//! | [`Isa::Avx2`] | 16 lanes, two 8-lane gathers from the full table | 16 lanes |
+//! | [`Isa::Avx512`] (F + BW) | 32 lanes; Δ by one `vpermi2w` from the 64-entry bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], computed by shifts and subtractions for [`BitShift`], by two 16-lane gathers from the full table otherwise | 32 lanes |
+//! | [`Isa::Avx2`] | 16 lanes, two 8-lane gathers from the full table (every approximation) | 16 lanes |
 //! | [`Isa::Portable`] | the scalar `+` and `−` | the scalar `·` (the compiler vectorises it) |
 //!
 //! # Semantics
@@ -21,8 +21,9 @@
 //! define and the operators `+`, `−`, `*` of [`LogNum`] return: `x + 0 = x`
 //! (with `−0 + −0 = −0`), `x + (−x) = +0`, saturation to `±MAX`, flush to
 //! zero, the sign of a product of zeros and flushed products kept, and the
-//! same Δ as `A`. The tables come from scanning `A` once per type (see
-//! [`matmul::lns`](crate::matmul::lns), whose kernels use the same ones);
+//! same Δ as `A`. The tables and the choice of path come from scanning `A`
+//! once per type (see [`matmul::lns`](crate::matmul::lns), whose kernels
+//! use the same ones, and its [`kernel_name`](crate::matmul::lns::kernel_name));
 //! the integration tests compare every path with the operators bit for bit.
 //!
 //! # Lengths
@@ -35,6 +36,7 @@
 //!
 //! [`Lut`]: lognum::Lut
 //! [`TruncLut`]: lognum::TruncLut
+//! [`FloorShift`]: lognum::FloorShift
 //! [`BitShift`]: lognum::BitShift
 
 mod portable;

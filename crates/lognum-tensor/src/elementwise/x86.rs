@@ -5,8 +5,9 @@
 //!
 //! - `a`, `b`: the magnitude fields, as `i16` (both below 2^15);
 //! - `big = max(a, b)`, `small = min(a, b)`, `d = big − small`;
-//! - Δ from the tables: Δ+ where the signs agree, −Δ− where they differ
-//!   (`KILL` for `d = 0`, which flushes), nothing where `small = 0`;
+//! - Δ from the tables, or computed for a `Shifted` one: Δ+ where the signs
+//!   agree, −Δ− where they differ (`KILL` for `d = 0`, which flushes),
+//!   nothing where `small = 0`;
 //! - `r = big + Δ`, saturating at `i16::MAX` (and clamped to `MAX` when
 //!   `FRAC < 10`);
 //! - the word: `r` with the sign of the larger operand (`x`'s on a tie),
@@ -26,6 +27,7 @@ use core::arch::x86_64::*;
 
 use super::Format;
 use crate::matmul::lns::tables::{D0_SLOT, LnsTables, Structured};
+use crate::matmul::lns::x86::{Shift512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -40,8 +42,23 @@ enum Lookup {
     PermRound,
     /// Bucket by truncation (`vpsrlvw`), then `vpermi2w`.
     PermTrunc,
+    /// Computed from `d` (`shift_delta512`).
+    Shift,
     /// The full table, two 16-lane gathers.
     Gather,
+}
+
+impl Lookup {
+    /// The fastest way for `t`: the permute, else the computed Δ, else the
+    /// gathers.
+    fn of(t: &LnsTables) -> Self {
+        match (&t.structured, &t.shifted) {
+            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
+            (Some(_), _) => Lookup::PermTrunc,
+            (None, Some(_)) => Lookup::Shift,
+            (None, None) => Lookup::Gather,
+        }
+    }
 }
 
 // ---------------------------------------------------------------- AVX-512 --
@@ -66,6 +83,8 @@ struct Sum512 {
     /// Structured: the Δ+ and −Δ− slots.
     plus: __m512i,
     minus: __m512i,
+    /// Computed Δ.
+    shifted: Shift512,
 }
 
 #[inline]
@@ -113,6 +132,7 @@ fn sum_consts512(t: &LnsTables) -> Sum512 {
         minus_off,
         plus,
         minus,
+        shifted: Shift512::new(t.shifted.as_ref()),
     }
 }
 
@@ -139,7 +159,9 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     let diff = _mm512_test_epi16_mask(_mm512_xor_si512(x, y), c.sign);
     // Lanes with a zero operand add nothing.
     let live = _mm512_test_epi16_mask(small, small);
-    let delta = if L == Lookup::Gather as u8 {
+    let delta = if L == Lookup::Shift as u8 {
+        shift_delta512(&c.shifted, d, diff)
+    } else if L == Lookup::Gather as u8 {
         let idx = _mm512_min_epu16(d, c.clamp);
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
         let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
@@ -173,7 +195,12 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
         _mm512_maskz_permutex2var_epi16(live, c.plus, idx, c.minus)
     };
-    let mut r = _mm512_adds_epi16(big, delta);
+    let mut r = if L == Lookup::Shift as u8 {
+        // Lanes with a zero operand keep the larger one (the mask of the add).
+        _mm512_mask_adds_epi16(big, live, big, delta)
+    } else {
+        _mm512_adds_epi16(big, delta)
+    };
     if CLAMP {
         r = _mm512_min_epi16(r, c.mag);
     }
@@ -198,21 +225,18 @@ pub(super) unsafe fn add_avx512<const NEG_B: bool>(
     out: &mut [u16],
 ) {
     let clamp = t.max != i16::MAX;
-    let l = match &t.structured {
-        Some(Structured { round: true, .. }) => Lookup::PermRound,
-        Some(_) => Lookup::PermTrunc,
-        None => Lookup::Gather,
-    };
     macro_rules! go {
         ($l:expr, $clamp:expr) => {
             sums512::<{ $l as u8 }, $clamp, NEG_B>(t, a, b, out)
         };
     }
-    match (l, clamp) {
+    match (Lookup::of(t), clamp) {
         (Lookup::PermRound, false) => go!(Lookup::PermRound, false),
         (Lookup::PermRound, true) => go!(Lookup::PermRound, true),
         (Lookup::PermTrunc, false) => go!(Lookup::PermTrunc, false),
         (Lookup::PermTrunc, true) => go!(Lookup::PermTrunc, true),
+        (Lookup::Shift, false) => go!(Lookup::Shift, false),
+        (Lookup::Shift, true) => go!(Lookup::Shift, true),
         (Lookup::Gather, false) => go!(Lookup::Gather, false),
         (Lookup::Gather, true) => go!(Lookup::Gather, true),
     }

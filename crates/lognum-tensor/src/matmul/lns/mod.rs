@@ -168,7 +168,8 @@ impl std::error::Error for IsaUnavailable {}
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
 /// one `vpermi2w`), `"shift"` (Δ computed by shifts and subtractions),
-/// `"gather"` (the full table) or `"scalar"`.
+/// `"gather"` (the full table) or `"scalar"`. The element-wise add and
+/// subtract ([`elementwise`](crate::elementwise)) take the same path.
 ///
 /// ```
 /// use lognum::{BitShift, Exact, FloorShift, Lut};
