@@ -67,7 +67,8 @@
 //! ones), by shifts and subtractions for the bit shift and by gathers from
 //! the full table otherwise; on AVX2 by gathers. [`elementwise`] adds,
 //! subtracts and multiplies `LogNum` slices on the same instruction sets
-//! and paths, bit for bit as the scalar operators.
+//! and paths, bit for bit as the scalar operators, and [`master`] runs the
+//! SGD step on wide LNS master weights the same way.
 //! Sums of LNS numbers are not associative, so every matrix product states
 //! its order of additions ([`matmul`]); convolution inherits it ([`conv`]).
 //!
