@@ -45,8 +45,8 @@ mod x86;
 
 use lognum::{LogAdd, LogNum};
 
-use crate::matmul::lns::tables;
 pub use crate::matmul::lns::{Isa, IsaUnavailable};
+use crate::matmul::lns::{tables, words, words_mut};
 
 /// `out[i] = a[i] + b[i]` on the fastest available instruction set, with
 /// the bits of `LogNum`'s `+`.
@@ -311,20 +311,4 @@ impl Format {
             bias: LogNum::<FRAC, A>::BIAS,
         }
     }
-}
-
-/// The raw words of a `LogNum` slice.
-fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
-    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
-    // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (its other field
-    // is a zero-sized `PhantomData`), so the slices have the same layout.
-    unsafe { std::slice::from_raw_parts(x.as_ptr().cast(), x.len()) }
-}
-
-/// The raw words of a mutable `LogNum` slice.
-fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [u16] {
-    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
-    // SAFETY: as in `words`; the kernels write only words of the format
-    // (no bit above `WORD_BITS` set), which are valid `LogNum`s.
-    unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) }
 }

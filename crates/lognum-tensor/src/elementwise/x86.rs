@@ -27,7 +27,7 @@ use core::arch::x86_64::*;
 
 use super::Format;
 use crate::matmul::lns::tables::{D0_SLOT, LnsTables, Structured};
-use crate::matmul::lns::x86::{Shift512, shift_delta512};
+use crate::matmul::lns::x86::{Shift512, gather_words512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -164,22 +164,8 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     } else if L == Lookup::Gather as u8 {
         let idx = _mm512_min_epu16(d, c.clamp);
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
-        let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
-        let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(idx, 1));
-        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
-        // (entries are i16; a 4-byte load at scale 2 reads one spare entry,
-        // which `full` has).
-        let (glo, ghi) = unsafe {
-            (
-                _mm512_mask_i32gather_epi32(c.zero, live as u16, lo, full, 2),
-                _mm512_mask_i32gather_epi32(c.zero, (live >> 16) as u16, hi, full, 2),
-            )
-        };
-        _mm512_inserti64x4(
-            _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
-            _mm512_cvtepi32_epi16(ghi),
-            1,
-        )
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+        unsafe { gather_words512(full, idx, live) }
     } else {
         // (d + 2^(shift−1)) >> shift as a rounding multiply-high, or
         // d >> shift (per-lane counts: one instruction, where a shift by a

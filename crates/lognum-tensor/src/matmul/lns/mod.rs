@@ -334,7 +334,7 @@ fn run_wide(isa: Isa, t: &LnsTables, a: &[u16], k: usize, pw: &PackedWide, c: &m
 }
 
 /// The raw words of a `LogNum` slice.
-fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
+pub(crate) fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
     const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
     // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (its other field
     // is a zero-sized `PhantomData`), so the slices have the same layout.
@@ -342,7 +342,7 @@ fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
 }
 
 /// The raw words of a mutable `LogNum` slice.
-fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [u16] {
+pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [u16] {
     const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
     // SAFETY: as in `words`; writing a `u16` is writing a valid `LogNum`
     // (every word is a value; `from_bits` masks unused high bits, and the

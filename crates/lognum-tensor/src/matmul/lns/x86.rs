@@ -60,6 +60,34 @@ impl Shift512 {
 /// the constant the sign picks (once for Δ+, both for Δ−), a per-lane right
 /// shift by `n` (`vpsrlvw`, 0 for counts from 16, as `eval` has it),
 /// negated for −Δ−, and [`KILL`] where `d = 0` and the signs differ.
+/// The `i16` table entries at the 32 word indices of `idx`, zero in lanes
+/// outside `live`: two 16-lane gathers of 32 bits at scale 2 (each reads
+/// its entry and the next), narrowed back to words.
+///
+/// # Safety
+///
+/// Every live index `i` must have entries `i` and `i + 1` inside the table
+/// that `full` points to.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn gather_words512(full: *const i32, idx: __m512i, live: __mmask32) -> __m512i {
+    let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
+    let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64::<1>(idx));
+    let zero = _mm512_setzero_si512();
+    // SAFETY: the caller keeps every live index and the one after it in the
+    // table.
+    let (glo, ghi) = unsafe {
+        (
+            _mm512_mask_i32gather_epi32::<2>(zero, live as u16, lo, full),
+            _mm512_mask_i32gather_epi32::<2>(zero, (live >> 16) as u16, hi, full),
+        )
+    };
+    _mm512_inserti64x4::<1>(
+        _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
+        _mm512_cvtepi32_epi16(ghi),
+    )
+}
+
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m512i {
@@ -202,22 +230,8 @@ fn step512<const L: u8, const CLAMP: bool>(
         let idx = _mm512_min_epu16(d, c.clamp);
         let off = _mm512_sll_epi16(_mm512_xor_si512(*acc_s, sg), c.half_shift);
         let idx = _mm512_add_epi16(idx, off);
-        let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
-        let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(idx, 1));
-        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
-        // (entries are i16; a 4-byte load at scale 2 reads one spare entry,
-        // which `full` has).
-        let (glo, ghi) = unsafe {
-            (
-                _mm512_mask_i32gather_epi32(c.zero, live as u16, lo, full, 2),
-                _mm512_mask_i32gather_epi32(c.zero, (live >> 16) as u16, hi, full, 2),
-            )
-        };
-        _mm512_inserti64x4(
-            _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
-            _mm512_cvtepi32_epi16(ghi),
-            1,
-        )
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+        unsafe { gather_words512(full, idx, live) }
     } else {
         let bucket = if L == Lookup::PermRound as u8 {
             _mm512_mulhrs_epi16(d, c.mul)
