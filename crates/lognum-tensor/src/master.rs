@@ -24,8 +24,7 @@
 
 use lognum::{Interp, LogAdd, LogNum, WideLogNum};
 
-use crate::matmul::lns::Isa;
-use crate::matmul::lns::IsaUnavailable;
+use crate::matmul::lns::{Isa, IsaUnavailable, words, words_mut};
 
 /// One plain SGD step on master weights, `master ⊟= eta ⊡ widen(grad)` and
 /// `weight = narrow(master)` where `grad` is nonzero, on the fastest
@@ -104,17 +103,12 @@ pub fn sgd_step_with_isa<
         return Err(IsaUnavailable(isa));
     }
     let k = Kernel::<FRAC, WF>::new::<R, RANGE>(eta);
-    // SAFETY: `LogNum` and `WideLogNum` are `repr(transparent)` over `u16`
-    // and `u32` (their other field is a zero-sized marker), so the slices
-    // have the same layout; every word the kernel writes is a valid value
-    // (magnitude and sign fields only).
-    let (g, m, w) = unsafe {
-        (
-            std::slice::from_raw_parts(grads.as_ptr().cast::<u16>(), grads.len()),
-            std::slice::from_raw_parts_mut(master.as_mut_ptr().cast::<u32>(), master.len()),
-            std::slice::from_raw_parts_mut(weights.as_mut_ptr().cast::<u16>(), weights.len()),
-        )
-    };
+    let (g, w) = (words(grads), words_mut(weights));
+    // SAFETY: `WideLogNum` is `repr(transparent)` over a `u32` (its other
+    // field is a zero-sized marker), so the slices have the same layout; the
+    // kernel writes only magnitude and sign bits, which make a valid value.
+    let m =
+        unsafe { std::slice::from_raw_parts_mut(master.as_mut_ptr().cast::<u32>(), master.len()) };
     match isa {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => {
@@ -132,7 +126,7 @@ pub fn sgd_step_with_isa<
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512dq,avx2,bmi2")]
+#[target_feature(enable = "avx512f,avx512bw")]
 unsafe fn run_avx512<const FRAC: u32, const WF: u32>(
     k: &Kernel<FRAC, WF>,
     g: &[u16],
@@ -143,7 +137,7 @@ unsafe fn run_avx512<const FRAC: u32, const WF: u32>(
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,bmi2")]
+#[target_feature(enable = "avx2")]
 unsafe fn run_avx2<const FRAC: u32, const WF: u32>(
     k: &Kernel<FRAC, WF>,
     g: &[u16],

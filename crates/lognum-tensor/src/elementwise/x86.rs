@@ -26,40 +26,14 @@
 use core::arch::x86_64::*;
 
 use super::Format;
-use crate::matmul::lns::tables::{D0_SLOT, LnsTables, Structured};
-use crate::matmul::lns::x86::{Shift512, gather_words512, shift_delta512};
+use crate::matmul::lns::tables::{D0_SLOT, LnsTables};
+use crate::matmul::lns::x86::{Lookup, Shift512, gather_words512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
 
 /// Words per AVX2 vector.
 const LANES256: usize = 16;
-
-/// How the AVX-512 sum finds Δ.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Lookup {
-    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
-    PermRound,
-    /// Bucket by truncation (`vpsrlvw`), then `vpermi2w`.
-    PermTrunc,
-    /// Computed from `d` (`shift_delta512`).
-    Shift,
-    /// The full table, two 16-lane gathers.
-    Gather,
-}
-
-impl Lookup {
-    /// The fastest way for `t`: the permute, else the computed Δ, else the
-    /// gathers.
-    fn of(t: &LnsTables) -> Self {
-        match (&t.structured, &t.shifted) {
-            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
-            (Some(_), _) => Lookup::PermTrunc,
-            (None, Some(_)) => Lookup::Shift,
-            (None, None) => Lookup::Gather,
-        }
-    }
-}
 
 // ---------------------------------------------------------------- AVX-512 --
 

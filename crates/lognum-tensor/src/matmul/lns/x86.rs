@@ -170,12 +170,12 @@ fn consts512(t: &LnsTables) -> C512 {
     }
 }
 
-/// How the AVX-512 step finds Δ.
+/// How an AVX-512 log-add (the matmul step, the element-wise sum) finds Δ.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Lookup {
+pub(crate) enum Lookup {
     /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
     PermRound,
-    /// Bucket by truncation (`vpsrlw`), then `vpermi2w`.
+    /// Bucket by truncation (a right shift), then `vpermi2w`.
     PermTrunc,
     /// Computed from `d` ([`shift_delta512`]).
     Shift,
@@ -186,7 +186,7 @@ enum Lookup {
 impl Lookup {
     /// The fastest way for `t`: the permute, else the computed Δ, else the
     /// gathers.
-    fn of(t: &LnsTables) -> Self {
+    pub(crate) fn of(t: &LnsTables) -> Self {
         match (&t.structured, &t.shifted) {
             (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
             (Some(_), _) => Lookup::PermTrunc,
