@@ -112,7 +112,7 @@ pub struct TrainingRules {
     #[arg(long, value_parser = parse_update)]
     pub update: Option<UpdateRule>,
     /// Summation order of every matrix product: sequential (the paper's),
-    /// wide (in f64, rounded once) or blocked:N.
+    /// pairwise (a binary tree), wide (in f64, rounded once) or blocked:N.
     #[arg(long, value_name = "ORDER", value_parser = parse_order)]
     pub accumulate: Option<Accumulate>,
     /// Gradient of the true class's logit: complement (the default, a sum
@@ -128,7 +128,7 @@ impl TrainingRules {
             cfg.update = u;
         }
         if let Some(a) = self.accumulate {
-            cfg.accumulate = a;
+            cfg.accumulate = Some(a);
         }
         if let Some(g) = self.label_grad {
             cfg.label_grad = g;
@@ -258,10 +258,12 @@ fn parse_label_grad(s: &str) -> Result<LabelGrad, String> {
         .map_err(|_| format!("unknown label-gradient rule `{s}`; valid: complement, subtract"))
 }
 
-/// `sequential`, `wide` or `blocked:N`.
+/// `sequential`, `pairwise`, `wide` or `blocked:N`.
 fn parse_order(s: &str) -> Result<Accumulate, String> {
     parse_accumulate(s).map_err(|_| {
-        format!("unknown summation order `{s}`; valid: sequential, wide, blocked:N (N ≥ 1)")
+        format!(
+            "unknown summation order `{s}`; valid: sequential, pairwise, wide, blocked:N (N ≥ 1)"
+        )
     })
 }
 

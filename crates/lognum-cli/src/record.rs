@@ -80,7 +80,7 @@ impl RunRecord {
             seed: cfg.seed,
             quantize_weights: cfg.quantize_weights,
             update: cfg.update.to_string(),
-            accumulate: crate::nn::accumulate_name(cfg.accumulate),
+            accumulate: crate::nn::accumulate_name(report.accumulate),
             label_grad: cfg.label_grad.to_string(),
             train_size,
             test_size,

@@ -358,7 +358,10 @@ fn markdown(report: &Report<'_>) -> String {
         cfg.momentum,
         cfg.weight_decay,
         cfg.update,
-        crate::nn::accumulate_name(cfg.accumulate),
+        cfg.accumulate.map_or_else(
+            || "sequential (pairwise for the bit shift)".to_string(),
+            crate::nn::accumulate_name
+        ),
         cfg.seed,
         if quick { " (`--quick`)" } else { "" }
     );

@@ -31,7 +31,9 @@ use std::str::FromStr;
 use fixed::types::I5F11;
 use lognum::{BitShift, Exact, FloorShift, Interp, LogNum, Lut, TruncLut};
 
-use crate::NnError;
+use lognum_tensor::matmul::Accumulate;
+
+use crate::{NnError, NnScalar};
 
 /// `f32`.
 pub type F32 = f32;
@@ -158,6 +160,36 @@ impl Format {
     /// ```
     pub fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|f| f.name()).collect()
+    }
+
+    /// The summation order training uses for this format unless told
+    /// otherwise: its type's [`NnScalar::preferred_accumulate`] (pairwise
+    /// for the bit shift, sequential for the rest).
+    ///
+    /// ```
+    /// use lognum_nn::format::Format;
+    /// use lognum_tensor::matmul::Accumulate;
+    /// assert_eq!(Format::Lns16Shift.preferred_accumulate(), Accumulate::Pairwise);
+    /// assert_eq!(Format::Lns16Lut.preferred_accumulate(), Accumulate::Sequential);
+    /// ```
+    pub fn preferred_accumulate(self) -> Accumulate {
+        match self {
+            Format::F32 => f32::preferred_accumulate(),
+            Format::F64 => f64::preferred_accumulate(),
+            Format::Bf16 => half::bf16::preferred_accumulate(),
+            Format::F16 => half::f16::preferred_accumulate(),
+            Format::Fixed16 => Fixed16::preferred_accumulate(),
+            Format::Lns16Exact => Lns16Exact::preferred_accumulate(),
+            Format::Lns16Lut => Lns16Lut::preferred_accumulate(),
+            Format::Lns16Interp => Lns16Interp::preferred_accumulate(),
+            Format::Lns16Shift => Lns16Shift::preferred_accumulate(),
+            Format::Lns16ShiftFloor => Lns16ShiftFloor::preferred_accumulate(),
+            Format::Lns12Lut => Lns12Lut::preferred_accumulate(),
+            Format::Lns12Shift => Lns12Shift::preferred_accumulate(),
+            Format::Lns12ShiftFloor => Lns12ShiftFloor::preferred_accumulate(),
+            Format::Lns16Trunc => Lns16Trunc::preferred_accumulate(),
+            Format::Lns12Interp => Lns12Interp::preferred_accumulate(),
+        }
     }
 
     /// True for the logarithmic formats.

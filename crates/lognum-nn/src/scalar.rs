@@ -1,11 +1,14 @@
 //! [`NnScalar`]: what a number type needs beyond [`Scalar`] to train a
 //! network — a softmax and a wider "master" type for the weight update.
 
+use std::any::TypeId;
+
 use fixed::types::extra::{U11, U27};
 use fixed::{FixedI16, FixedI32};
 use half::{bf16, f16};
 use lognum::{Interp, LogAdd, LogNum, SoftmaxLut, WideLogNum};
 use lognum_tensor::Scalar;
+use lognum_tensor::matmul::Accumulate;
 
 /// A number type the networks of this crate can be trained in.
 ///
@@ -91,6 +94,37 @@ pub trait NnScalar: Scalar {
                 *w = Self::narrow(*m);
             }
         }
+    }
+
+    /// The summation order of matrix products that training uses for this
+    /// type when [`TrainConfig::accumulate`](crate::train::TrainConfig::accumulate)
+    /// leaves it open: [`Accumulate::Sequential`] (the paper's), except
+    /// [`Accumulate::Pairwise`] for LNS with [`BitShift`](lognum::BitShift).
+    ///
+    /// Why the bit shift differs: its `Δ+(d) ≈ 2^-d` is exact at `d = 0`
+    /// and short by the factor `ln 2` for large `d` (a term much smaller
+    /// than the running sum counts about 0.69 of itself), while its
+    /// `Δ−(d) ≈ −1.5·2^-d` is close to the true `−2^-d/ln 2` there. A
+    /// left-to-right sum adds almost every term to a far larger partial sum,
+    /// so positive and negative terms are counted unequally; a pairwise tree
+    /// adds sums of similar size. In a simulated 784-term dot product with
+    /// random signs the sequential shift sum comes out 0.31× the true sum
+    /// with an error as large as the typical sum; the tree 0.87× with a
+    /// quarter of that error. The table formats ([`Lut`](lognum::Lut)) err
+    /// least in the sequential order, and [`FloorShift`](lognum::FloorShift)
+    /// (Δ+ = 1 on all of `[0, 1)`) overcounts in a tree, so they keep it.
+    /// See `docs/REPRODUCTION.md` for the training runs.
+    ///
+    /// ```
+    /// use lognum::{BitShift, LogNum, Lut};
+    /// use lognum_nn::NnScalar;
+    /// use lognum_tensor::matmul::Accumulate;
+    /// assert_eq!(<LogNum<10, BitShift>>::preferred_accumulate(), Accumulate::Pairwise);
+    /// assert_eq!(<LogNum<10, Lut>>::preferred_accumulate(), Accumulate::Sequential);
+    /// assert_eq!(f32::preferred_accumulate(), Accumulate::Sequential);
+    /// ```
+    fn preferred_accumulate() -> Accumulate {
+        Accumulate::Sequential
     }
 
     /// Writes the softmax of `logits` into `probs` (equal lengths, at least
@@ -290,6 +324,15 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
         weights: &mut [Self],
     ) {
         lognum_tensor::master::sgd_step(eta, grads, master, weights);
+    }
+    /// [`Accumulate::Pairwise`] for [`BitShift`](lognum::BitShift), else
+    /// [`Accumulate::Sequential`] (see the trait method).
+    fn preferred_accumulate() -> Accumulate {
+        if TypeId::of::<A>() == TypeId::of::<lognum::BitShift>() {
+            Accumulate::Pairwise
+        } else {
+            Accumulate::Sequential
+        }
     }
 }
 

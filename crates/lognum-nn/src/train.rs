@@ -85,12 +85,14 @@ pub struct TrainConfig {
     /// [`LabelGrad::Subtract`] is the paper's.
     pub label_grad: LabelGrad,
     /// The summation order of every matrix product (forward and backward;
-    /// see [`Accumulate`]). Default [`Accumulate::Sequential`], the paper's
-    /// left-to-right sums. `Blocked(kb)` stays in `T` and keeps long LNS sums
-    /// (the CNN's weight gradients sum `batch·h·w` terms) from stalling;
-    /// `Wide` sums in f64 and rounds once, which leaves the log domain: an
-    /// ablation reference, not LNS training.
-    pub accumulate: Accumulate,
+    /// see [`Accumulate`]). Default `None`: the number type's
+    /// [`NnScalar::preferred_accumulate`], which is the paper's left-to-right
+    /// [`Accumulate::Sequential`] for every format except the bit shift,
+    /// whose sums are pairwise trees. `Blocked(kb)` stays in `T` and keeps
+    /// long LNS sums (the CNN's weight gradients sum `batch·h·w` terms) from
+    /// stalling; `Wide` sums in f64 and rounds once, which leaves the log
+    /// domain: an ablation reference, not LNS training.
+    pub accumulate: Option<Accumulate>,
     /// Test-set evaluation batch size (at least 1; default 100).
     pub eval_batch: usize,
     /// Save the trained model here at the end (see [`crate::checkpoint`]).
@@ -112,7 +114,7 @@ impl Default for TrainConfig {
             quantize_weights: None,
             update: UpdateRule::WideMaster,
             label_grad: LabelGrad::Complement,
-            accumulate: Accumulate::Sequential,
+            accumulate: None,
             eval_batch: 100,
             checkpoint: None,
         }
@@ -163,7 +165,7 @@ impl TrainConfig {
                 &format!("must be finite and non-negative, got {}", self.weight_decay),
             );
         }
-        if self.accumulate == Accumulate::Blocked(0) {
+        if self.accumulate == Some(Accumulate::Blocked(0)) {
             return bad("accumulate", "blocked:0 is not a block size");
         }
         if self.limit_train == Some(0) {
@@ -179,12 +181,13 @@ impl TrainConfig {
     }
 }
 
-/// Parses an [`Accumulate`] order: `sequential`, `wide` or `blocked:N`
-/// (`N ≥ 1`).
+/// Parses an [`Accumulate`] order: `sequential`, `pairwise`, `wide` or
+/// `blocked:N` (`N ≥ 1`).
 ///
 /// ```
 /// use lognum_nn::train::{parse_accumulate, Accumulate};
 /// assert_eq!(parse_accumulate("blocked:64").unwrap(), Accumulate::Blocked(64));
+/// assert_eq!(parse_accumulate("pairwise").unwrap(), Accumulate::Pairwise);
 /// assert_eq!(parse_accumulate("wide").unwrap(), Accumulate::Wide);
 /// assert!(parse_accumulate("blocked:0").is_err());
 /// ```
@@ -192,10 +195,11 @@ pub fn parse_accumulate(s: &str) -> Result<Accumulate, NnError> {
     let s = s.trim().to_ascii_lowercase();
     let bad = || NnError::Config {
         field: "accumulate",
-        reason: format!("{s:?} is not one of: sequential, wide, blocked:N (N ≥ 1)"),
+        reason: format!("{s:?} is not one of: sequential, pairwise, wide, blocked:N (N ≥ 1)"),
     };
     match s.as_str() {
         "sequential" => Ok(Accumulate::Sequential),
+        "pairwise" => Ok(Accumulate::Pairwise),
         "wide" => Ok(Accumulate::Wide),
         _ => {
             let n: usize = s
@@ -219,6 +223,7 @@ pub fn parse_accumulate(s: &str) -> Result<Accumulate, NnError> {
 pub fn accumulate_name(acc: Accumulate) -> String {
     match acc {
         Accumulate::Sequential => "sequential".into(),
+        Accumulate::Pairwise => "pairwise".into(),
         Accumulate::Wide => "wide".into(),
         Accumulate::Blocked(n) => format!("blocked:{n}"),
     }
@@ -247,6 +252,9 @@ pub struct TrainReport {
     pub format: String,
     /// The network.
     pub model: ModelKind,
+    /// The summation order used (the configured one, or the format's
+    /// preferred one).
+    pub accumulate: Accumulate,
     /// Per-epoch results.
     pub epochs: Vec<EpochReport>,
     /// Final test accuracy, 0..1.
@@ -343,7 +351,8 @@ pub fn train_model<T: NnScalar>(
         .into());
     }
     let mut model = Model::<T>::new(cfg.model, train.rows(), train.cols(), cfg.seed);
-    model.set_accumulate(cfg.accumulate);
+    let accumulate = cfg.accumulate.unwrap_or_else(T::preferred_accumulate);
+    model.set_accumulate(accumulate);
     let mut sgd =
         Sgd::<T>::new(cfg.lr, cfg.momentum, cfg.weight_decay, cfg.update).with_seed(cfg.seed);
     let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
@@ -413,6 +422,7 @@ pub fn train_model<T: NnScalar>(
     let report = TrainReport {
         format: T::format_name(),
         model: cfg.model,
+        accumulate,
         epochs: reports,
         test_accuracy,
         train_seconds,

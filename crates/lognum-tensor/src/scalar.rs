@@ -91,7 +91,7 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
     /// Kernel hook: `c = a · b` summed in the order `acc` describes (see
     /// [`matmul`](crate::matmul)). The default sends
     /// [`Accumulate::Sequential`] to [`gemm`](Self::gemm) and the other
-    /// orders to the generic kernels; `LogNum` sends all three to its LNS
+    /// orders to the generic kernels; `LogNum` sends every order to its LNS
     /// kernels.
     ///
     /// ```
@@ -113,6 +113,7 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
         match acc {
             Accumulate::Sequential => Self::gemm(m, k, n, a, b, c),
             Accumulate::Blocked(kb) => matmul::gemm_generic_blocked(m, k, n, a, b, c, kb),
+            Accumulate::Pairwise => matmul::gemm_generic_pairwise(m, k, n, a, b, c),
             Accumulate::Wide => matmul::gemm_generic_wide(m, k, n, a, b, c),
         }
     }

@@ -9,7 +9,9 @@ mod common;
 use common::Rng;
 use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
 use lognum_tensor::matmul::lns::{self, Isa};
-use lognum_tensor::matmul::{Accumulate, gemm_generic, gemm_generic_blocked};
+use lognum_tensor::matmul::{
+    Accumulate, gemm_generic, gemm_generic_blocked, gemm_generic_pairwise,
+};
 
 /// Values that exercise every branch of the log-add.
 fn nasty<const F: u32, A: LogAdd>(rng: &mut Rng, len: usize) -> Vec<LogNum<F, A>> {
@@ -50,6 +52,7 @@ fn check<const F: u32, A: LogAdd>(seed: u64, shapes: &[(usize, usize, usize)]) {
             Accumulate::Blocked(1),
             Accumulate::Blocked(7),
             Accumulate::Blocked(64),
+            Accumulate::Pairwise,
             Accumulate::Wide,
         ] {
             let mut reference = vec![LogNum::<F, A>::ZERO; m * n];
@@ -58,6 +61,7 @@ fn check<const F: u32, A: LogAdd>(seed: u64, shapes: &[(usize, usize, usize)]) {
             match acc {
                 Accumulate::Sequential => gemm_generic(m, k, n, &a, &b, &mut generic),
                 Accumulate::Blocked(kb) => gemm_generic_blocked(m, k, n, &a, &b, &mut generic, kb),
+                Accumulate::Pairwise => gemm_generic_pairwise(m, k, n, &a, &b, &mut generic),
                 Accumulate::Wide => generic.clone_from(&reference),
             }
             assert_eq!(
@@ -93,6 +97,7 @@ const SHAPES: &[(usize, usize, usize)] = &[
     (5, 70, 65),
     (3, 9, 160),
     (2, 300, 31),
+    (6, 64, 129),
 ];
 
 #[test]

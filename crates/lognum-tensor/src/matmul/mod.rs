@@ -17,6 +17,18 @@
 //!   summed in blocks of `kb` consecutive terms, each block left to right
 //!   from zero; then the block sums left to right from zero. A long LNS sum
 //!   then never adds a term to a partial sum more than `kb` terms larger.
+//! - [`Accumulate::Pairwise`]: a binary tree over `k`, as an adder tree
+//!   sums: `t₀ + t₁`, `t₂ + t₃`, …, then those sums in pairs, and so on.
+//!   Precisely, the order of a binary counter: after term `p` is taken,
+//!   the partial sums of the `tz(p + 1)` lower levels are merged into it
+//!   (lowest first), and the result is kept at level `tz(p + 1)`, where
+//!   `tz` counts trailing zero bits; at the end the levels left over (the
+//!   set bits of `k`) are merged from the lowest up. Every addition then
+//!   joins two sums of about the same number of terms, so no term is added
+//!   to a partial sum that is far larger than itself: the order that keeps
+//!   an LNS sum whose Δ+ and Δ− err differently for small terms (the bit
+//!   shift) unbiased. Zero terms are kept in the tree (adding zero is exact
+//!   in every type here), so the shape depends on `k` alone.
 //! - [`Accumulate::Wide`]: products are summed in f64 in increasing `k` and
 //!   the sum is rounded once to the element type. For LNS the products are
 //!   exact (log codes add) and `A` is not used: log-domain multiply, linear
@@ -52,6 +64,9 @@ pub enum Accumulate {
     /// Blocks of this many terms (0 counts as 1), each left to right from
     /// zero, then the block sums left to right.
     Blocked(usize),
+    /// A binary tree of additions (pairs, then pairs of pairs, …), in the
+    /// order the [module docs](self) define.
+    Pairwise,
     /// In f64, rounded once at the end.
     Wide,
 }
@@ -121,6 +136,72 @@ pub fn gemm_generic_blocked<T: Scalar>(
                         }
                     }
                     p0 = p1;
+                }
+            }
+        });
+}
+
+/// The number of levels a pairwise sum of `k` terms needs: the bit length
+/// of `k` (at least 1).
+pub(crate) fn tree_levels(k: usize) -> usize {
+    (usize::BITS - k.leading_zeros()).max(1) as usize
+}
+
+/// The generic kernel in the [`Accumulate::Pairwise`] order: a binary tree
+/// of additions over `k` per output.
+///
+/// ```
+/// let a = [1.0f32, 2.0, 3.0];
+/// let mut c = [0.0f32];
+/// lognum_tensor::matmul::gemm_generic_pairwise(1, 3, 1, &a, &[1.0; 3], &mut c);
+/// assert_eq!(c, [6.0]); // (1 + 2) + 3
+/// ```
+pub fn gemm_generic_pairwise<T: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    b: &[T],
+    c: &mut [T],
+) {
+    assert_dims(m, k, n, a.len(), b.len(), c.len());
+    if m == 0 || n == 0 {
+        return;
+    }
+    let levels = tree_levels(k);
+    let rows = row_chunk(m, k, n);
+    c.par_chunks_mut(rows * n)
+        .enumerate()
+        .for_each(|(chunk, cr)| {
+            // Level `l` holds the sum of the latest complete block of 2^l
+            // terms, or nothing (`live[l]` false).
+            let mut stack = vec![T::zero(); levels * n];
+            let mut live = vec![false; levels];
+            let mut cur = vec![T::zero(); n];
+            for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+                let i = chunk * rows + ii;
+                live.fill(false);
+                for p in 0..k {
+                    let aip = a[i * k + p];
+                    for (x, &bpj) in cur.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+                        *x = aip.mul(bpj);
+                    }
+                    let top = (p + 1).trailing_zeros() as usize;
+                    for (l, lv) in live.iter_mut().enumerate().take(top) {
+                        for (x, &s) in cur.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
+                            *x = s.add(*x);
+                        }
+                        *lv = false;
+                    }
+                    stack[top * n..(top + 1) * n].copy_from_slice(&cur);
+                    live[top] = true;
+                }
+                // From zero, as every order starts (so a lone −0 is +0).
+                row.fill(T::zero());
+                for l in (0..levels).filter(|&l| live[l]) {
+                    for (x, &s) in row.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
+                        *x = s.add(*x);
+                    }
                 }
             }
         });

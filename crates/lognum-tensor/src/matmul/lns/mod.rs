@@ -56,6 +56,10 @@
 //! - [`Accumulate::Blocked(kb)`](Accumulate::Blocked): the same within each
 //!   block of `kb` consecutive `k`, each block from zero; then the block
 //!   sums left to right from zero.
+//! - [`Accumulate::Pairwise`]: the binary tree of
+//!   [`gemm_generic_pairwise`](crate::matmul::gemm_generic_pairwise). The
+//!   kernels skip zero terms of `a` and keep an empty mark for a level that
+//!   holds only zeros; adding zero is exact, so the sums are the tree's.
 //! - [`Accumulate::Wide`]: each product's exact value (`±2^(L/2^FRAC)`,
 //!   rounded to f64) summed in f64 over increasing `k`, then rounded once
 //!   to the nearest `LogNum` by `from_f64`. `A` is not used.
@@ -276,15 +280,16 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 *w = LogNum::<FRAC, A>::from_f64(*s).to_bits();
             }
         }
-        Accumulate::Sequential | Accumulate::Blocked(_) => {
-            let kb = match acc {
-                Accumulate::Blocked(kb) => kb.clamp(1, k),
-                _ => k,
+        Accumulate::Sequential | Accumulate::Blocked(_) | Accumulate::Pairwise => {
+            let order = match acc {
+                Accumulate::Blocked(kb) => Order::Blocked(kb.clamp(1, k)),
+                Accumulate::Pairwise => Order::Tree,
+                _ => Order::Blocked(k),
             };
             let pb = PackedB::new(t, b, k, n);
             c.par_chunks_mut(rows * n)
                 .zip(a.par_chunks(rows * k))
-                .for_each(|(cr, ar)| run(isa, t, ar, k, kb, &pb, cr));
+                .for_each(|(cr, ar)| run(isa, t, ar, k, order, &pb, cr));
         }
     }
     Ok(())
@@ -301,19 +306,30 @@ fn row_chunk(m: usize, k: usize, n: usize) -> usize {
     m.div_ceil(threads * 4).max(1)
 }
 
-fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, kb: usize, pb: &PackedB, c: &mut [u16]) {
+/// The order of additions the row kernels follow: blocks of `kb` terms
+/// (`kb = k` is the sequential order) or the pairwise tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    Blocked(usize),
+    Tree,
+}
+
+fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, order: Order, pb: &PackedB, c: &mut [u16]) {
     match isa {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => {
             // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::gemm_rows_avx512(t, a, k, kb, pb, c) }
+            unsafe { x86::gemm_rows_avx512(t, a, k, order, pb, c) }
         }
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => {
             // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
-            unsafe { x86::gemm_rows_avx2(t, a, k, kb, pb, c) }
+            unsafe { x86::gemm_rows_avx2(t, a, k, order, pb, c) }
         }
-        _ => portable::gemm_rows(t, a, k, kb, pb, c),
+        _ => match order {
+            Order::Blocked(kb) => portable::gemm_rows(t, a, k, kb, pb, c),
+            Order::Tree => portable::gemm_rows_tree(t, a, k, pb, c),
+        },
     }
 }
 

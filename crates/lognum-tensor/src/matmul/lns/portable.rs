@@ -84,6 +84,83 @@ pub(crate) fn gemm_rows(
     }
 }
 
+/// Rows of `c` from rows of `a` and packed `b` in the pairwise order (see
+/// [`Accumulate::Pairwise`](crate::matmul::Accumulate::Pairwise)). A zero
+/// `a` term adds nothing and is skipped, and a level holding only zero terms
+/// is marked empty: adding zero is exact, so the sums are those of the full
+/// tree.
+pub(crate) fn gemm_rows_tree(t: &LnsTables, a: &[u16], k: usize, pb: &PackedB, c: &mut [u16]) {
+    let n = pb.n;
+    let mag_mask = t.max as u16;
+    let levels = crate::matmul::tree_levels(k);
+    for j0 in (0..n).step_by(PANEL) {
+        let panel = pb.panel(j0);
+        let w = (n - j0).min(PANEL);
+        let mut st_m = vec![0i16; levels * w];
+        let mut st_s = vec![0u16; levels * w];
+        let mut live = vec![false; levels];
+        let mut cur_m = vec![0i16; w];
+        let mut cur_s = vec![0u16; w];
+        for (arow, crow) in a.chunks_exact(k.max(1)).zip(c.chunks_exact_mut(n)) {
+            live.fill(false);
+            for (p, &wa) in arow.iter().enumerate() {
+                let ma = (wa & mag_mask) as i16;
+                let mut cur_live = ma != 0;
+                if cur_live {
+                    let row = panel.row(p);
+                    let sign = row + (1 + ((wa >> t.mag_bits) & 1) as usize) * panel.width;
+                    let bm = &pb.data[row..row + w];
+                    let bs = &pb.data[sign..sign + w];
+                    for j in 0..w {
+                        cur_m[j] = product(t, ma, bm[j] as i16);
+                        cur_s[j] = bs[j];
+                    }
+                }
+                let top = (p + 1).trailing_zeros() as usize;
+                for l in 0..top {
+                    if !live[l] {
+                        continue;
+                    }
+                    let (lm, ls) = (&st_m[l * w..(l + 1) * w], &st_s[l * w..(l + 1) * w]);
+                    if cur_live {
+                        for j in 0..w {
+                            step(t, &mut cur_m[j], &mut cur_s[j], lm[j], ls[j]);
+                        }
+                    } else {
+                        cur_m.copy_from_slice(lm);
+                        cur_s.copy_from_slice(ls);
+                        cur_live = true;
+                    }
+                    live[l] = false;
+                }
+                if cur_live {
+                    st_m[top * w..(top + 1) * w].copy_from_slice(&cur_m);
+                    st_s[top * w..(top + 1) * w].copy_from_slice(&cur_s);
+                    live[top] = true;
+                }
+            }
+            cur_m.fill(0);
+            cur_s.fill(0);
+            for l in 0..levels {
+                if live[l] {
+                    for j in 0..w {
+                        step(
+                            t,
+                            &mut cur_m[j],
+                            &mut cur_s[j],
+                            st_m[l * w + j],
+                            st_s[l * w + j],
+                        );
+                    }
+                }
+            }
+            for j in 0..w {
+                crow[j0 + j] = super::word(t, cur_m[j], cur_s[j]);
+            }
+        }
+    }
+}
+
 /// The wide accumulator: every product's exact value in f64, summed in
 /// increasing `k` (zero products skipped: adding +0 changes nothing), and
 /// left for the caller to round once.

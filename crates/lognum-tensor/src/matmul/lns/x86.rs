@@ -14,7 +14,7 @@ use core::arch::x86_64::*;
 
 use super::portable;
 use super::tables::{D0_SLOT, KILL, LnsTables, Shifted, Structured};
-use super::{PANEL, PackedB, PackedWide};
+use super::{Order, PANEL, PackedB, PackedWide};
 
 /// Output columns per register block, in vectors.
 const J: usize = 4;
@@ -263,14 +263,14 @@ pub(crate) unsafe fn gemm_rows_avx512(
     t: &LnsTables,
     a: &[u16],
     k: usize,
-    kb: usize,
+    order: Order,
     pb: &PackedB,
     c: &mut [u16],
 ) {
     let clamp = t.max != i16::MAX;
     macro_rules! go {
         ($l:expr, $clamp:expr) => {
-            rows512::<{ $l as u8 }, $clamp>(t, a, k, kb, pb, c)
+            rows512::<{ $l as u8 }, $clamp>(t, a, k, order, pb, c)
         };
     }
     match (Lookup::of(t), clamp) {
@@ -291,7 +291,7 @@ fn rows512<const L: u8, const CLAMP: bool>(
     t: &LnsTables,
     a: &[u16],
     k: usize,
-    kb: usize,
+    order: Order,
     pb: &PackedB,
     c: &mut [u16],
 ) {
@@ -299,10 +299,10 @@ fn rows512<const L: u8, const CLAMP: bool>(
         // One panel per block. Narrow panels interleave rows so that about
         // four independent chains hide the latency of a log-add.
         match pb.panel(j0).width / 32 {
-            4 => block512::<1, 4, L, CLAMP>(t, a, k, kb, pb, c, j0),
-            3 => block512::<1, 3, L, CLAMP>(t, a, k, kb, pb, c, j0),
-            2 => block512::<2, 2, L, CLAMP>(t, a, k, kb, pb, c, j0),
-            _ => block512::<4, 1, L, CLAMP>(t, a, k, kb, pb, c, j0),
+            4 => block512::<1, 4, L, CLAMP>(t, a, k, order, pb, c, j0),
+            3 => block512::<1, 3, L, CLAMP>(t, a, k, order, pb, c, j0),
+            2 => block512::<2, 2, L, CLAMP>(t, a, k, order, pb, c, j0),
+            _ => block512::<4, 1, L, CLAMP>(t, a, k, order, pb, c, j0),
         }
     }
 }
@@ -316,7 +316,7 @@ fn block512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
     t: &LnsTables,
     a: &[u16],
     k: usize,
-    kb: usize,
+    order: Order,
     pb: &PackedB,
     c: &mut [u16],
     j0: usize,
@@ -326,8 +326,16 @@ fn block512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
     let whole = rows / R * R;
     let (a0, a1) = a.split_at(whole * k);
     let (c0, c1) = c.split_at_mut(whole * n);
-    group512::<R, W, L, CLAMP>(t, a0, k, kb, pb, c0, j0);
-    group512::<1, W, L, CLAMP>(t, a1, k, kb, pb, c1, j0);
+    match order {
+        Order::Blocked(kb) => {
+            group512::<R, W, L, CLAMP>(t, a0, k, kb, pb, c0, j0);
+            group512::<1, W, L, CLAMP>(t, a1, k, kb, pb, c1, j0);
+        }
+        Order::Tree => {
+            tree512::<R, W, L, CLAMP>(t, a0, k, pb, c0, j0);
+            tree512::<1, W, L, CLAMP>(t, a1, k, pb, c1, j0);
+        }
+    }
 }
 
 /// Steps of `k` per pass over the rows: the panel's rows for one pass
@@ -463,24 +471,141 @@ fn group512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
             st.tot_s = st.acc_s;
         }
         for (r, crow) in crows.chunks_exact_mut(n).enumerate() {
-            for j in 0..W {
-                let col = j0 + 32 * j;
-                if col >= n {
-                    break;
-                }
-                let live = _mm512_cmpgt_epi16_mask(st.tot_m[r][j], cs.zero);
-                let sign = _mm512_sll_epi16(st.tot_s[r][j], cs.sign_shift);
-                let word = _mm512_maskz_mov_epi16(live, _mm512_or_si512(st.tot_m[r][j], sign));
-                let lanes = (n - col).min(32);
-                let mask = if lanes == 32 {
-                    u32::MAX
-                } else {
-                    (1u32 << lanes) - 1
-                };
-                // SAFETY: the mask limits the store to the `lanes` columns
-                // left in this row of `c`.
-                unsafe { _mm512_mask_storeu_epi16(crow.as_mut_ptr().add(col).cast(), mask, word) };
+            store512(&cs, &st.tot_m[r], &st.tot_s[r], crow, j0);
+        }
+    }
+}
+
+/// Writes `W` finished accumulators (magnitudes `m`, signs `s`) as words
+/// into `crow` from column `j0`, stopping at the row's end.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn store512<const W: usize>(
+    cs: &C512,
+    m: &[__m512i; W],
+    s: &[__m512i; W],
+    crow: &mut [u16],
+    j0: usize,
+) {
+    let n = crow.len();
+    for j in 0..W {
+        let col = j0 + 32 * j;
+        if col >= n {
+            break;
+        }
+        let live = _mm512_cmpgt_epi16_mask(m[j], cs.zero);
+        let sign = _mm512_sll_epi16(s[j], cs.sign_shift);
+        let word = _mm512_maskz_mov_epi16(live, _mm512_or_si512(m[j], sign));
+        let lanes = (n - col).min(32);
+        let mask = if lanes == 32 {
+            u32::MAX
+        } else {
+            (1u32 << lanes) - 1
+        };
+        // SAFETY: the mask limits the store to the `lanes` columns left in
+        // this row of `c`.
+        unsafe { _mm512_mask_storeu_epi16(crow.as_mut_ptr().add(col).cast(), mask, word) };
+    }
+}
+
+/// The pairwise order (see `portable::gemm_rows_tree`) for `R` rows × `W`
+/// vectors at a time, all of `k` per group of rows: level `l` of row `r`
+/// is entry `l·R + r` of the stacks, `live` false where a level is empty
+/// or holds only zero terms (those are skipped; adding zero is exact).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn tree512<const R: usize, const W: usize, const L: u8, const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+    j0: usize,
+) {
+    let cs = consts512(t);
+    let full = t.full.as_ptr().cast::<i32>();
+    let n = pb.n;
+    let panel = pb.panel(j0);
+    let data = pb.data.as_ptr();
+    let mag_mask = t.max as u16;
+    let levels = crate::matmul::tree_levels(k);
+    let mut st_m = vec![[cs.zero; W]; levels * R];
+    let mut st_s = vec![[cs.zero; W]; levels * R];
+    let mut live = vec![false; levels * R];
+    for (ag, cg) in a.chunks_exact(R * k).zip(c.chunks_exact_mut(R * n)) {
+        live.fill(false);
+        for p in 0..k {
+            let row = panel.row(p);
+            let mut bm = [cs.zero; W];
+            for (j, v) in bm.iter_mut().enumerate() {
+                // SAFETY: the panel's row `p` holds `3·width = 96·W`
+                // entries from `row`.
+                *v = unsafe { _mm512_loadu_epi16(data.add(row + 32 * j).cast()) };
             }
+            let top = (p + 1).trailing_zeros() as usize;
+            for r in 0..R {
+                let w = ag[r * k + p];
+                let mut cur_live = w & mag_mask != 0;
+                let mut cm = [cs.zero; W];
+                let mut csg = [cs.zero; W];
+                if cur_live {
+                    let va = _mm512_set1_epi16((w & mag_mask) as i16);
+                    let signs = row + (1 + ((w >> t.mag_bits) & 1) as usize) * panel.width;
+                    for j in 0..W {
+                        // SAFETY: as for `bm`; the run ends at `row + 3·width`.
+                        csg[j] = unsafe { _mm512_loadu_epi16(data.add(signs + 32 * j).cast()) };
+                        cm[j] = _mm512_adds_epi16(va, bm[j]);
+                        if CLAMP {
+                            cm[j] = _mm512_min_epi16(cm[j], cs.max);
+                        }
+                    }
+                }
+                for l in 0..top {
+                    let i = l * R + r;
+                    if !live[i] {
+                        continue;
+                    }
+                    if cur_live {
+                        for j in 0..W {
+                            step512::<L, CLAMP>(
+                                &cs,
+                                full,
+                                &mut cm[j],
+                                &mut csg[j],
+                                st_m[i][j],
+                                st_s[i][j],
+                            );
+                        }
+                    } else {
+                        (cm, csg, cur_live) = (st_m[i], st_s[i], true);
+                    }
+                    live[i] = false;
+                }
+                if cur_live {
+                    let i = top * R + r;
+                    (st_m[i], st_s[i], live[i]) = (cm, csg, true);
+                }
+            }
+        }
+        for (r, crow) in cg.chunks_exact_mut(n).enumerate() {
+            let mut cm = [cs.zero; W];
+            let mut csg = [cs.zero; W];
+            for l in 0..levels {
+                let i = l * R + r;
+                if live[i] {
+                    for j in 0..W {
+                        step512::<L, CLAMP>(
+                            &cs,
+                            full,
+                            &mut cm[j],
+                            &mut csg[j],
+                            st_m[i][j],
+                            st_s[i][j],
+                        );
+                    }
+                }
+            }
+            store512(&cs, &cm, &csg, crow, j0);
         }
     }
 }
@@ -642,14 +767,14 @@ pub(crate) unsafe fn gemm_rows_avx2(
     t: &LnsTables,
     a: &[u16],
     k: usize,
-    kb: usize,
+    order: Order,
     pb: &PackedB,
     c: &mut [u16],
 ) {
     if t.max != i16::MAX {
-        rows256::<true>(t, a, k, kb, pb, c)
+        rows256::<true>(t, a, k, order, pb, c)
     } else {
-        rows256::<false>(t, a, k, kb, pb, c)
+        rows256::<false>(t, a, k, order, pb, c)
     }
 }
 
@@ -659,7 +784,7 @@ fn rows256<const CLAMP: bool>(
     t: &LnsTables,
     a: &[u16],
     k: usize,
-    kb: usize,
+    order: Order,
     pb: &PackedB,
     c: &mut [u16],
 ) {
@@ -669,11 +794,19 @@ fn rows256<const CLAMP: bool>(
         let mut c0 = 0;
         while c0 < width {
             let w = ((width - c0) / 16).min(J);
+            macro_rules! go {
+                ($w:literal) => {
+                    match order {
+                        Order::Blocked(kb) => block256::<$w, CLAMP>(t, a, k, kb, pb, c, j0, c0),
+                        Order::Tree => tree256::<$w, CLAMP>(t, a, k, pb, c, j0, c0),
+                    }
+                };
+            }
             match w {
-                4 => block256::<4, CLAMP>(t, a, k, kb, pb, c, j0, c0),
-                3 => block256::<3, CLAMP>(t, a, k, kb, pb, c, j0, c0),
-                2 => block256::<2, CLAMP>(t, a, k, kb, pb, c, j0, c0),
-                _ => block256::<1, CLAMP>(t, a, k, kb, pb, c, j0, c0),
+                4 => go!(4),
+                3 => go!(3),
+                2 => go!(2),
+                _ => go!(1),
             }
             c0 += 16 * w;
         }
@@ -749,20 +882,124 @@ fn block256<const W: usize, const CLAMP: bool>(
             }
             p0 = p1;
         }
-        for j in 0..W {
-            let col = j0 + 16 * j;
-            if col >= n {
-                break;
-            }
-            let live = _mm256_cmpgt_epi16(tot_m[j], cs.zero);
-            let sign = _mm256_sll_epi16(tot_s[j], cs.sign_shift);
-            let word = _mm256_and_si256(live, _mm256_or_si256(tot_m[j], sign));
-            let lanes = (n - col).min(16);
-            let mut buf = [0u16; 16];
-            // SAFETY: `buf` holds 16 u16.
-            unsafe { _mm256_storeu_si256(buf.as_mut_ptr().cast(), word) };
-            crow[col..col + lanes].copy_from_slice(&buf[..lanes]);
+        store256(&cs, &tot_m, &tot_s, crow, j0);
+    }
+}
+
+/// Writes `W` finished accumulators (magnitudes `m`, signs `s`) as words
+/// into `crow` from column `j0`, stopping at the row's end.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn store256<const W: usize>(
+    cs: &C256,
+    m: &[__m256i; W],
+    s: &[__m256i; W],
+    crow: &mut [u16],
+    j0: usize,
+) {
+    let n = crow.len();
+    for j in 0..W {
+        let col = j0 + 16 * j;
+        if col >= n {
+            break;
         }
+        let live = _mm256_cmpgt_epi16(m[j], cs.zero);
+        let sign = _mm256_sll_epi16(s[j], cs.sign_shift);
+        let word = _mm256_and_si256(live, _mm256_or_si256(m[j], sign));
+        let lanes = (n - col).min(16);
+        let mut buf = [0u16; 16];
+        // SAFETY: `buf` holds 16 u16.
+        unsafe { _mm256_storeu_si256(buf.as_mut_ptr().cast(), word) };
+        crow[col..col + lanes].copy_from_slice(&buf[..lanes]);
+    }
+}
+
+/// Columns `j0 + c0 .. j0 + c0 + 16·W` of every row in the pairwise order
+/// (see `portable::gemm_rows_tree`; empty or all-zero levels are skipped).
+#[inline]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn tree256<const W: usize, const CLAMP: bool>(
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    pb: &PackedB,
+    c: &mut [u16],
+    j0: usize,
+    c0: usize,
+) {
+    let cs = consts256(t);
+    let full = t.full.as_ptr().cast::<i32>();
+    let n = pb.n;
+    let panel = pb.panel(j0);
+    let data = pb.data.as_ptr();
+    let mag_mask = t.max as u16;
+    let j0 = j0 + c0;
+    let levels = crate::matmul::tree_levels(k);
+    let mut st_m = vec![[cs.zero; W]; levels];
+    let mut st_s = vec![[cs.zero; W]; levels];
+    let mut live = vec![false; levels];
+    for (arow, crow) in a.chunks_exact(k).zip(c.chunks_exact_mut(n)) {
+        live.fill(false);
+        for (p, &w) in arow.iter().enumerate() {
+            let mut cur_live = w & mag_mask != 0;
+            let mut cm = [cs.zero; W];
+            let mut csg = [cs.zero; W];
+            if cur_live {
+                let va = _mm256_set1_epi16((w & mag_mask) as i16);
+                let row = panel.row(p) + c0;
+                let signs = row + (1 + ((w >> t.mag_bits) & 1) as usize) * panel.width;
+                for j in 0..W {
+                    // SAFETY: the panel's row `p` holds `3·width` entries and
+                    // `c0 + 16·W ≤ width`.
+                    let (bm, sg) = unsafe {
+                        (
+                            _mm256_loadu_si256(data.add(row + 16 * j).cast()),
+                            _mm256_loadu_si256(data.add(signs + 16 * j).cast()),
+                        )
+                    };
+                    cm[j] = _mm256_adds_epi16(va, bm);
+                    if CLAMP {
+                        cm[j] = _mm256_min_epi16(cm[j], cs.max);
+                    }
+                    csg[j] = sg;
+                }
+            }
+            let top = (p + 1).trailing_zeros() as usize;
+            for l in 0..top {
+                if !live[l] {
+                    continue;
+                }
+                if cur_live {
+                    for j in 0..W {
+                        step256::<CLAMP>(
+                            &cs,
+                            full,
+                            &mut cm[j],
+                            &mut csg[j],
+                            st_m[l][j],
+                            st_s[l][j],
+                        );
+                    }
+                } else {
+                    (cm, csg, cur_live) = (st_m[l], st_s[l], true);
+                }
+                live[l] = false;
+            }
+            if cur_live {
+                (st_m[top], st_s[top], live[top]) = (cm, csg, true);
+            }
+        }
+        let mut cm = [cs.zero; W];
+        let mut csg = [cs.zero; W];
+        for l in 0..levels {
+            if live[l] {
+                for j in 0..W {
+                    step256::<CLAMP>(&cs, full, &mut cm[j], &mut csg[j], st_m[l][j], st_s[l][j]);
+                }
+            }
+        }
+        store256(&cs, &cm, &csg, crow, j0);
     }
 }
 
