@@ -62,6 +62,10 @@ fn blocked<T: Scalar>(n: usize, a: &[T], b: &[T], c: &mut [T]) {
     T::gemm_with(Accumulate::Blocked(16), n, n, n, a, b, c);
 }
 
+fn pairwise<T: Scalar>(n: usize, a: &[T], b: &[T], c: &mut [T]) {
+    T::gemm_with(Accumulate::Pairwise, n, n, n, a, b, c);
+}
+
 fn wide<T: Scalar>(n: usize, a: &[T], b: &[T], c: &mut [T]) {
     T::gemm_with(Accumulate::Wide, n, n, n, a, b, c);
 }
@@ -88,6 +92,8 @@ fn matmul(c: &mut Criterion) {
         bench::<I8F8>(&mut g, "i8f8-generic", n, &pools, tuned);
         bench::<Lns>(&mut g, "lns16-lut", n, &pools, tuned);
         bench::<Shift>(&mut g, "lns16-shift", n, &pools, tuned);
+        bench::<Shift>(&mut g, "lns16-shift-pairwise", n, &pools, pairwise);
+        bench::<Lns>(&mut g, "lns16-lut-pairwise", n, &pools, pairwise);
         bench::<Lns>(&mut g, "lns16-lut-blocked16", n, &pools, blocked);
         bench::<Lns>(&mut g, "lns16-lut-wide", n, &pools, wide);
         bench::<Lns>(&mut g, "lns16-lut-generic", n, &pools, generic);

@@ -102,6 +102,8 @@ fn bad_numbers_are_usage_errors() {
     assert_usage_error(&["train", "--quantize-weights", "9"], "--quantize-weights");
     assert_usage_error(&["train", "--momentum", "1.5"], "--momentum");
     assert_usage_error(&["train", "--weight-decay", "-1"], "--weight-decay");
+    assert_usage_error(&["train", "--accumulate", "tree"], "pairwise");
+    assert_usage_error(&["train", "--accumulate", "blocked:0"], "--accumulate");
     assert_usage_error(&["reproduce", "--epochs", "0"], "--epochs");
     assert_usage_error(&["bench", "--batch", "0"], "--batch");
     assert_usage_error(
@@ -146,11 +148,13 @@ fn corrupt_data_prints_the_error_chain() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn check_train_json(format: &str) {
+/// One short run; `accumulate` is the summation order the JSON must report
+/// (the format's default unless `extra` sets one).
+fn check_train_json(format: &str, extra: &[&str], accumulate: &str) {
     if !have_mnist_subset() {
         return;
     }
-    let args = [
+    let mut args = vec![
         "train",
         "--format",
         format,
@@ -162,6 +166,7 @@ fn check_train_json(format: &str) {
         "1",
         "--json",
     ];
+    args.extend_from_slice(extra);
     let out = lognum(&args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     let v = last_json(&out);
@@ -177,16 +182,25 @@ fn check_train_json(format: &str) {
     let acc = v["test_accuracy"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&acc), "{v}");
     assert_eq!(v["epoch_test_accuracy"].as_array().unwrap().len(), 1);
+    assert_eq!(v["accumulate"], accumulate, "{v}");
 }
 
 #[test]
 fn train_json_f32() {
-    check_train_json("f32");
+    check_train_json("f32", &[], "sequential");
 }
 
 #[test]
 fn train_json_lns16_lut() {
-    check_train_json("lns16-lut");
+    check_train_json("lns16-lut", &[], "sequential");
+}
+
+/// The bit shift sums pairwise by default, and `--accumulate` overrides it.
+#[test]
+fn train_json_lns12_shift_orders() {
+    check_train_json("lns12-shift", &[], "pairwise");
+    check_train_json("lns12-shift", &["--accumulate", "sequential"], "sequential");
+    check_train_json("lns16-lut", &["--accumulate", "pairwise"], "pairwise");
 }
 
 fn read(path: &Path) -> String {

@@ -153,3 +153,41 @@ fn layers_refuse_wrong_shapes() {
             .is_err()
     );
 }
+
+/// An open summation order resolves to the format's preferred one (pairwise
+/// for the bit shift, sequential otherwise), a set one is kept, and the
+/// report names the order used.
+#[test]
+fn summation_order_defaults_per_format_and_is_reported() {
+    use lognum_nn::train::Accumulate;
+    let ds = tiny();
+    let cfg = TrainConfig {
+        epochs: 1,
+        ..TrainConfig::default()
+    };
+    assert_eq!(cfg.accumulate, None);
+    for (format, expect) in [
+        (Format::Lns16Shift, Accumulate::Pairwise),
+        (Format::Lns12Shift, Accumulate::Pairwise),
+        (Format::Lns16ShiftFloor, Accumulate::Sequential),
+        (Format::Lns16Lut, Accumulate::Sequential),
+        (Format::F32, Accumulate::Sequential),
+    ] {
+        assert_eq!(format.preferred_accumulate(), expect, "{format}");
+        let r = train_format(format, &ds, &ds, &cfg, &mut |_| {}).unwrap();
+        assert_eq!(r.accumulate, expect, "{format}");
+    }
+    let set = TrainConfig {
+        accumulate: Some(Accumulate::Blocked(4)),
+        ..cfg
+    };
+    let r = train_format(Format::Lns16Shift, &ds, &ds, &set, &mut |_| {}).unwrap();
+    assert_eq!(r.accumulate, Accumulate::Blocked(4));
+    refused(
+        TrainConfig {
+            accumulate: Some(Accumulate::Blocked(0)),
+            ..TrainConfig::default()
+        },
+        "accumulate",
+    );
+}
