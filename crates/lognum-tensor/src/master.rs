@@ -22,6 +22,10 @@
 //! float step; with the vector path the update no longer dominates an LNS
 //! training step.
 
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+
 use lognum::{Interp, LogAdd, LogNum, WideLogNum};
 
 use crate::matmul::lns::{Isa, IsaUnavailable, words, words_mut};
@@ -151,6 +155,34 @@ unsafe fn run_avx2<const FRAC: u32, const WF: u32>(
 /// (1024 segments and a zero each).
 const TABLE: usize = 4096;
 
+/// The look-up arrays of `Kernel` for `WideLogNum<WF, Interp<R, RANGE>>`
+/// (`base`, then `slope`), built on first use and kept for the process:
+/// every training step calls the kernel several times, and rebuilding 32 KB
+/// each time was a measurable share of a step.
+fn samples<const WF: u32, const R: u32, const RANGE: u32>() -> [&'static [i32; TABLE]; 2] {
+    type Cache = HashMap<(TypeId, u32), [&'static [i32; TABLE]; 2]>;
+    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
+    let key = (TypeId::of::<Interp<R, RANGE>>(), WF);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(&found) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found;
+    }
+    let segments = Interp::<R, RANGE>::SEGMENTS;
+    let (mut base, mut slope) = (Box::new([0; TABLE]), Box::new([0; TABLE]));
+    for (half, plus) in [true, false].into_iter().enumerate() {
+        let s = Interp::<R, RANGE>::samples::<WF>(plus);
+        let off = half * (segments + 1);
+        for i in 0..segments {
+            base[off + i] = s[i] as i32;
+            slope[off + i] = s[i + 1] as i32 - s[i] as i32;
+        }
+    }
+    let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
+    *cache
+        .entry(key)
+        .or_insert_with(|| [Box::leak(base), Box::leak(slope)])
+}
+
 /// The step's constants: `η`'s word and the interpolation samples, laid
 /// out for branch-free look-ups.
 struct Kernel<const FRAC: u32, const WF: u32> {
@@ -158,9 +190,9 @@ struct Kernel<const FRAC: u32, const WF: u32> {
     /// `s[i]` for `i < SEGMENTS`, Δ+ first then −Δ−, each run followed by a
     /// zero (the value from `SEGMENTS` on, where indices are clamped). A
     /// power-of-two array, so that a masked index needs no bounds check.
-    base: Box<[i32; TABLE]>,
+    base: &'static [i32; TABLE],
     /// `s[i+1] − s[i]` in the same layout (zero at the clamp).
-    slope: Box<[i32; TABLE]>,
+    slope: &'static [i32; TABLE],
     segments: u32,
     /// `WF − R`: the bits of `d` below the segment index.
     shift: u32,
@@ -183,15 +215,7 @@ impl<const FRAC: u32, const WF: u32> Kernel<FRAC, WF> {
     fn new<const R: u32, const RANGE: u32>(eta: WideLogNum<WF, Interp<R, RANGE>>) -> Self {
         let () = Self::WF_FITS;
         let segments = Interp::<R, RANGE>::SEGMENTS;
-        let (mut base, mut slope) = (Box::new([0; TABLE]), Box::new([0; TABLE]));
-        for (half, plus) in [true, false].into_iter().enumerate() {
-            let s = Interp::<R, RANGE>::samples::<WF>(plus);
-            let off = half * (segments + 1);
-            for i in 0..segments {
-                base[off + i] = s[i] as i32;
-                slope[off + i] = s[i + 1] as i32 - s[i] as i32;
-            }
-        }
+        let [base, slope] = samples::<WF, R, RANGE>();
         Kernel {
             eta: eta.to_bits(),
             base,
