@@ -177,3 +177,49 @@ fn unavailable_isa_is_an_error() {
         assert_eq!(r.is_ok(), isa.is_available());
     }
 }
+
+/// The pairwise order is the one the module docs define (a binary counter:
+/// complete pairs, then pairs of pairs; leftover levels merged from the
+/// lowest up), pinned by explicit expressions in a non-associative
+/// arithmetic, on every ISA.
+#[test]
+fn pairwise_order_is_the_documented_tree() {
+    type L = LogNum<10, BitShift>;
+    let mut rng = Rng::new(21);
+    let t: Vec<L> = (0..8)
+        .map(|_| L::from_f64(rng.normal() * 2f64.powi(rng.below(6) as i32 - 3)))
+        .collect();
+    let s = |x: L, y: L| x + y;
+    let p01 = s(t[0], t[1]);
+    let p23 = s(t[2], t[3]);
+    let p45 = s(t[4], t[5]);
+    let p67 = s(t[6], t[7]);
+    let q0 = s(p01, p23);
+    let expected = [
+        t[0],
+        p01,
+        s(p01, t[2]),
+        q0,
+        s(q0, t[4]),
+        s(q0, p45),
+        s(q0, s(p45, t[6])),
+        s(q0, s(p45, p67)),
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        let k = i + 1;
+        // A row of ones times the column of terms: the sum of t[..k].
+        let a = vec![L::ONE; k];
+        let b = &t[..k];
+        let mut generic = [L::ZERO];
+        gemm_generic_pairwise(1, k, 1, &a, b, &mut generic);
+        assert_eq!(generic[0].to_bits(), want.to_bits(), "generic, k = {k}");
+        for isa in Isa::available() {
+            let mut c = [L::ZERO];
+            lns::gemm_with_isa(isa, Accumulate::Pairwise, 1, k, 1, &a, b, &mut c).unwrap();
+            assert_eq!(c[0].to_bits(), want.to_bits(), "{isa}, k = {k}");
+        }
+    }
+    // The order matters in this arithmetic: the tree is not the chain.
+    let chain = t.iter().fold(L::ZERO, |acc, &x| acc + x);
+    assert_ne!(chain.to_bits(), expected[7].to_bits(), "pick other terms");
+}
