@@ -32,6 +32,15 @@ use super::LogAdd;
 /// codes of truncation. Below `d = 1/2`, as for every table, Δ− is
 /// unbounded.
 ///
+/// **Long sums.** For `d` beyond a few units Δ+ is `ln 2 ≈ 0.69` of the
+/// true value (`Δ+(d) ≈ 2^-d/ln 2`), while Δ− is close to its own: a term
+/// far below the running sum is undercounted when it has the sum's sign and
+/// not otherwise. A left-to-right sum of many terms (what `Iterator::sum`
+/// does) is therefore biased; summing in a tree of pairs, which adds terms
+/// of similar size, cuts the error of a 784-term dot product about 3×.
+/// `lognum-tensor`'s `Accumulate::Pairwise` does that for matrix products,
+/// and `lognum-nn` trains this approximation with it by default.
+///
 /// ```
 /// use lognum::{BitShift, LogAdd};
 /// // d = 2.5: 2^-2.5 ≈ (1 − 0.25)·2^-2 = 0.1875 → 192 codes at 10 fraction bits.
