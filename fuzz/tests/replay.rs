@@ -38,7 +38,13 @@ fn from_str_corpus() {
     assert!(n > 0, "the from_str corpus is empty");
 }
 
-/// SplitMix64, for the seeded sweep below.
+#[test]
+fn gemm_corpus() {
+    let n = replay("gemm", lognum_fuzz::gemm);
+    assert!(n > 0, "the gemm corpus is empty");
+}
+
+/// SplitMix64, for the seeded sweeps below.
 fn splitmix(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
     let mut z = *state;
@@ -63,6 +69,21 @@ fn seeded_sweep() {
     }
 }
 
+/// The same for the matrix products: random shapes and modes from inputs
+/// of the length libFuzzer is run with (a few hundred bytes; the larger
+/// matrices read the input more than once).
+#[test]
+fn gemm_seeded_sweep() {
+    let mut state = 0x6e33;
+    let mut data = [0u8; 320];
+    for _ in 0..300 {
+        for chunk in data.chunks_mut(8) {
+            chunk.copy_from_slice(&splitmix(&mut state).to_le_bytes());
+        }
+        lognum_fuzz::gemm(&data);
+    }
+}
+
 /// A few inputs that must always be covered, corpus or not.
 #[test]
 fn pinned_inputs() {
@@ -74,6 +95,13 @@ fn pinned_inputs() {
         *b = i as u8;
     }
     lognum_fuzz::ops(&ramp);
+    // Empty, one byte (everything read from it), and the largest shape
+    // (6x80x70) with every mode bit set.
+    lognum_fuzz::gemm(&[]);
+    lognum_fuzz::gemm(&[0]);
+    lognum_fuzz::gemm(&[0xff]);
+    lognum_fuzz::gemm(&[5, 80, 69, 8, 0xff]);
+    lognum_fuzz::gemm(&ramp);
     for text in [
         "", "0", "-0", "1e-300", "65536", "-65492", "inf", "NaN", " 2.5 ", "1e400", "0x10",
     ] {
