@@ -112,7 +112,8 @@ pub struct TrainingRules {
     #[arg(long, value_parser = parse_update)]
     pub update: Option<UpdateRule>,
     /// Summation order of every matrix product: sequential (the paper's),
-    /// pairwise (a binary tree), wide (in f64, rounded once) or blocked:N.
+    /// pairwise (a binary tree), wide (in f64, rounded once) or blocked:N
+    /// [default: pairwise for the bit-shift formats, sequential otherwise].
     #[arg(long, value_name = "ORDER", value_parser = parse_order)]
     pub accumulate: Option<Accumulate>,
     /// Gradient of the true class's logit: complement (the default, a sum
