@@ -4,11 +4,6 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use half::{bf16, f16};
-use lognum_nn::format::{
-    Fixed16, Lns12Interp, Lns12Lut, Lns12Shift, Lns12ShiftFloor, Lns16Exact, Lns16Interp, Lns16Lut,
-    Lns16Shift, Lns16ShiftFloor, Lns16Trunc,
-};
 use lognum_nn::rng::Rng;
 use lognum_tensor::{Scalar, Tensor};
 use serde::Serialize;
@@ -217,23 +212,7 @@ fn table(r: &BenchReport) -> String {
 
 /// MACs per second of `Tensor::matmul` for `format`'s element type.
 pub fn matmul_macs_per_second(format: Format, n: usize, min_secs: f64) -> f64 {
-    match format {
-        Format::F32 => time_matmul::<f32>(n, min_secs),
-        Format::F64 => time_matmul::<f64>(n, min_secs),
-        Format::Bf16 => time_matmul::<bf16>(n, min_secs),
-        Format::F16 => time_matmul::<f16>(n, min_secs),
-        Format::Fixed16 => time_matmul::<Fixed16>(n, min_secs),
-        Format::Lns16Exact => time_matmul::<Lns16Exact>(n, min_secs),
-        Format::Lns16Lut => time_matmul::<Lns16Lut>(n, min_secs),
-        Format::Lns16Interp => time_matmul::<Lns16Interp>(n, min_secs),
-        Format::Lns16Shift => time_matmul::<Lns16Shift>(n, min_secs),
-        Format::Lns16ShiftFloor => time_matmul::<Lns16ShiftFloor>(n, min_secs),
-        Format::Lns12Lut => time_matmul::<Lns12Lut>(n, min_secs),
-        Format::Lns12Shift => time_matmul::<Lns12Shift>(n, min_secs),
-        Format::Lns12ShiftFloor => time_matmul::<Lns12ShiftFloor>(n, min_secs),
-        Format::Lns16Trunc => time_matmul::<Lns16Trunc>(n, min_secs),
-        Format::Lns12Interp => time_matmul::<Lns12Interp>(n, min_secs),
-    }
+    lognum_nn::with_format_type!(format, T => time_matmul::<T>(n, min_secs))
 }
 
 /// Repeats an n×n matmul of seeded values in [-1, 1) for at least

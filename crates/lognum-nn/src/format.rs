@@ -37,6 +37,12 @@ use crate::{NnError, NnScalar};
 
 /// `f32`.
 pub type F32 = f32;
+/// `f64`.
+pub type F64 = f64;
+/// `half::bf16`, emulated in software.
+pub type Bf16 = half::bf16;
+/// `half::f16`, emulated in software.
+pub type F16 = half::f16;
 /// The paper's 16-bit linear fixed point: 5 integer bits (sign included), 11
 /// fraction bits.
 pub type Fixed16 = I5F11;
@@ -61,8 +67,87 @@ pub type Lns12Shift = LogNum<6, BitShift>;
 /// 12-bit LNS shifting by the integer part of `d` only.
 pub type Lns12ShiftFloor = LogNum<6, FloorShift>;
 
+/// Evaluates an expression with a type alias bound to the element type of a
+/// run-time [`Format`](crate::format::Format): the one place that maps
+/// formats to types, for every caller that dispatches on a format.
+///
+/// ```
+/// use lognum_nn::format::Format;
+/// use lognum_tensor::Scalar;
+/// let name = lognum_nn::with_format_type!(Format::Lns16Lut, T => <T as Scalar>::name());
+/// assert!(name.contains("lns"));
+/// ```
+#[macro_export]
+macro_rules! with_format_type {
+    ($format:expr, $t:ident => $body:expr) => {{
+        use $crate::format as __f;
+        match $format {
+            __f::Format::F32 => {
+                type $t = __f::F32;
+                $body
+            }
+            __f::Format::F64 => {
+                type $t = __f::F64;
+                $body
+            }
+            __f::Format::Bf16 => {
+                type $t = __f::Bf16;
+                $body
+            }
+            __f::Format::F16 => {
+                type $t = __f::F16;
+                $body
+            }
+            __f::Format::Fixed16 => {
+                type $t = __f::Fixed16;
+                $body
+            }
+            __f::Format::Lns16Exact => {
+                type $t = __f::Lns16Exact;
+                $body
+            }
+            __f::Format::Lns16Lut => {
+                type $t = __f::Lns16Lut;
+                $body
+            }
+            __f::Format::Lns16Interp => {
+                type $t = __f::Lns16Interp;
+                $body
+            }
+            __f::Format::Lns16Shift => {
+                type $t = __f::Lns16Shift;
+                $body
+            }
+            __f::Format::Lns16ShiftFloor => {
+                type $t = __f::Lns16ShiftFloor;
+                $body
+            }
+            __f::Format::Lns12Lut => {
+                type $t = __f::Lns12Lut;
+                $body
+            }
+            __f::Format::Lns12Shift => {
+                type $t = __f::Lns12Shift;
+                $body
+            }
+            __f::Format::Lns12ShiftFloor => {
+                type $t = __f::Lns12ShiftFloor;
+                $body
+            }
+            __f::Format::Lns16Trunc => {
+                type $t = __f::Lns16Trunc;
+                $body
+            }
+            __f::Format::Lns12Interp => {
+                type $t = __f::Lns12Interp;
+                $body
+            }
+        }
+    }};
+}
+
 /// A number format, chosen at run time; [`crate::train::train_format`]
-/// dispatches to the matching type.
+/// dispatches to the matching type ([`with_format_type!`](crate::with_format_type)).
 ///
 /// ```
 /// use lognum_nn::format::Format;
@@ -173,23 +258,7 @@ impl Format {
     /// assert_eq!(Format::Lns16Lut.preferred_accumulate(), Accumulate::Sequential);
     /// ```
     pub fn preferred_accumulate(self) -> Accumulate {
-        match self {
-            Format::F32 => f32::preferred_accumulate(),
-            Format::F64 => f64::preferred_accumulate(),
-            Format::Bf16 => half::bf16::preferred_accumulate(),
-            Format::F16 => half::f16::preferred_accumulate(),
-            Format::Fixed16 => Fixed16::preferred_accumulate(),
-            Format::Lns16Exact => Lns16Exact::preferred_accumulate(),
-            Format::Lns16Lut => Lns16Lut::preferred_accumulate(),
-            Format::Lns16Interp => Lns16Interp::preferred_accumulate(),
-            Format::Lns16Shift => Lns16Shift::preferred_accumulate(),
-            Format::Lns16ShiftFloor => Lns16ShiftFloor::preferred_accumulate(),
-            Format::Lns12Lut => Lns12Lut::preferred_accumulate(),
-            Format::Lns12Shift => Lns12Shift::preferred_accumulate(),
-            Format::Lns12ShiftFloor => Lns12ShiftFloor::preferred_accumulate(),
-            Format::Lns16Trunc => Lns16Trunc::preferred_accumulate(),
-            Format::Lns12Interp => Lns12Interp::preferred_accumulate(),
-        }
+        crate::with_format_type!(self, T => <T as NnScalar>::preferred_accumulate())
     }
 
     /// True for the logarithmic formats.

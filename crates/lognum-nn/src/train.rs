@@ -22,16 +22,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use fixed::types::I5F11;
-use half::{bf16, f16};
 use lognum_tensor::Tensor;
 pub use lognum_tensor::matmul::Accumulate;
 
 use crate::data::Dataset;
-use crate::format::{
-    Format, Lns12Interp, Lns12Lut, Lns12Shift, Lns12ShiftFloor, Lns16Exact, Lns16Interp, Lns16Lut,
-    Lns16Shift, Lns16ShiftFloor, Lns16Trunc,
-};
+use crate::format::Format;
 pub use crate::loss::LabelGrad;
 use crate::loss::softmax_cross_entropy_with;
 use crate::model::Model;
@@ -476,23 +471,7 @@ pub fn train_format(
     cfg: &TrainConfig,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<TrainReport, NnError> {
-    let run = match format {
-        Format::F32 => train::<f32>,
-        Format::F64 => train::<f64>,
-        Format::Bf16 => train::<bf16>,
-        Format::F16 => train::<f16>,
-        Format::Fixed16 => train::<I5F11>,
-        Format::Lns16Exact => train::<Lns16Exact>,
-        Format::Lns16Lut => train::<Lns16Lut>,
-        Format::Lns16Interp => train::<Lns16Interp>,
-        Format::Lns16Shift => train::<Lns16Shift>,
-        Format::Lns16ShiftFloor => train::<Lns16ShiftFloor>,
-        Format::Lns12Lut => train::<Lns12Lut>,
-        Format::Lns12Shift => train::<Lns12Shift>,
-        Format::Lns12ShiftFloor => train::<Lns12ShiftFloor>,
-        Format::Lns16Trunc => train::<Lns16Trunc>,
-        Format::Lns12Interp => train::<Lns12Interp>,
-    };
+    let run = crate::with_format_type!(format, T => train::<T>);
     let mut report = run(train_set, test_set, cfg, progress)?;
     report.format = format.name().to_string();
     Ok(report)

@@ -27,7 +27,7 @@ use core::arch::x86_64::*;
 
 use super::Format;
 use crate::matmul::lns::tables::{D0_SLOT, LnsTables};
-use crate::matmul::lns::x86::{Lookup, Shift512, gather_words512, shift_delta512};
+use crate::matmul::lns::x86::{Lookup, Shift512, gather_words256, gather_words512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -306,7 +306,6 @@ struct Sum256 {
     mag: __m256i,
     sign: __m256i,
     cut: __m256i,
-    low16: __m256i,
     /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
     /// −Δ− half.
     half_shift: __m128i,
@@ -339,20 +338,8 @@ fn sum256<const CLAMP: bool, const NEG_B: bool>(
     let dead = _mm256_cmpgt_epi16(c.one, small);
     let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
     let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
-    let lo = _mm256_unpacklo_epi16(idx, c.zero);
-    let hi = _mm256_unpackhi_epi16(idx, c.zero);
-    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
-    // i16 entries; the 4-byte load reads one spare entry, which `full` has.
-    let (glo, ghi) = unsafe {
-        (
-            _mm256_i32gather_epi32(full, lo, 2),
-            _mm256_i32gather_epi32(full, hi, 2),
-        )
-    };
-    let delta = _mm256_packus_epi32(
-        _mm256_and_si256(glo, c.low16),
-        _mm256_and_si256(ghi, c.low16),
-    );
+    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+    let delta = unsafe { gather_words256(full, idx) };
     let mut r = _mm256_adds_epi16(big, delta);
     if CLAMP {
         r = _mm256_min_epi16(r, c.mag);
@@ -384,7 +371,6 @@ pub(super) unsafe fn add_avx2<const NEG_B: bool>(
         mag: _mm256_set1_epi16(t.max),
         sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
         cut: _mm256_set1_epi16(t.cutoff as i16),
-        low16: _mm256_set1_epi32(0xffff),
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
     };
     let full = t.full.as_ptr().cast::<i32>();

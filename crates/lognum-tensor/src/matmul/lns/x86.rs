@@ -55,11 +55,6 @@ impl Shift512 {
     }
 }
 
-/// [`Shifted::eval`] for 32 code differences `d`, −Δ− in the lanes of
-/// `diff`: the fraction shifted right by one and by two, subtracted from
-/// the constant the sign picks (once for Δ+, both for Δ−), a per-lane right
-/// shift by `n` (`vpsrlvw`, 0 for counts from 16, as `eval` has it),
-/// negated for −Δ−, and [`KILL`] where `d = 0` and the signs differ.
 /// The `i16` table entries at the 32 word indices of `idx`, zero in lanes
 /// outside `live`: two 16-lane gathers of 32 bits at scale 2 (each reads
 /// its entry and the next), narrowed back to words.
@@ -88,6 +83,11 @@ pub(crate) unsafe fn gather_words512(full: *const i32, idx: __m512i, live: __mma
     )
 }
 
+/// [`Shifted::eval`] for 32 code differences `d`, −Δ− in the lanes of
+/// `diff`: the fraction shifted right by one and by two, subtracted from
+/// the constant the sign picks (once for Δ+, both for Δ−), a per-lane right
+/// shift by `n` (`vpsrlvw`, 0 for counts from 16, as `eval` has it),
+/// negated for −Δ−, and [`KILL`] where `d = 0` and the signs differ.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m512i {
@@ -689,13 +689,39 @@ pub(crate) unsafe fn gemm_rows_wide_avx512(
 
 // ------------------------------------------------------------------- AVX2 --
 
+/// The `i16` table entries at the 16 word indices of `idx`: two 8-lane
+/// gathers of 32 bits at scale 2 (each reads its entry and the next),
+/// narrowed back to words (the unpack and the pack both work within
+/// 128-bit halves, so the lanes come back in order).
+///
+/// # Safety
+///
+/// Every index `i` must have entries `i` and `i + 1` inside the table that
+/// `full` points to.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn gather_words256(full: *const i32, idx: __m256i) -> __m256i {
+    let zero = _mm256_setzero_si256();
+    let lo = _mm256_unpacklo_epi16(idx, zero);
+    let hi = _mm256_unpackhi_epi16(idx, zero);
+    // SAFETY: the caller keeps every index and the one after it in the
+    // table.
+    let (glo, ghi) = unsafe {
+        (
+            _mm256_i32gather_epi32::<2>(full, lo),
+            _mm256_i32gather_epi32::<2>(full, hi),
+        )
+    };
+    let low16 = _mm256_set1_epi32(0xffff);
+    _mm256_packus_epi32(_mm256_and_si256(glo, low16), _mm256_and_si256(ghi, low16))
+}
+
 #[derive(Clone, Copy)]
 struct C256 {
     zero: __m256i,
     one: __m256i,
     max: __m256i,
     cut: __m256i,
-    low16: __m256i,
     half_shift: __m128i,
     sign_shift: __m128i,
 }
@@ -708,7 +734,6 @@ fn consts256(t: &LnsTables) -> C256 {
         one: _mm256_set1_epi16(1),
         max: _mm256_set1_epi16(t.max),
         cut: _mm256_set1_epi16(t.cutoff as i16),
-        low16: _mm256_set1_epi32(0xffff),
         half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
         sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
     }
@@ -735,20 +760,8 @@ fn step256<const CLAMP: bool>(
     let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
     let off = _mm256_sll_epi16(_mm256_xor_si256(*acc_s, sg), c.half_shift);
     let idx = _mm256_add_epi16(idx, off);
-    let lo = _mm256_unpacklo_epi16(idx, c.zero);
-    let hi = _mm256_unpackhi_epi16(idx, c.zero);
-    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`
-    // i16 entries; the 4-byte load reads one spare entry, which `full` has.
-    let (glo, ghi) = unsafe {
-        (
-            _mm256_i32gather_epi32(full, lo, 2),
-            _mm256_i32gather_epi32(full, hi, 2),
-        )
-    };
-    let t = _mm256_packus_epi32(
-        _mm256_and_si256(glo, c.low16),
-        _mm256_and_si256(ghi, c.low16),
-    );
+    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+    let t = unsafe { gather_words256(full, idx) };
     let mut r = _mm256_adds_epi16(big, t);
     if CLAMP {
         r = _mm256_min_epi16(r, c.max);
