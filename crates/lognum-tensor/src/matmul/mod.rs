@@ -173,32 +173,28 @@ pub fn gemm_generic_pairwise<T: Scalar>(
     c.par_chunks_mut(rows * n)
         .enumerate()
         .for_each(|(chunk, cr)| {
-            // Level `l` holds the sum of the latest complete block of 2^l
-            // terms, or nothing (`live[l]` false).
+            // After `p` terms, level `l` holds the sum of the latest
+            // complete block of 2^l terms exactly when bit `l` of `p` is set.
             let mut stack = vec![T::zero(); levels * n];
-            let mut live = vec![false; levels];
             let mut cur = vec![T::zero(); n];
             for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
                 let i = chunk * rows + ii;
-                live.fill(false);
                 for p in 0..k {
                     let aip = a[i * k + p];
                     for (x, &bpj) in cur.iter_mut().zip(&b[p * n..(p + 1) * n]) {
                         *x = aip.mul(bpj);
                     }
                     let top = (p + 1).trailing_zeros() as usize;
-                    for (l, lv) in live.iter_mut().enumerate().take(top) {
+                    for l in 0..top {
                         for (x, &s) in cur.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
                             *x = s.add(*x);
                         }
-                        *lv = false;
                     }
                     stack[top * n..(top + 1) * n].copy_from_slice(&cur);
-                    live[top] = true;
                 }
                 // From zero, as every order starts (so a lone −0 is +0).
                 row.fill(T::zero());
-                for l in (0..levels).filter(|&l| live[l]) {
+                for l in (0..levels).filter(|&l| k >> l & 1 == 1) {
                     for (x, &s) in row.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
                         *x = s.add(*x);
                     }
