@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::dataset::DatasetName;
 use crate::error::CliError;
 use crate::nn::{
-    Accumulate, Format, LabelGrad, ModelKind, TrainConfig, UpdateRule, parse_accumulate,
+    Accumulate, Format, LabelGrad, Loss, ModelSpec, OptimizerKind, TrainConfig, UpdateRule,
+    parse_accumulate,
 };
 
 /// Train networks in any number format and reproduce the LNS training paper
@@ -33,6 +34,38 @@ pub enum Command {
     Reproduce(ReproduceArgs),
     /// Measure training and matmul throughput per format, with ratios to f32.
     Bench(BenchArgs),
+    /// Evaluate a saved checkpoint on a test set.
+    Eval(EvalArgs),
+    /// Rewrite a checkpoint as F32 safetensors in PyTorch's layout.
+    Export(ExportArgs),
+}
+
+/// Options of `lognum eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The checkpoint (a safetensors file written by `lognum train --save`).
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: PathBuf,
+    /// Data to test on (its test split).
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Test on the first N test images only.
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
+    pub limit_test: Option<usize>,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `lognum export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The checkpoint to read.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: PathBuf,
+    /// The safetensors file to write (F32 tensors, PyTorch's layout).
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
 }
 
 /// Which data to use.
@@ -56,9 +89,10 @@ pub struct TrainArgs {
     /// Number format of the whole network.
     #[arg(long, short, value_parser = parse_format, default_value = "f32")]
     pub format: Format,
-    /// Network architecture: mlp or cnn.
+    /// Network: mlp (the paper's 784-100-10), mlp:H1-H2-… (hidden widths,
+    /// e.g. mlp:64-32) or cnn.
     #[arg(long, short, value_parser = parse_model, default_value = "mlp")]
-    pub model: ModelKind,
+    pub model: ModelSpec,
     /// Passes over the training set.
     #[arg(long, short, value_parser = parse_positive, allow_negative_numbers = true,
           default_value_t = TrainConfig::default().epochs)]
@@ -71,10 +105,12 @@ pub struct TrainArgs {
     #[arg(long, value_parser = parse_lr, allow_negative_numbers = true,
           default_value_t = TrainConfig::default().lr)]
     pub lr: f64,
-    /// SGD momentum, in [0, 1).
-    #[arg(long, value_parser = parse_momentum, allow_negative_numbers = true,
-          default_value_t = TrainConfig::default().momentum)]
-    pub momentum: f64,
+    /// Optimiser: sgd (the paper's) or adam (β1 0.9, β2 0.999, ε 1e-8).
+    #[arg(long, value_parser = parse_optimizer, default_value = "sgd")]
+    pub optimizer: OptimizerKind,
+    /// SGD momentum, in [0, 1) [default: 0]; only with --optimizer sgd.
+    #[arg(long, value_parser = parse_momentum, allow_negative_numbers = true)]
+    pub momentum: Option<f64>,
     /// L2 weight decay, finite and not negative.
     #[arg(long, value_parser = parse_non_negative, allow_negative_numbers = true,
           default_value_t = TrainConfig::default().weight_decay)]
@@ -94,7 +130,9 @@ pub struct TrainArgs {
     /// How the arithmetic of training is organised.
     #[command(flatten)]
     pub training: TrainingRules,
-    /// Save the trained model to this checkpoint file.
+    /// Save the trained network to this safetensors checkpoint (written
+    /// atomically; checked before training starts; nothing is saved if
+    /// training fails or diverges).
     #[arg(long, value_name = "CHECKPOINT")]
     pub save: Option<PathBuf>,
     /// Print one JSON object as the last line of stdout; no progress bar.
@@ -116,24 +154,41 @@ pub struct TrainingRules {
     /// [default: pairwise for the bit-shift formats, sequential otherwise].
     #[arg(long, value_name = "ORDER", value_parser = parse_order)]
     pub accumulate: Option<Accumulate>,
-    /// Gradient of the true class's logit: complement (the default, a sum
-    /// of the other probabilities) or subtract (the paper's p − 1).
+    /// Loss: cross-entropy (softmax with cross-entropy, the default) or mse
+    /// (half the squared error against one-hot labels).
+    #[arg(long, value_parser = parse_loss)]
+    pub loss: Option<Loss>,
+    /// Gradient of the true class's logit under cross-entropy: complement
+    /// (the default, a sum of the other probabilities) or subtract (the
+    /// paper's p − 1).
     #[arg(long, value_name = "RULE", value_parser = parse_label_grad)]
     pub label_grad: Option<LabelGrad>,
 }
 
 impl TrainingRules {
-    /// Overrides `cfg` with the options given.
-    pub fn apply(&self, cfg: &mut TrainConfig) {
+    /// Overrides `cfg` with the options given; a label-gradient rule with a
+    /// loss that has none is a usage error.
+    pub fn apply(&self, cfg: &mut TrainConfig) -> Result<(), CliError> {
         if let Some(u) = self.update {
             cfg.update = u;
         }
         if let Some(a) = self.accumulate {
             cfg.accumulate = Some(a);
         }
-        if let Some(g) = self.label_grad {
-            cfg.label_grad = g;
+        if let Some(l) = self.loss {
+            cfg.loss = l;
         }
+        if let Some(g) = self.label_grad {
+            match cfg.loss {
+                Loss::CrossEntropy(_) => cfg.loss = Loss::CrossEntropy(g),
+                other => {
+                    return Err(CliError::usage(format!(
+                        "--label-grad applies to the cross-entropy loss, not to --loss {other}"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -155,9 +210,9 @@ pub struct ReproduceArgs {
     /// Epochs per run [default: the paper's 20, or 3 with --quick].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub epochs: Option<usize>,
-    /// Network architecture.
+    /// Network: mlp, mlp:H1-H2-… or cnn.
     #[arg(long, value_parser = parse_model, default_value = "mlp")]
-    pub model: ModelKind,
+    pub model: ModelSpec,
     /// Seed for every run.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -215,6 +270,8 @@ pub fn run() -> Result<(), CliError> {
         Command::Train(args) => crate::train_cmd::run(args),
         Command::Reproduce(args) => crate::reproduce::run(args),
         Command::Bench(args) => crate::bench_cmd::run(args),
+        Command::Eval(args) => crate::eval_cmd::run(args),
+        Command::Export(args) => crate::eval_cmd::export(args),
     }
 }
 
@@ -234,11 +291,24 @@ fn parse_format(s: &str) -> Result<Format, String> {
         .map_err(|_| format!("unknown format `{s}`; valid formats: {}", format_names()))
 }
 
-/// `mlp` or `cnn`.
-fn parse_model(s: &str) -> Result<ModelKind, String> {
-    s.trim()
-        .parse::<ModelKind>()
-        .map_err(|_| format!("unknown model `{s}`; valid models: mlp, cnn"))
+/// `mlp`, `mlp:H1-H2-…` or `cnn`.
+fn parse_model(s: &str) -> Result<ModelSpec, String> {
+    s.parse::<ModelSpec>().map_err(|e| match e {
+        crate::nn::NnError::UnknownModel { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+/// `sgd` or `adam`.
+fn parse_optimizer(s: &str) -> Result<OptimizerKind, String> {
+    s.parse::<OptimizerKind>()
+        .map_err(|_| format!("unknown optimizer `{s}`; valid: sgd, adam"))
+}
+
+/// `cross-entropy` or `mse`.
+fn parse_loss(s: &str) -> Result<Loss, String> {
+    s.parse::<Loss>()
+        .map_err(|_| format!("unknown loss `{s}`; valid: cross-entropy, mse"))
 }
 
 /// An update rule by name; unknown names list the valid ones.
@@ -349,6 +419,23 @@ mod tests {
         assert_eq!(parse_quant_bits("8"), Ok(8));
         assert!(parse_momentum("1").is_err());
         assert!(parse_non_negative("inf").is_err());
+    }
+
+    #[test]
+    fn model_specs() {
+        assert_eq!(
+            parse_model("mlp:64-32"),
+            Ok(ModelSpec::Mlp {
+                hidden: vec![64, 32]
+            })
+        );
+        for bad in ["mlp:", "mlp:0", "mlp:abc", "resnet"] {
+            let err = parse_model(bad).unwrap_err();
+            assert!(err.contains("mlp:H1-H2"), "{bad}: {err}");
+        }
+        assert!(parse_optimizer("adam").is_ok());
+        assert!(parse_optimizer("lion").unwrap_err().contains("sgd"));
+        assert_eq!(parse_loss("mse"), Ok(Loss::Mse));
     }
 
     #[test]

@@ -31,6 +31,12 @@ impl CliError {
         }
     }
 
+    /// A usage error (exit code 2) with no underlying cause: options that
+    /// contradict each other.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::runtime(message).into_usage()
+    }
+
     /// A runtime error caused by `source`; its whole `source()` chain is
     /// printed.
     pub fn caused_by(

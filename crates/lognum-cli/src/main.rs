@@ -5,6 +5,9 @@
 //! lognum train --format lns16-lut --epochs 2 --limit-train 4000 --json
 //! lognum reproduce --quick
 //! lognum bench --quick
+//! lognum train --model mlp:64-32 --epochs 1 --save net.safetensors
+//! lognum eval --checkpoint net.safetensors
+//! lognum export --checkpoint net.safetensors --to net-f32.safetensors
 //! ```
 //!
 //! Exit codes: 0 on success, 2 for usage errors (bad options or values),
@@ -14,6 +17,7 @@ mod bench_cmd;
 mod cli;
 mod dataset;
 mod error;
+mod eval_cmd;
 mod nn;
 mod output;
 mod plots;

@@ -2,9 +2,8 @@
 
 pub use lognum_nn::NnError;
 pub use lognum_nn::format::Format;
-pub use lognum_nn::loss::LabelGrad;
-pub use lognum_nn::optim::UpdateRule;
+pub use lognum_nn::loss::{LabelGrad, Loss};
+pub use lognum_nn::model::ModelSpec;
+pub use lognum_nn::optim::{OptimizerKind, UpdateRule};
 pub use lognum_nn::train::{Accumulate, accumulate_name, parse_accumulate};
-pub use lognum_nn::train::{
-    EpochReport, ModelKind, Progress, TrainConfig, TrainReport, train_format,
-};
+pub use lognum_nn::train::{EpochReport, Progress, TrainConfig, TrainReport, train_format};

@@ -14,7 +14,7 @@ pub struct RunRecord {
     pub format: String,
     /// `mnist-subset`, `fashion-mnist` or the data directory.
     pub dataset: String,
-    /// `mlp` or `cnn`.
+    /// The network: `mlp`, `mlp:H1-H2-…` or `cnn`.
     pub model: String,
     /// Number of epochs run.
     pub epochs: usize,
@@ -22,7 +22,9 @@ pub struct RunRecord {
     pub batch: usize,
     /// Learning rate.
     pub lr: f64,
-    /// SGD momentum.
+    /// Optimiser, `sgd` or `adam`.
+    pub optimizer: String,
+    /// SGD momentum (0 for Adam).
     pub momentum: f64,
     /// L2 weight decay.
     pub weight_decay: f64,
@@ -34,7 +36,10 @@ pub struct RunRecord {
     pub update: String,
     /// Summation order of matrix products, e.g. `sequential`.
     pub accumulate: String,
-    /// Label-gradient rule, e.g. `complement`.
+    /// Loss, `cross-entropy` or `mse`.
+    pub loss: String,
+    /// Label-gradient rule of the cross-entropy, e.g. `complement` (empty
+    /// for other losses).
     pub label_grad: String,
     /// Training images used.
     pub train_size: usize,
@@ -54,6 +59,9 @@ pub struct RunRecord {
     pub epoch_train_loss: Vec<f64>,
     /// Wall-clock seconds of each epoch.
     pub epoch_seconds: Vec<f64>,
+    /// Share of parameters saturated at the format's largest magnitude
+    /// after each epoch.
+    pub epoch_saturated: Vec<f64>,
 }
 
 impl RunRecord {
@@ -75,13 +83,21 @@ impl RunRecord {
             epochs: report.epochs.len(),
             batch: cfg.batch,
             lr: cfg.lr,
-            momentum: cfg.momentum,
+            optimizer: cfg.optimizer.name().to_string(),
+            momentum: match cfg.optimizer {
+                crate::nn::OptimizerKind::Sgd { momentum } => momentum,
+                _ => 0.0,
+            },
             weight_decay: cfg.weight_decay,
             seed: cfg.seed,
             quantize_weights: cfg.quantize_weights,
             update: cfg.update.to_string(),
             accumulate: crate::nn::accumulate_name(report.accumulate),
-            label_grad: cfg.label_grad.to_string(),
+            loss: cfg.loss.to_string(),
+            label_grad: match cfg.loss {
+                crate::nn::Loss::CrossEntropy(g) => g.to_string(),
+                _ => String::new(),
+            },
             train_size,
             test_size,
             test_accuracy: report.test_accuracy,
@@ -91,6 +107,7 @@ impl RunRecord {
             epoch_train_accuracy: per_epoch(|e| e.train_accuracy),
             epoch_train_loss: per_epoch(|e| e.train_loss),
             epoch_seconds: per_epoch(|e| e.seconds),
+            epoch_saturated: per_epoch(|e| e.saturated),
         }
     }
 
@@ -115,6 +132,7 @@ impl RunRecord {
             ("epochs", self.epochs.to_string()),
             ("batch", self.batch.to_string()),
             ("lr", self.lr.to_string()),
+            ("optimizer", csv_field(&self.optimizer)),
             ("momentum", self.momentum.to_string()),
             ("weight_decay", self.weight_decay.to_string()),
             ("seed", self.seed.to_string()),
@@ -125,6 +143,7 @@ impl RunRecord {
             ),
             ("update", csv_field(&self.update)),
             ("accumulate", csv_field(&self.accumulate)),
+            ("loss", csv_field(&self.loss)),
             ("label_grad", csv_field(&self.label_grad)),
             ("train_size", self.train_size.to_string()),
             ("test_size", self.test_size.to_string()),
@@ -138,6 +157,7 @@ impl RunRecord {
             ("epoch_train_accuracy", list(&self.epoch_train_accuracy)),
             ("epoch_train_loss", list(&self.epoch_train_loss)),
             ("epoch_seconds", list(&self.epoch_seconds)),
+            ("epoch_saturated", list(&self.epoch_saturated)),
         ]
     }
 
@@ -203,12 +223,14 @@ mod tests {
             epochs: 2,
             batch: 5,
             lr: 0.01,
+            optimizer: "sgd".into(),
             momentum: 0.0,
             weight_decay: 0.0,
             seed: 1,
             quantize_weights: None,
             update: "wide-master".into(),
             accumulate: "sequential".into(),
+            loss: "cross-entropy".into(),
             label_grad: "complement".into(),
             train_size: 10,
             test_size: 5,
@@ -219,6 +241,7 @@ mod tests {
             epoch_train_accuracy: vec![0.4, 0.5],
             epoch_train_loss: vec![1.0, 0.9],
             epoch_seconds: vec![0.5, 0.5],
+            epoch_saturated: vec![0.0, 0.0],
         };
         let header = r.csv_header();
         // The header names every JSON field, in order.

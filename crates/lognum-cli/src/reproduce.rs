@@ -61,7 +61,7 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     };
     let mut notes = Vec::new();
     let datasets = choose_datasets(&args.datasets, &mut notes)?;
-    let cfg = config(&args, TrainConfig::default());
+    let cfg = config(&args, TrainConfig::default())?;
 
     fs::create_dir_all(&args.out).map_err(|e| {
         CliError::caused_by(
@@ -258,8 +258,8 @@ fn choose_datasets(
 
 /// The training settings: `paper` (the paper's), or the quick ones, then
 /// overrides.
-fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
-    cfg.model = args.model;
+fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> Result<TrainConfig, CliError> {
+    cfg.model = args.model.clone();
     if args.quick {
         cfg.epochs = QUICK_EPOCHS;
         cfg.limit_train = Some(QUICK_LIMIT_TRAIN);
@@ -271,7 +271,7 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     if let Some(s) = args.seed {
         cfg.seed = s;
     }
-    args.training.apply(&mut cfg);
+    args.training.apply(&mut cfg)?;
     if let Some(b) = args.batch {
         cfg.batch = b;
     }
@@ -281,7 +281,7 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> TrainConfig {
     if args.limit_test.is_some() {
         cfg.limit_test = args.limit_test;
     }
-    cfg
+    Ok(cfg)
 }
 
 /// Everything the report is made of.
@@ -350,12 +350,18 @@ fn markdown(report: &Report<'_>) -> String {
     };
     let _ = writeln!(
         md,
-        "Model {}, {} epoch(s), batch {}, learning rate {}, momentum {}, weight decay {}, update rule {}, summation {}, seed {}; {limits}{}.",
+        "Model {}, {} epoch(s), batch {}, learning rate {}, optimiser {}, weight decay {}, update rule {}, summation {}, seed {}; {limits}{}.",
         cfg.model,
         cfg.epochs,
         cfg.batch,
         cfg.lr,
-        cfg.momentum,
+        match cfg.optimizer {
+            crate::nn::OptimizerKind::Sgd { momentum } if momentum > 0.0 => {
+                format!("SGD with momentum {momentum}")
+            }
+            crate::nn::OptimizerKind::Sgd { .. } => "SGD".to_string(),
+            other => other.name().to_string(),
+        },
         cfg.weight_decay,
         cfg.update,
         cfg.accumulate.map_or_else(

@@ -7,7 +7,7 @@ use indicatif::ProgressBar;
 use crate::cli::TrainArgs;
 use crate::dataset::{DataSource, LoadedData};
 use crate::error::CliError;
-use crate::nn::{EpochReport, Format, NnError, Progress, TrainConfig, train_format};
+use crate::nn::{EpochReport, Format, NnError, OptimizerKind, Progress, TrainConfig, train_format};
 use crate::output::outln;
 use crate::progress;
 use crate::record::RunRecord;
@@ -15,7 +15,7 @@ use crate::record::RunRecord;
 /// Runs `lognum train`.
 pub fn run(args: TrainArgs) -> Result<(), CliError> {
     let mut cfg = TrainConfig::default();
-    apply_args(&mut cfg, &args);
+    apply_args(&mut cfg, &args)?;
     if let Some(path) = &args.save {
         check_save_path(path)?;
     }
@@ -28,13 +28,18 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         if human {
             bar.suspend(|| {
                 outln!(
-                    "epoch {n:>3}: train loss {:.4}, train accuracy {:.2}%, test accuracy {:.2}% ({:.1} s)",
+                    "epoch {n:>3}: train loss {:.4}, train accuracy {:.2}%, test accuracy {:.2}%, \
+                     saturated {:.2}% ({:.1} s)",
                     e.train_loss,
                     100.0 * e.train_accuracy,
                     100.0 * e.test_accuracy,
+                    100.0 * e.saturated,
                     e.seconds
                 )
             });
+        }
+        if e.saturation_warning() {
+            bar.suspend(|| saturation_warning(n, e));
         }
     })?;
     bar.finish_and_clear();
@@ -61,43 +66,51 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Fails early, before training, if the checkpoint cannot be written where
-/// asked: its directory must exist.
+/// Fails early, before the data is loaded and training starts, if the
+/// checkpoint cannot be written where asked.
 fn check_save_path(path: &Path) -> Result<(), CliError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(CliError::runtime(format!(
-            "cannot save the checkpoint to {}: it is a directory",
-            path.display()
-        )));
-    }
-    if !dir.is_dir() {
-        return Err(CliError::runtime(format!(
-            "cannot save the checkpoint to {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        )));
-    }
-    Ok(())
+    lognum_nn::atomic::check_writable(path).map_err(|e| {
+        CliError::caused_by(
+            format!("cannot save the checkpoint to {}", path.display()),
+            e,
+        )
+    })
+}
+
+/// Warns on stderr that epoch `n` left many parameters saturated.
+pub fn saturation_warning(n: usize, e: &EpochReport) {
+    crate::output::errln!(
+        "warning: after epoch {n}, {:.1}% of the parameters are saturated at the format's \
+         largest magnitude (above {}%): the run is probably broken; try a smaller --lr",
+        100.0 * e.saturated,
+        100.0 * lognum_nn::train::SATURATION_WARNING
+    );
 }
 
 /// Overrides the paper's defaults with what was given on the command line.
-fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) {
-    cfg.model = args.model;
+fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) -> Result<(), CliError> {
+    cfg.model = args.model.clone();
     cfg.epochs = args.epochs;
     cfg.batch = args.batch;
     cfg.lr = args.lr;
-    cfg.momentum = args.momentum;
+    cfg.optimizer = match (args.optimizer, args.momentum) {
+        (OptimizerKind::Sgd { .. }, Some(momentum)) => OptimizerKind::Sgd { momentum },
+        (other, Some(_)) => {
+            return Err(CliError::usage(format!(
+                "--momentum applies to --optimizer sgd, not {}",
+                other.name()
+            )));
+        }
+        (other, None) => other,
+    };
     cfg.weight_decay = args.weight_decay;
     cfg.seed = args.seed;
     cfg.limit_train = args.limit_train;
     cfg.limit_test = args.limit_test;
     cfg.quantize_weights = args.quantize_weights;
-    args.training.apply(cfg);
+    args.training.apply(cfg)?;
     cfg.checkpoint = args.save.clone();
+    Ok(())
 }
 
 /// Trains `format` on `data` with `cfg`, moving `bar` along the batches and

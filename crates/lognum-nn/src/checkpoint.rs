@@ -1,241 +1,449 @@
-//! Saving and loading a model with its number format.
+//! Saving and loading networks as [safetensors](https://huggingface.co/docs/safetensors).
 //!
-//! # File layout (version 1, all integers little-endian)
+//! A checkpoint is a safetensors file: one tensor per parameter, named as
+//! [`Layer::param_names`] says (`"1.weight"`, `"1.bias"`, … for a
+//! [`Sequential`], as PyTorch's `nn.Sequential` names them), each holding
+//! the format's **raw words** with the dtype [`NnScalar::WORD`] gives:
 //!
-//! ```text
-//! magic      8 bytes   b"LGNMCKPT"
-//! version    u32       1
-//! format     u16 length, then that many bytes of UTF-8: NnScalar::format_name()
-//! model      u8        1 = mlp, 2 = cnn
-//! rows, cols u32, u32  image size the model was built for
-//! params     u32       number of parameter tensors
-//! per tensor:
-//!   ndim     u8
-//!   dims     ndim × u32
-//!   values   product(dims) × f64 (IEEE bits)
-//! checksum   u64       FNV-1a 64 of every byte before it
-//! ```
+//! | format | dtype |
+//! |---|---|
+//! | 16- and 12-bit LNS, `f16`, `bf16` | `U16` (the word's bits) |
+//! | `fixed16` | `I16` (the fixed-point bits) |
+//! | `f32`, `f64` | `F32`, `F64` |
+//! | 32-bit LNS | `U32` |
 //!
-//! Values are stored as f64, which holds every value of every supported
-//! format exactly, and converting back with `T::from_f64` gives the same
-//! bits (tested for every format). Loading checks, in order: length, magic,
-//! version, checksum, format name (a different format is an error, never a
-//! silent conversion), model kind, shapes against a fresh model of that kind,
-//! and that nothing follows the checksum. Every failure is a
-//! [`CheckpointError`]; no input makes it panic.
+//! and three metadata entries: [`FORMAT_KEY`] (the format's name, e.g.
+//! `"lns16-lut"`), [`LAYERS_KEY`] (the network's [`LayerSpec`] as JSON) and
+//! [`VERSION_KEY`] (the version of this crate that wrote it). Weights are
+//! stored as the words training produced, so a loaded network is bit for bit
+//! the saved one. Tensor shapes are the layers' own: a [`Linear`](crate::layers::Linear)
+//! weight is `[inputs, outputs]`; [`export_f32`] writes PyTorch's layout.
+//!
+//! Loading checks, before it allocates a network: that the file is a
+//! well-formed safetensors file (header length, JSON, offsets; a truncated
+//! file is reported as such), that it was written in the format being loaded
+//! (a different format is an error, never a silent conversion), that the
+//! layer spec is one this crate can build (or, with [`load_into`], equals the
+//! network's), and that the tensors are exactly the parameters, with their
+//! shapes and dtype, and hold valid words. Every failure is a
+//! [`CheckpointError`] naming the cause; no input makes it panic.
+//!
+//! **Older checkpoints.** Files of the format this crate wrote before it
+//! adopted safetensors (magic `LGNMCKPT`) are recognised and refused with
+//! [`CheckpointError::LegacyFormat`]: retrain to write a safetensors file.
 //!
 //! ```
 //! use lognum_nn::checkpoint::{from_bytes, to_bytes};
 //! use lognum_nn::format::Lns16Lut;
-//! use lognum_nn::{model::Model, train::ModelKind};
-//! let m = Model::<Lns16Lut>::new(ModelKind::Mlp, 28, 28, 3);
-//! let bytes = to_bytes(&m);
-//! let back = from_bytes::<Lns16Lut>(&bytes).unwrap();
-//! assert_eq!(back.params(), m.params());
-//! assert!(from_bytes::<f32>(&bytes).unwrap_err().to_string().contains("lns16-lut"));
+//! use lognum_nn::layers::Layer;
+//! use lognum_nn::model::ModelSpec;
+//! let net = ModelSpec::Mlp { hidden: vec![16] }.build::<Lns16Lut>(&[1, 4, 4], 3, 1)?;
+//! let bytes = to_bytes(&net)?;
+//! let back = from_bytes::<Lns16Lut>(&bytes)?;
+//! assert_eq!(back.params(), net.params());
+//! let err = from_bytes::<f32>(&bytes).unwrap_err().to_string();
+//! assert!(err.contains("lns16-lut"), "{err}");
 //! assert!(from_bytes::<Lns16Lut>(&bytes[..100]).is_err());
+//! # Ok::<(), lognum_nn::NnError>(())
 //! ```
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::model::{Model, ModelKind};
+use safetensors::SafeTensors;
+use safetensors::tensor::{Metadata, TensorView};
+
+use crate::format::Format;
+use crate::layers::{Layer, LayerSpec, Sequential};
 use crate::{CheckpointError, NnError, NnScalar};
 
-/// The first eight bytes of every checkpoint.
-pub const MAGIC: &[u8; 8] = b"LGNMCKPT";
-/// The version this crate writes and reads.
-pub const VERSION: u32 = 1;
+/// The metadata key of the format name.
+pub const FORMAT_KEY: &str = "format";
+/// The metadata key of the layer spec (JSON of [`LayerSpec`]).
+pub const LAYERS_KEY: &str = "layers";
+/// The metadata key of the writing crate's version.
+pub const VERSION_KEY: &str = "lognum_nn_version";
+/// The metadata key of the checksum: FNV-1a 64 (hex) over every tensor's
+/// name and data bytes, in name order. Verified on load when present (files
+/// written by other tools have none), so a flipped bit in the weights is
+/// found.
+pub const CHECKSUM_KEY: &str = "fnv1a64";
+/// The metadata key [`export_f32`] adds: the format the weights were trained
+/// in.
+pub const SOURCE_FORMAT_KEY: &str = "source_format";
+/// The first eight bytes of the checkpoints this crate wrote before
+/// safetensors, recognised only to refuse them clearly.
+pub const LEGACY_MAGIC: &[u8; 8] = b"LGNMCKPT";
 
-/// What a checkpoint's header says, readable without knowing its format.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a checkpoint's metadata says, readable without knowing its format.
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckpointInfo {
     /// The number format's name (e.g. `"lns16-lut"`; parse it with
-    /// [`Format`](crate::format::Format)'s `FromStr`).
+    /// [`Format`]'s `FromStr`).
     pub format: String,
     /// The network.
-    pub model: ModelKind,
-    /// Image rows the model was built for.
-    pub rows: usize,
-    /// Image columns the model was built for.
-    pub cols: usize,
+    pub layers: LayerSpec,
+    /// The version of `lognum-nn` that wrote the file.
+    pub version: String,
+    /// Every tensor: name, dtype (safetensors' name, e.g. `"U16"`), shape;
+    /// sorted by name.
+    pub tensors: Vec<(String, String, Vec<usize>)>,
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+fn corrupt(what: impl Into<String>) -> NnError {
+    CheckpointError::Corrupt(what.into()).into()
+}
+
+fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The checksum of named tensor data, independent of the file layout.
+fn checksum<'a>(tensors: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> String {
+    let mut sorted: Vec<_> = tensors.into_iter().collect();
+    sorted.sort_by_key(|t| t.0);
+    let h = sorted
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, (name, data)| {
+            let h = fnv1a(h, &(name.len() as u64).to_le_bytes());
+            let h = fnv1a(h, name.as_bytes());
+            let h = fnv1a(h, &(data.len() as u64).to_le_bytes());
+            fnv1a(h, data)
+        });
+    format!("{h:016x}")
+}
+
+/// Serialises named tensors with `metadata` plus the checksum.
+fn write_tensors(
+    names: &[String],
+    shapes: Vec<Vec<usize>>,
+    dtype: safetensors::Dtype,
+    data: &[Vec<u8>],
+    mut metadata: HashMap<String, String>,
+) -> Result<Vec<u8>, NnError> {
+    metadata.insert(
+        CHECKSUM_KEY.to_string(),
+        checksum(
+            names
+                .iter()
+                .map(String::as_str)
+                .zip(data.iter().map(Vec::as_slice)),
+        ),
+    );
+    let mut views = Vec::with_capacity(names.len());
+    for ((name, shape), d) in names.iter().zip(shapes).zip(data) {
+        let view = TensorView::new(dtype, shape, d)
+            .map_err(|e| corrupt(format!("parameter {name}: {e}")))?;
+        views.push((name.clone(), view));
+    }
+    safetensors::serialize(views, Some(metadata)).map_err(|e| corrupt(e.to_string()))
+}
+
+fn spec_json(spec: &LayerSpec) -> String {
+    serde_json::to_string(spec).expect("a layer spec always serialises")
+}
+
+/// The safetensors bytes of `net`, in format `T`.
+///
+/// ```
+/// use lognum_nn::checkpoint::{info, to_bytes};
+/// use lognum_nn::layers::{Linear, Sequential};
+/// let net = Sequential::<f32>::new().with(Linear::new(2, 3));
+/// let info = info(&to_bytes(&net)?)?;
+/// assert_eq!(info.format, "f32");
+/// assert_eq!(info.tensors[0], ("0.bias".to_string(), "F32".to_string(), vec![3]));
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn to_bytes<T: NnScalar>(net: &(impl Layer<T> + ?Sized)) -> Result<Vec<u8>, NnError> {
+    let names = net.param_names();
+    let shapes = net.param_shapes();
+    let params = net.params();
+    if names.len() != params.len()
+        || shapes.len() != params.len()
+        || names.iter().collect::<HashSet<_>>().len() != names.len()
+    {
+        return Err(corrupt(format!(
+            "the network names {} parameters ({} distinct) but has {}",
+            names.len(),
+            names.iter().collect::<HashSet<_>>().len(),
+            params.len()
+        )));
+    }
+    let words: Vec<Vec<u8>> = params
+        .iter()
+        .map(|p| {
+            let mut out = Vec::with_capacity(p.len() * T::WORD.size());
+            for &v in *p {
+                v.write_word(&mut out);
+            }
+            out
+        })
+        .collect();
+    let metadata = HashMap::from([
+        (FORMAT_KEY.to_string(), T::format_name()),
+        (LAYERS_KEY.to_string(), spec_json(&net.spec())),
+        (
+            VERSION_KEY.to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ]);
+    write_tensors(&names, shapes, T::WORD.dtype(), &words, metadata)
+}
+
+/// Checks that [`save`] to `path` can succeed (see
+/// [`atomic::check_writable`](crate::atomic::check_writable)): call it
+/// before training for a long time.
+///
+/// ```
+/// assert!(lognum_nn::checkpoint::check_writable("/nonexistent/x.safetensors".as_ref()).is_err());
+/// ```
+pub fn check_writable(path: &Path) -> Result<(), NnError> {
+    crate::atomic::check_writable(path).map_err(|e| CheckpointError::Io(e).into())
+}
+
+/// Writes `net` to `path` atomically: a temporary file beside it, synced,
+/// then renamed over `path`; on any failure `path` is untouched.
+///
+/// ```
+/// use lognum_nn::{checkpoint, model::ModelSpec};
+/// let path = std::env::temp_dir().join("lognum-nn-doc-save.safetensors");
+/// let net = ModelSpec::Mlp { hidden: vec![100] }.build::<f32>(&[1, 28, 28], 10, 1)?;
+/// checkpoint::save(&net, &path)?;
+/// assert_eq!(checkpoint::load::<f32>(&path)?.num_params(), 79_510);
+/// # std::fs::remove_file(path).ok();
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn save<T: NnScalar>(net: &(impl Layer<T> + ?Sized), path: &Path) -> Result<(), NnError> {
+    let bytes = to_bytes(net)?;
+    crate::atomic::write_file(path, &bytes).map_err(|e| CheckpointError::Io(e).into())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, NnError> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return Err(CheckpointError::Io(std::io::Error::other(format!(
+                "{} is not a regular file",
+                path.display()
+            )))
+            .into());
+        }
+        _ => {}
+    }
+    std::fs::read(path).map_err(|e| {
+        CheckpointError::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+        .into()
     })
 }
 
-/// The checkpoint bytes of `model`.
-///
-/// ```
-/// use lognum_nn::{checkpoint::{to_bytes, MAGIC}, model::Model, train::ModelKind};
-/// let bytes = to_bytes(&Model::<f32>::new(ModelKind::Mlp, 28, 28, 1));
-/// assert_eq!(&bytes[..8], MAGIC);
-/// ```
-pub fn to_bytes<T: NnScalar>(model: &Model<T>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + 8 * model.num_params());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    let name = T::format_name();
-    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    out.extend_from_slice(name.as_bytes());
-    out.push(model.kind().code());
-    let (rows, cols) = model.image_size();
-    out.extend_from_slice(&(rows as u32).to_le_bytes());
-    out.extend_from_slice(&(cols as u32).to_le_bytes());
-    let shapes = model.param_shapes();
-    out.extend_from_slice(&(shapes.len() as u32).to_le_bytes());
-    for (shape, values) in shapes.iter().zip(model.params()) {
-        out.push(shape.len() as u8);
-        for &d in shape {
-            out.extend_from_slice(&(d as u32).to_le_bytes());
-        }
-        for v in values {
-            out.extend_from_slice(&v.to_f64().to_le_bytes());
-        }
+/// Parses the header, telling a truncated file and an old checkpoint apart
+/// from other damage.
+fn parse(bytes: &[u8]) -> Result<(Metadata, SafeTensors<'_>), NnError> {
+    if bytes.starts_with(LEGACY_MAGIC) {
+        return Err(CheckpointError::LegacyFormat.into());
     }
-    let sum = fnv1a(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
-    out
-}
-
-/// Writes `model` to `path`.
-///
-/// ```
-/// use lognum_nn::{checkpoint, model::Model, train::ModelKind};
-/// let path = std::env::temp_dir().join("lognum-nn-doc-save.ckpt");
-/// checkpoint::save(&Model::<f32>::new(ModelKind::Mlp, 28, 28, 1), &path).unwrap();
-/// assert_eq!(checkpoint::load::<f32>(&path).unwrap().num_params(), 79_510);
-/// # std::fs::remove_file(path).ok();
-/// ```
-pub fn save<T: NnScalar>(model: &Model<T>, path: &Path) -> Result<(), NnError> {
-    std::fs::write(path, to_bytes(model)).map_err(|e| CheckpointError::Io(e).into())
-}
-
-/// Reads a model of format `T` from `path`.
-///
-/// ```
-/// let err = lognum_nn::checkpoint::load::<f32>("/nonexistent/x".as_ref()).unwrap_err();
-/// assert!(err.to_string().contains("i/o"));
-/// ```
-pub fn load<T: NnScalar>(path: &Path) -> Result<Model<T>, NnError> {
-    let bytes = std::fs::read(path).map_err(CheckpointError::Io)?;
-    from_bytes(&bytes)
-}
-
-/// Reads the header of the checkpoint at `path` (to choose the type to load
-/// it as).
-///
-/// ```
-/// use lognum_nn::{checkpoint, format::Lns12Lut, model::Model, train::ModelKind};
-/// let path = std::env::temp_dir().join("lognum-nn-doc-info.ckpt");
-/// checkpoint::save(&Model::<Lns12Lut>::new(ModelKind::Mlp, 28, 28, 1), &path).unwrap();
-/// assert_eq!(checkpoint::read_info(&path).unwrap().format, "lns12-lut");
-/// # std::fs::remove_file(path).ok();
-/// ```
-pub fn read_info(path: &Path) -> Result<CheckpointInfo, NnError> {
-    let bytes = std::fs::read(path).map_err(CheckpointError::Io)?;
-    info(&bytes)
-}
-
-/// A cursor that turns every short read into [`CheckpointError::Truncated`].
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], CheckpointError> {
-        if self.bytes.len() < n {
-            return Err(CheckpointError::Truncated {
-                needed: n,
-                available: self.bytes.len(),
-            });
-        }
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Ok(head)
-    }
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], CheckpointError> {
-        Ok(self.take(N)?.try_into().expect("length checked"))
-    }
-    fn u8(&mut self) -> Result<u8, CheckpointError> {
-        Ok(self.array::<1>()?[0])
-    }
-    fn u16(&mut self) -> Result<u16, CheckpointError> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-    fn u32(&mut self) -> Result<u32, CheckpointError> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-}
-
-/// Parses the header and checks magic, version and checksum. Returns the
-/// header and a reader positioned after it (before the parameter count),
-/// limited to the bytes before the checksum.
-fn header(bytes: &[u8]) -> Result<(CheckpointInfo, Reader<'_>), CheckpointError> {
-    let mut r = Reader { bytes };
-    if r.take(MAGIC.len()).map_err(|_| CheckpointError::BadMagic)? != MAGIC {
-        return Err(CheckpointError::BadMagic);
-    }
-    let version = r.u32()?;
-    if version != VERSION {
-        return Err(CheckpointError::UnsupportedVersion(version));
-    }
-    if bytes.len() < MAGIC.len() + 4 + 8 {
+    let Some(len) = bytes.get(..8) else {
         return Err(CheckpointError::Truncated {
             needed: 8,
-            available: bytes.len() - MAGIC.len() - 4,
-        });
-    }
-    let (body, sum) = bytes.split_at(bytes.len() - 8);
-    let mut r = Reader {
-        bytes: &body[MAGIC.len() + 4..],
+            available: bytes.len(),
+        }
+        .into());
     };
-    let len = r.u16()? as usize;
-    let format = String::from_utf8(r.take(len)?.to_vec())
-        .map_err(|_| CheckpointError::Corrupt("format name is not UTF-8".into()))?;
-    let code = r.u8()?;
-    let rows = r.u32()? as usize;
-    let cols = r.u32()? as usize;
-    if fnv1a(body) != u64::from_le_bytes(sum.try_into().expect("8 bytes")) {
-        return Err(CheckpointError::Corrupt(
-            "checksum mismatch (damaged or truncated file)".into(),
-        ));
+    let header = u64::from_le_bytes(len.try_into().expect("eight bytes"));
+    let header_end = usize::try_from(header)
+        .ok()
+        .and_then(|h| h.checked_add(8))
+        .filter(|&end| end <= 100_000_000 + 8)
+        .ok_or_else(|| CheckpointError::BadHeader(format!("header length {header} is absurd")))?;
+    if header_end > bytes.len() {
+        return Err(CheckpointError::Truncated {
+            needed: header_end,
+            available: bytes.len(),
+        }
+        .into());
     }
-    let model = ModelKind::from_code(code)
-        .ok_or_else(|| CheckpointError::Corrupt(format!("unknown model code {code}")))?;
-    Ok((
-        CheckpointInfo {
-            format,
-            model,
-            rows,
-            cols,
-        },
-        r,
-    ))
+    match SafeTensors::read_metadata(bytes) {
+        Ok((_, meta)) => {
+            let data_end = header_end + meta.data_len();
+            if data_end > bytes.len() {
+                return Err(CheckpointError::Truncated {
+                    needed: data_end,
+                    available: bytes.len(),
+                }
+                .into());
+            }
+            let tensors = SafeTensors::deserialize(bytes)
+                .map_err(|e| CheckpointError::BadHeader(e.to_string()))?;
+            if let Some(want) = meta.metadata().as_ref().and_then(|m| m.get(CHECKSUM_KEY)) {
+                let got = checksum(tensors.iter().map(|(n, t)| (n, t.data())));
+                if *want != got {
+                    return Err(corrupt(format!(
+                        "checksum mismatch (file says {want}, data gives {got}): the file was damaged"
+                    )));
+                }
+            }
+            Ok((meta, tensors))
+        }
+        Err(e) => {
+            // The header is whole but the data may be cut short: say so.
+            if let Some(data_len) = declared_data_len(&bytes[8..header_end]) {
+                let needed = header_end.saturating_add(data_len);
+                if needed > bytes.len() {
+                    return Err(CheckpointError::Truncated {
+                        needed,
+                        available: bytes.len(),
+                    }
+                    .into());
+                }
+            }
+            Err(CheckpointError::BadHeader(e.to_string()).into())
+        }
+    }
 }
 
-/// The header of checkpoint bytes.
+/// The end of the last tensor's data that a header declares, if it parses.
+fn declared_data_len(header: &[u8]) -> Option<usize> {
+    let v: serde_json::Value = serde_json::from_slice(header).ok()?;
+    v.as_object()?
+        .iter()
+        .filter(|(k, _)| *k != "__metadata__")
+        .filter_map(|(_, t)| t.get("data_offsets")?.get(1)?.as_u64())
+        .max()
+        .and_then(|m| usize::try_from(m).ok())
+}
+
+fn info_of(meta: &Metadata) -> Result<CheckpointInfo, NnError> {
+    let empty = HashMap::new();
+    let map = meta.metadata().as_ref().unwrap_or(&empty);
+    let get = |key: &str| {
+        map.get(key).ok_or_else(|| {
+            corrupt(format!(
+                "metadata has no {key:?} entry; not a lognum checkpoint"
+            ))
+        })
+    };
+    let format = get(FORMAT_KEY)?.clone();
+    let layers: LayerSpec = serde_json::from_str(get(LAYERS_KEY)?)
+        .map_err(|e| corrupt(format!("the layer spec is not valid: {e}")))?;
+    let version = map.get(VERSION_KEY).cloned().unwrap_or_default();
+    let mut tensors: Vec<(String, String, Vec<usize>)> = meta
+        .tensors()
+        .into_iter()
+        .map(|(name, t)| (name, format!("{:?}", t.dtype), t.shape.clone()))
+        .collect();
+    tensors.sort();
+    Ok(CheckpointInfo {
+        format,
+        layers,
+        version,
+        tensors,
+    })
+}
+
+/// The metadata of checkpoint bytes, without loading the weights.
 ///
 /// ```
-/// use lognum_nn::{checkpoint, model::Model, train::ModelKind};
-/// let bytes = checkpoint::to_bytes(&Model::<f64>::new(ModelKind::Cnn, 28, 28, 1));
-/// let info = checkpoint::info(&bytes).unwrap();
-/// assert_eq!((info.format.as_str(), info.model), ("f64", ModelKind::Cnn));
+/// use lognum_nn::checkpoint::{info, to_bytes};
+/// use lognum_nn::layers::{LayerSpec, Linear, Sequential};
+/// let net = Sequential::<half::bf16>::new().with(Linear::new(2, 3));
+/// let info = info(&to_bytes(&net)?)?;
+/// assert_eq!(info.format, "bf16");
+/// assert_eq!(info.layers, LayerSpec::Sequential { layers: vec![LayerSpec::Linear { inputs: 2, outputs: 3 }] });
+/// assert!(lognum_nn::checkpoint::info(b"not a checkpoint").is_err());
+/// # Ok::<(), lognum_nn::NnError>(())
 /// ```
 pub fn info(bytes: &[u8]) -> Result<CheckpointInfo, NnError> {
-    Ok(header(bytes)?.0)
+    info_of(&parse(bytes)?.0)
 }
 
-/// A model of format `T` from checkpoint bytes.
+/// The metadata of the checkpoint at `path`.
 ///
 /// ```
-/// let err = lognum_nn::checkpoint::from_bytes::<f32>(b"not a checkpoint").unwrap_err();
-/// assert!(err.to_string().contains("magic"));
+/// let err = lognum_nn::checkpoint::read_info("/nonexistent/x".as_ref()).unwrap_err();
+/// assert!(err.to_string().contains("i/o"));
 /// ```
-pub fn from_bytes<T: NnScalar>(bytes: &[u8]) -> Result<Model<T>, NnError> {
-    let (info, mut r) = header(bytes)?;
+pub fn read_info(path: &Path) -> Result<CheckpointInfo, NnError> {
+    info(&read(path)?)
+}
+
+/// The format check, then every tensor's words decoded into values, in the
+/// order of `expected` (names and shapes), refusing missing, extra,
+/// misshaped or mistyped tensors and invalid words.
+fn decode<T: NnScalar>(
+    tensors: &SafeTensors<'_>,
+    info: &CheckpointInfo,
+    expected: &[(String, Vec<usize>)],
+) -> Result<Vec<Vec<T>>, NnError> {
+    if info.format != T::format_name() {
+        return Err(CheckpointError::FormatMismatch {
+            expected: T::format_name(),
+            found: info.format.clone(),
+        }
+        .into());
+    }
+    let wanted: HashSet<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
+    if let Some(extra) = tensors.names().into_iter().find(|n| !wanted.contains(n)) {
+        return Err(corrupt(format!(
+            "tensor {extra:?} is not a parameter of the network"
+        )));
+    }
+    let mut out = Vec::with_capacity(expected.len());
+    for (name, shape) in expected {
+        let view = tensors
+            .tensor(name)
+            .map_err(|_| corrupt(format!("parameter {name:?} is missing")))?;
+        if view.shape() != shape.as_slice() {
+            return Err(corrupt(format!(
+                "parameter {name:?} has shape {:?}, the network needs {shape:?}",
+                view.shape()
+            )));
+        }
+        if view.dtype() != T::WORD.dtype() {
+            return Err(corrupt(format!(
+                "parameter {name:?} has dtype {:?}, {} needs {}",
+                view.dtype(),
+                T::format_name(),
+                T::WORD.name()
+            )));
+        }
+        let values = view
+            .data()
+            .chunks_exact(T::WORD.size())
+            .enumerate()
+            .map(|(i, w)| {
+                T::read_word(w).ok_or_else(|| {
+                    corrupt(format!(
+                        "parameter {name:?}, element {i}: {w:02x?} is not a {} word",
+                        T::format_name()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<T>, _>>()?;
+        out.push(values);
+    }
+    Ok(out)
+}
+
+/// A network of format `T` read from checkpoint bytes: built from the spec
+/// in the file (which must use only this crate's layers), its weights
+/// exactly the saved words.
+///
+/// ```
+/// use lognum_nn::checkpoint::{from_bytes, to_bytes};
+/// use lognum_nn::layers::{Layer, Linear, Sequential};
+/// let net = Sequential::<f64>::new().with(Linear::from_weights(1, 1, vec![2.0], vec![0.5])?);
+/// let back = from_bytes::<f64>(&to_bytes(&net)?)?;
+/// assert_eq!(back.params_f64(), vec![2.0, 0.5]);
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn from_bytes<T: NnScalar>(bytes: &[u8]) -> Result<Sequential<T>, NnError> {
+    let (meta, tensors) = parse(bytes)?;
+    let info = info_of(&meta)?;
     if info.format != T::format_name() {
         return Err(CheckpointError::FormatMismatch {
             expected: T::format_name(),
@@ -243,52 +451,183 @@ pub fn from_bytes<T: NnScalar>(bytes: &[u8]) -> Result<Model<T>, NnError> {
         }
         .into());
     }
-    const MAX_SIDE: usize = 1 << 14;
-    if info.rows == 0 || info.cols == 0 || info.rows > MAX_SIDE || info.cols > MAX_SIDE {
-        return Err(CheckpointError::Corrupt(format!(
-            "image size {}x{} is out of range",
-            info.rows, info.cols
-        ))
-        .into());
-    }
-    let mut model = Model::<T>::new(info.model, info.rows, info.cols, 0);
-    let shapes = model.param_shapes();
-    let count = r.u32()? as usize;
-    if count != shapes.len() {
-        return Err(CheckpointError::Corrupt(format!(
-            "{count} parameter tensors, a {} has {}",
-            info.model,
-            shapes.len()
-        ))
-        .into());
-    }
-    let mut values = Vec::with_capacity(count);
-    for shape in &shapes {
-        let ndim = r.u8()? as usize;
-        let dims = (0..ndim)
-            .map(|_| r.u32().map(|d| d as usize))
-            .collect::<Result<Vec<_>, _>>()?;
-        if &dims != shape {
-            return Err(CheckpointError::Corrupt(format!(
-                "parameter shape {dims:?}, expected {shape:?}"
-            ))
-            .into());
+    // Checks every size before anything is allocated.
+    let expected = info.layers.param_shapes()?;
+    let values = decode::<T>(&tensors, &info, &expected)?;
+    let mut net = Sequential::from_spec(&info.layers)?;
+    net.set_params(values)?;
+    Ok(net)
+}
+
+/// Reads a network of format `T` from `path` (see [`from_bytes`]).
+///
+/// ```
+/// let err = lognum_nn::checkpoint::load::<f32>("/nonexistent/x".as_ref()).unwrap_err();
+/// assert!(err.to_string().contains("i/o"));
+/// ```
+pub fn load<T: NnScalar>(path: &Path) -> Result<Sequential<T>, NnError> {
+    from_bytes(&read(path)?)
+}
+
+/// Loads checkpoint bytes into an existing network, which may hold layers
+/// of its own ([`LayerSpec::Custom`]): the file's layer spec must equal
+/// `net.spec()` and its tensors `net`'s parameters. On any error `net` is
+/// unchanged.
+///
+/// ```
+/// use lognum_nn::checkpoint::{load_bytes_into, to_bytes};
+/// use lognum_nn::layers::{Layer, Linear, Sequential};
+/// let saved = Sequential::<f32>::new().with(Linear::from_weights(1, 1, vec![2.0], vec![0.5])?);
+/// let mut net = Sequential::<f32>::new().with(Linear::new(1, 1));
+/// load_bytes_into(&mut net, &to_bytes(&saved)?)?;
+/// assert_eq!(net.params(), saved.params());
+/// let mut other = Sequential::<f32>::new().with(Linear::new(1, 2));
+/// assert!(load_bytes_into(&mut other, &to_bytes(&saved)?).is_err());
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn load_bytes_into<T: NnScalar>(
+    net: &mut (impl Layer<T> + ?Sized),
+    bytes: &[u8],
+) -> Result<(), NnError> {
+    let (meta, tensors) = parse(bytes)?;
+    let info = info_of(&meta)?;
+    let spec = net.spec();
+    if info.layers != spec && info.format == T::format_name() {
+        return Err(CheckpointError::ModelMismatch {
+            expected: spec_json(&spec),
+            found: spec_json(&info.layers),
         }
-        let n: usize = dims.iter().product();
-        let raw = r.take(n * 8)?;
-        values.push(
-            raw.chunks_exact(8)
-                .map(|c| T::from_f64(f64::from_le_bytes(c.try_into().expect("8 bytes"))))
-                .collect::<Vec<T>>(),
-        );
-    }
-    if !r.bytes.is_empty() {
-        return Err(CheckpointError::Corrupt(format!(
-            "{} unexpected bytes after the parameters",
-            r.bytes.len()
-        ))
         .into());
     }
-    model.set_params(values)?;
-    Ok(model)
+    let expected: Vec<(String, Vec<usize>)> = net
+        .param_names()
+        .into_iter()
+        .zip(net.param_shapes())
+        .collect();
+    let values = decode::<T>(&tensors, &info, &expected)?;
+    let mut params = net.params_mut();
+    if params.len() != values.len()
+        || params
+            .iter()
+            .zip(&values)
+            .any(|(p, v)| p.value.len() != v.len())
+    {
+        return Err(corrupt(
+            "the network's parameters do not match its own shapes",
+        ));
+    }
+    for (p, v) in params.iter_mut().zip(values) {
+        p.value.copy_from_slice(&v);
+    }
+    Ok(())
+}
+
+/// Loads the checkpoint at `path` into `net` (see [`load_bytes_into`]).
+///
+/// ```
+/// use lognum_nn::layers::{Linear, Sequential};
+/// let mut net = Sequential::<f32>::new().with(Linear::new(1, 1));
+/// assert!(lognum_nn::checkpoint::load_into(&mut net, "/nonexistent/x".as_ref()).is_err());
+/// ```
+pub fn load_into<T: NnScalar>(
+    net: &mut (impl Layer<T> + ?Sized),
+    path: &Path,
+) -> Result<(), NnError> {
+    load_bytes_into(net, &read(path)?)
+}
+
+/// Names of the tensors that are [`Linear`](crate::layers::Linear) weights,
+/// which PyTorch stores transposed.
+fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
+    match spec {
+        LayerSpec::Linear { .. } => out.push(format!("{prefix}weight")),
+        LayerSpec::Sequential { layers } => {
+            for (i, l) in layers.iter().enumerate() {
+                linear_weights(l, &format!("{prefix}{i}."), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checkpoint bytes of any format rewritten as F32 tensors in PyTorch's
+/// layout, for PyTorch (`safetensors.torch.load_file`) or candle: the same
+/// tensor names, each value converted once with `to_f64` and rounded to
+/// f32 (exact for every 16-bit format), [`Linear`](crate::layers::Linear)
+/// weights transposed to `[outputs, inputs]` as `nn.Linear` holds them,
+/// convolution weights as they are (`[out, in, k, k]`). The metadata keeps
+/// the layer spec and adds [`SOURCE_FORMAT_KEY`]; [`FORMAT_KEY`] becomes
+/// `"f32-export"`, which this crate does not load as a checkpoint.
+///
+/// ```
+/// use lognum_nn::checkpoint::{export_f32, info, to_bytes};
+/// use lognum_nn::format::Lns16Lut;
+/// use lognum_nn::layers::{Linear, Sequential};
+/// use lognum_tensor::Scalar;
+/// let w: Vec<Lns16Lut> = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0].iter().map(|&v| Lns16Lut::from_f64(v)).collect();
+/// let net = Sequential::new().with(Linear::from_weights(2, 3, w, vec![Lns16Lut::from_f64(0.5); 3])?);
+/// let out = export_f32(&to_bytes(&net)?)?;
+/// let info = info(&out)?;
+/// assert!(info.tensors.contains(&("0.weight".into(), "F32".into(), vec![3, 2])));
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn export_f32(bytes: &[u8]) -> Result<Vec<u8>, NnError> {
+    let (meta, _) = parse(bytes)?;
+    let info = info_of(&meta)?;
+    let format: Format = info.format.parse()?;
+    let names: Vec<String> = info.tensors.iter().map(|t| t.0.clone()).collect();
+    let values: Vec<Vec<f64>> = crate::with_format_type!(format, T => {
+        let (_, tensors) = parse(bytes)?;
+        let expected: Vec<(String, Vec<usize>)> =
+            info.tensors.iter().map(|(n, _, s)| (n.clone(), s.clone())).collect();
+        decode::<T>(&tensors, &info, &expected)?
+            .into_iter()
+            .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64).collect())
+            .collect()
+    });
+    let mut transposed = Vec::new();
+    linear_weights(&info.layers, "", &mut transposed);
+    let mut data = Vec::with_capacity(names.len());
+    let mut shapes = Vec::with_capacity(names.len());
+    for ((name, _, shape), v) in info.tensors.iter().zip(&values) {
+        let (v, shape) = match shape.as_slice() {
+            &[rows, cols] if transposed.contains(name) => {
+                let mut t = vec![0.0; v.len()];
+                for r in 0..rows {
+                    for c in 0..cols {
+                        t[c * rows + r] = v[r * cols + c];
+                    }
+                }
+                (t, vec![cols, rows])
+            }
+            _ => (v.clone(), shape.clone()),
+        };
+        data.push(
+            v.iter()
+                .flat_map(|&x| (x as f32).to_le_bytes())
+                .collect::<Vec<u8>>(),
+        );
+        shapes.push(shape);
+    }
+    let metadata = HashMap::from([
+        (FORMAT_KEY.to_string(), "f32-export".to_string()),
+        (SOURCE_FORMAT_KEY.to_string(), info.format),
+        (LAYERS_KEY.to_string(), spec_json(&info.layers)),
+        (
+            VERSION_KEY.to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ]);
+    write_tensors(&names, shapes, safetensors::Dtype::F32, &data, metadata)
+}
+
+/// [`export_f32`] from file to file, written atomically.
+///
+/// ```
+/// let err = lognum_nn::checkpoint::export_f32_file("/nonexistent/a".as_ref(), "/tmp/b".as_ref());
+/// assert!(err.is_err());
+/// ```
+pub fn export_f32_file(from: &Path, to: &Path) -> Result<(), NnError> {
+    let out = export_f32(&read(from)?)?;
+    crate::atomic::write_file(to, &out).map_err(|e| CheckpointError::Io(e).into())
 }

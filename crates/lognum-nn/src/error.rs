@@ -1,6 +1,4 @@
-//! The crate's error type.
-
-use std::fmt;
+//! The crate's error types.
 
 use lognum_tensor::TensorError;
 
@@ -14,16 +12,20 @@ use crate::data::DataError;
 /// let e = NnError::Config { field: "batch", reason: "must be at least 1".into() };
 /// assert_eq!(e.to_string(), "invalid configuration: batch must be at least 1");
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NnError {
     /// Loading a dataset failed.
-    Data(DataError),
+    #[error("data: {0}")]
+    Data(#[from] DataError),
     /// A tensor operation refused its operands (a shape error).
-    Shape(TensorError),
+    #[error("shape: {0}")]
+    Shape(#[from] TensorError),
     /// A checkpoint could not be written or read.
-    Checkpoint(CheckpointError),
+    #[error("checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
     /// A configuration value is out of range.
+    #[error("invalid configuration: {field} {reason}")]
     Config {
         /// The field, e.g. `"batch"`.
         field: &'static str,
@@ -31,16 +33,28 @@ pub enum NnError {
         reason: String,
     },
     /// A name that is not one of the known number formats.
+    #[error("unknown number format {name:?}; valid formats: {}", valid.join(", "))]
     UnknownFormat {
         /// The name given.
         name: String,
         /// Every valid name.
         valid: Vec<&'static str>,
     },
-    /// A name that is not one of the known model kinds.
+    /// A model name or spec that cannot be built.
+    #[error("bad model {name:?}: {reason}")]
     UnknownModel {
         /// The name given.
         name: String,
+        /// Why it was refused, with the valid forms.
+        reason: String,
+    },
+    /// Training diverged: the loss or a parameter stopped being finite.
+    #[error("training diverged in epoch {epoch}: {what}")]
+    Diverged {
+        /// The epoch (from 1) in which it was detected.
+        epoch: usize,
+        /// What was found, e.g. `"the training loss is NaN"`.
+        what: String,
     },
 }
 
@@ -51,118 +65,48 @@ pub enum NnError {
 /// let e = CheckpointError::Truncated { needed: 10, available: 4 };
 /// assert!(e.to_string().contains("truncated"));
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckpointError {
     /// Reading or writing the file failed.
-    Io(std::io::Error),
-    /// The file does not start with the checkpoint magic.
-    BadMagic,
-    /// The file was written by an unknown version of the format.
-    UnsupportedVersion(u32),
-    /// The file ends before the data it announces.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The file is shorter than its header says.
+    #[error("file truncated: needed {needed} bytes, {available} present")]
     Truncated {
-        /// Bytes needed by the next field.
+        /// Bytes the header announces.
         needed: usize,
-        /// Bytes left.
+        /// Bytes present.
         available: usize,
     },
+    /// The safetensors header is not valid (bad length, bad JSON, offsets
+    /// out of order or past the end).
+    #[error("not a valid safetensors file: {0}")]
+    BadHeader(String),
+    /// A checkpoint of the format this crate wrote before it used
+    /// safetensors.
+    #[error(
+        "this is a checkpoint of the old lognum format (magic LGNMCKPT), which this \
+         version no longer reads; train again to write a safetensors checkpoint"
+    )]
+    LegacyFormat,
     /// The file holds weights of another number format.
+    #[error("checkpoint holds {found} weights, cannot load them as {expected}")]
     FormatMismatch {
         /// The format being loaded into.
         expected: String,
         /// The format recorded in the file.
         found: String,
     },
-    /// The file holds another model.
+    /// The file holds another network.
+    #[error("checkpoint holds the network {found}, not {expected}")]
     ModelMismatch {
-        /// The model being loaded into.
+        /// The network being loaded into (its layer spec as JSON).
         expected: String,
-        /// The model recorded in the file.
+        /// The network recorded in the file.
         found: String,
     },
-    /// The contents are inconsistent (bad checksum, shapes, trailing bytes …).
+    /// The contents are inconsistent (metadata, tensor names, shapes, dtypes).
+    #[error("corrupt checkpoint: {0}")]
     Corrupt(String),
-}
-
-impl fmt::Display for NnError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Data(e) => write!(f, "data: {e}"),
-            Self::Shape(e) => write!(f, "shape: {e}"),
-            Self::Checkpoint(e) => write!(f, "checkpoint: {e}"),
-            Self::Config { field, reason } => {
-                write!(f, "invalid configuration: {field} {reason}")
-            }
-            Self::UnknownFormat { name, valid } => write!(
-                f,
-                "unknown number format {name:?}; valid formats: {}",
-                valid.join(", ")
-            ),
-            Self::UnknownModel { name } => {
-                write!(f, "unknown model {name:?}; valid models: mlp, cnn")
-            }
-        }
-    }
-}
-
-impl fmt::Display for CheckpointError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(e) => write!(f, "i/o error: {e}"),
-            Self::BadMagic => write!(f, "not a lognum checkpoint (bad magic)"),
-            Self::UnsupportedVersion(v) => write!(f, "unsupported checkpoint version {v}"),
-            Self::Truncated { needed, available } => write!(
-                f,
-                "file truncated: needed {needed} more bytes, {available} left"
-            ),
-            Self::FormatMismatch { expected, found } => write!(
-                f,
-                "checkpoint holds {found} weights, cannot load them as {expected}"
-            ),
-            Self::ModelMismatch { expected, found } => write!(
-                f,
-                "checkpoint holds a {found} model, cannot load it as {expected}"
-            ),
-            Self::Corrupt(why) => write!(f, "corrupt checkpoint: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for NnError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Data(e) => Some(e),
-            Self::Shape(e) => Some(e),
-            Self::Checkpoint(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl std::error::Error for CheckpointError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<DataError> for NnError {
-    fn from(e: DataError) -> Self {
-        Self::Data(e)
-    }
-}
-
-impl From<TensorError> for NnError {
-    fn from(e: TensorError) -> Self {
-        Self::Shape(e)
-    }
-}
-
-impl From<CheckpointError> for NnError {
-    fn from(e: CheckpointError) -> Self {
-        Self::Checkpoint(e)
-    }
 }

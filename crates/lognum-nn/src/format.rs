@@ -67,6 +67,51 @@ pub type Lns12Shift = LogNum<6, BitShift>;
 /// 12-bit LNS shifting by the integer part of `d` only.
 pub type Lns12ShiftFloor = LogNum<6, FloorShift>;
 
+/// The one table of formats: variant, name, type alias, whether it is LNS.
+/// Passes the rows to `$callback!`, after `$($args)*;`. Everything that
+/// lists formats ([`Format`], [`Format::ALL`], [`Format::name`],
+/// [`Format::is_lns`], [`with_format_type!`](crate::with_format_type)) is
+/// generated from it; a new trainable format is one row here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __format_table {
+    ($callback:ident; $($args:tt)*) => {
+        $crate::$callback! { $($args)*;
+            (F32, "f32", F32, false),
+            (F64, "f64", F64, false),
+            (Bf16, "bf16", Bf16, false),
+            (F16, "f16", F16, false),
+            (Fixed16, "fixed16", Fixed16, false),
+            (Lns16Exact, "lns16-exact", Lns16Exact, true),
+            (Lns16Lut, "lns16-lut", Lns16Lut, true),
+            (Lns16Interp, "lns16-interp", Lns16Interp, true),
+            (Lns16Trunc, "lns16-trunc", Lns16Trunc, true),
+            (Lns16Shift, "lns16-shift", Lns16Shift, true),
+            (Lns16ShiftFloor, "lns16-shift-floor", Lns16ShiftFloor, true),
+            (Lns12Lut, "lns12-lut", Lns12Lut, true),
+            (Lns12Shift, "lns12-shift", Lns12Shift, true),
+            (Lns12ShiftFloor, "lns12-shift-floor", Lns12ShiftFloor, true),
+            (Lns12Interp, "lns12-interp", Lns12Interp, true)
+        }
+    };
+}
+
+/// The match of [`with_format_type!`](crate::with_format_type), generated
+/// from the table.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_format_type_arms {
+    ($format:expr, $t:ident, $body:expr;
+     $(($variant:ident, $name:literal, $alias:ident, $lns:literal)),* $(,)?) => {
+        match $format {
+            $($crate::format::Format::$variant => {
+                type $t = $crate::format::$alias;
+                $body
+            })*
+        }
+    };
+}
+
 /// Evaluates an expression with a type alias bound to the element type of a
 /// run-time [`Format`](crate::format::Format): the one place that maps
 /// formats to types, for every caller that dispatches on a format.
@@ -79,165 +124,71 @@ pub type Lns12ShiftFloor = LogNum<6, FloorShift>;
 /// ```
 #[macro_export]
 macro_rules! with_format_type {
-    ($format:expr, $t:ident => $body:expr) => {{
-        use $crate::format as __f;
-        match $format {
-            __f::Format::F32 => {
-                type $t = __f::F32;
-                $body
-            }
-            __f::Format::F64 => {
-                type $t = __f::F64;
-                $body
-            }
-            __f::Format::Bf16 => {
-                type $t = __f::Bf16;
-                $body
-            }
-            __f::Format::F16 => {
-                type $t = __f::F16;
-                $body
-            }
-            __f::Format::Fixed16 => {
-                type $t = __f::Fixed16;
-                $body
-            }
-            __f::Format::Lns16Exact => {
-                type $t = __f::Lns16Exact;
-                $body
-            }
-            __f::Format::Lns16Lut => {
-                type $t = __f::Lns16Lut;
-                $body
-            }
-            __f::Format::Lns16Interp => {
-                type $t = __f::Lns16Interp;
-                $body
-            }
-            __f::Format::Lns16Shift => {
-                type $t = __f::Lns16Shift;
-                $body
-            }
-            __f::Format::Lns16ShiftFloor => {
-                type $t = __f::Lns16ShiftFloor;
-                $body
-            }
-            __f::Format::Lns12Lut => {
-                type $t = __f::Lns12Lut;
-                $body
-            }
-            __f::Format::Lns12Shift => {
-                type $t = __f::Lns12Shift;
-                $body
-            }
-            __f::Format::Lns12ShiftFloor => {
-                type $t = __f::Lns12ShiftFloor;
-                $body
-            }
-            __f::Format::Lns16Trunc => {
-                type $t = __f::Lns16Trunc;
-                $body
-            }
-            __f::Format::Lns12Interp => {
-                type $t = __f::Lns12Interp;
-                $body
-            }
-        }
-    }};
+    ($format:expr, $t:ident => $body:expr) => {
+        $crate::__format_table!(__with_format_type_arms; $format, $t, $body)
+    };
 }
 
-/// A number format, chosen at run time; [`crate::train::train_format`]
-/// dispatches to the matching type ([`with_format_type!`](crate::with_format_type)).
-///
-/// ```
-/// use lognum_nn::format::Format;
-/// for f in Format::ALL {
-///     assert_eq!(f.name().parse::<Format>().unwrap(), f);
-/// }
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
-    /// IEEE binary32.
-    F32,
-    /// IEEE binary64.
-    F64,
-    /// bfloat16.
-    Bf16,
-    /// IEEE binary16.
-    F16,
-    /// 16-bit fixed point I5F11 ([`Fixed16`]).
-    Fixed16,
-    /// [`Lns16Exact`].
-    Lns16Exact,
-    /// [`Lns16Lut`].
-    Lns16Lut,
-    /// [`Lns16Interp`].
-    Lns16Interp,
-    /// [`Lns16Trunc`].
-    Lns16Trunc,
-    /// [`Lns16Shift`].
-    Lns16Shift,
-    /// [`Lns16ShiftFloor`].
-    Lns16ShiftFloor,
-    /// [`Lns12Lut`].
-    Lns12Lut,
-    /// [`Lns12Shift`].
-    Lns12Shift,
-    /// [`Lns12ShiftFloor`].
-    Lns12ShiftFloor,
-    /// [`Lns12Interp`].
-    Lns12Interp,
+/// The enum and its tables, generated from the table.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __define_formats {
+    (; $(($variant:ident, $name:literal, $alias:ident, $lns:literal)),* $(,)?) => {
+        /// A number format, chosen at run time; [`crate::train::train_format`]
+        /// dispatches to the matching type ([`with_format_type!`](crate::with_format_type)).
+        ///
+        /// ```
+        /// use lognum_nn::format::Format;
+        /// for f in Format::ALL {
+        ///     assert_eq!(f.name().parse::<Format>().unwrap(), f);
+        /// }
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Format {
+            $(
+                #[doc = concat!("`", $name, "`: [`", stringify!($alias), "`].")]
+                $variant,
+            )*
+        }
+
+        impl Format {
+            /// Every format, in the order of the table in the module docs.
+            ///
+            /// ```
+            /// assert_eq!(lognum_nn::format::Format::ALL.len(), 15);
+            /// ```
+            pub const ALL: [Format; [$($name),*].len()] = [$(Format::$variant),*];
+
+            /// The format's name, as parsed by `FromStr` and recorded in
+            /// reports and checkpoints.
+            ///
+            /// ```
+            /// assert_eq!(lognum_nn::format::Format::Fixed16.name(), "fixed16");
+            /// ```
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Format::$variant => $name,)*
+                }
+            }
+
+            /// True for the logarithmic formats.
+            ///
+            /// ```
+            /// use lognum_nn::format::Format;
+            /// assert!(Format::Lns12Lut.is_lns() && !Format::Fixed16.is_lns());
+            /// ```
+            pub const fn is_lns(self) -> bool {
+                match self {
+                    $(Format::$variant => $lns,)*
+                }
+            }
+        }
+    };
 }
+
+__format_table!(__define_formats;);
 
 impl Format {
-    /// Every format, in the order of the table in the module docs.
-    ///
-    /// ```
-    /// assert_eq!(lognum_nn::format::Format::ALL.len(), 15);
-    /// ```
-    pub const ALL: [Format; 15] = [
-        Format::F32,
-        Format::F64,
-        Format::Bf16,
-        Format::F16,
-        Format::Fixed16,
-        Format::Lns16Exact,
-        Format::Lns16Lut,
-        Format::Lns16Interp,
-        Format::Lns16Trunc,
-        Format::Lns16Shift,
-        Format::Lns16ShiftFloor,
-        Format::Lns12Lut,
-        Format::Lns12Shift,
-        Format::Lns12ShiftFloor,
-        Format::Lns12Interp,
-    ];
-
-    /// The format's name, as parsed by `FromStr` and recorded in checkpoints.
-    ///
-    /// ```
-    /// assert_eq!(lognum_nn::format::Format::Fixed16.name(), "fixed16");
-    /// ```
-    pub const fn name(self) -> &'static str {
-        match self {
-            Format::F32 => "f32",
-            Format::F64 => "f64",
-            Format::Bf16 => "bf16",
-            Format::F16 => "f16",
-            Format::Fixed16 => "fixed16",
-            Format::Lns16Exact => "lns16-exact",
-            Format::Lns16Lut => "lns16-lut",
-            Format::Lns16Interp => "lns16-interp",
-            Format::Lns16Shift => "lns16-shift",
-            Format::Lns16ShiftFloor => "lns16-shift-floor",
-            Format::Lns12Lut => "lns12-lut",
-            Format::Lns12Shift => "lns12-shift",
-            Format::Lns12ShiftFloor => "lns12-shift-floor",
-            Format::Lns16Trunc => "lns16-trunc",
-            Format::Lns12Interp => "lns12-interp",
-        }
-    }
-
     /// Every valid name.
     ///
     /// ```
@@ -245,6 +196,20 @@ impl Format {
     /// ```
     pub fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|f| f.name()).collect()
+    }
+
+    /// The format whose type is `T`, if `T` is one of the table's.
+    ///
+    /// ```
+    /// use lognum_nn::format::{Format, Lns16Trunc};
+    /// assert_eq!(Format::of::<Lns16Trunc>(), Some(Format::Lns16Trunc));
+    /// assert_eq!(Format::of::<lognum::LogNum<8>>(), None);
+    /// ```
+    pub fn of<T: 'static>() -> Option<Format> {
+        let id = std::any::TypeId::of::<T>();
+        Self::ALL
+            .into_iter()
+            .find(|&f| crate::with_format_type!(f, U => std::any::TypeId::of::<U>() == id))
     }
 
     /// The summation order training uses for this format unless told
@@ -260,28 +225,6 @@ impl Format {
     pub fn preferred_accumulate(self) -> Accumulate {
         crate::with_format_type!(self, T => <T as NnScalar>::preferred_accumulate())
     }
-
-    /// True for the logarithmic formats.
-    ///
-    /// ```
-    /// use lognum_nn::format::Format;
-    /// assert!(Format::Lns12Lut.is_lns() && !Format::Fixed16.is_lns());
-    /// ```
-    pub const fn is_lns(self) -> bool {
-        matches!(
-            self,
-            Format::Lns16Exact
-                | Format::Lns16Lut
-                | Format::Lns16Interp
-                | Format::Lns16Shift
-                | Format::Lns16ShiftFloor
-                | Format::Lns12Lut
-                | Format::Lns12Shift
-                | Format::Lns12ShiftFloor
-                | Format::Lns16Trunc
-                | Format::Lns12Interp
-        )
-    }
 }
 
 impl fmt::Display for Format {
@@ -293,14 +236,37 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = NnError;
     /// Parses a name (ASCII case-insensitive); unknown names give an error
-    /// listing the valid ones.
+    /// listing the valid ones. `lns16-lut-trunc`, the name earlier versions
+    /// wrote for `lns16-trunc`, is read as that.
     fn from_str(s: &str) -> Result<Self, NnError> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("lns16-lut-trunc") {
+            return Ok(Format::Lns16Trunc);
+        }
         Self::ALL
             .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
+            .find(|f| f.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| NnError::UnknownFormat {
                 name: s.to_string(),
                 valid: Self::names(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every format's type reports the table's name at run time (in
+    /// reports and checkpoints), and the name parses back to the format.
+    #[test]
+    fn run_time_names_are_the_table_names() {
+        for f in Format::ALL {
+            let name = crate::with_format_type!(f, T => <T as NnScalar>::format_name());
+            assert_eq!(name, f.name());
+            assert_eq!(f.name().parse::<Format>().unwrap(), f);
+            assert_eq!(crate::with_format_type!(f, T => Format::of::<T>()), Some(f));
+        }
+        assert_eq!(Format::ALL.iter().filter(|f| f.is_lns()).count(), 10);
     }
 }

@@ -10,16 +10,23 @@
 //!   [`MaxPool2d`](layers::MaxPool2d), [`Flatten`](layers::Flatten),
 //!   [`LeakyRelu`](layers::LeakyRelu) (ReLU and leaky ReLU with slope
 //!   `2^-k`), each with forward and backward passes;
-//! - [`loss`]: softmax with cross-entropy (gradient `p − y`);
-//! - [`optim`]: SGD with momentum and weight decay, and the
+//!   and [`Sequential`](layers::Sequential), a chain of layers that is
+//!   itself a layer;
+//! - [`init`]: seeded initialisers (He, Xavier, normal, uniform, zeros);
+//! - [`loss`]: softmax with cross-entropy (gradient `p − y`) and mean
+//!   squared error;
+//! - [`optim`]: the [`Optimizer`](optim::Optimizer) trait, SGD with
+//!   momentum and weight decay, Adam, and the
 //!   [`UpdateRule`](optim::UpdateRule) that keeps LNS training from stalling;
-//! - [`model`]: the paper's MLP and the CNN, seeded initialisation;
-//! - [`checkpoint`]: saving and loading a model with its number format;
+//! - [`model`]: the paper's MLP (any hidden widths) and the CNN;
+//! - [`checkpoint`]: any network's weights as safetensors, with its number
+//!   format and layer spec; [`atomic`]: the atomic file writes it uses;
 //! - [`quant`], [`qat`]: LBW-Net power-of-two weight quantization, and
 //!   training with it (straight-through, full-precision shadow weights);
 //! - [`train`]: the training loop and [`train::train_format`], run-time
 //!   dispatch over [`format::Format`];
-//! - [`data`], [`rng`]: IDX loading, mini-batches, the seeded generator.
+//! - [`data`], [`rng`]: datasets (IDX images or any f32 features),
+//!   mini-batches, the seeded generator.
 //!
 //! # Where LNS training leaves the log domain
 //!
@@ -46,32 +53,60 @@
 //!
 //! # Keeping LNS training stable: the knobs
 //!
-//! Measured on the MNIST subset (MLP, paper hyper-parameters, seed 1); the
-//! defaults of [`TrainConfig`](train::TrainConfig) are the stable choices,
-//! and each paper-faithful alternative stays selectable for ablations:
+//! The defaults of [`TrainConfig`](train::TrainConfig) are the stable
+//! choices, and each paper-faithful alternative stays selectable for
+//! ablations (`docs/REPRODUCTION.md` has the measurements and the commands
+//! that make them):
 //!
-//! - [`label_grad`](train::TrainConfig::label_grad): the paper's `p_y ⊟ 1`
-//!   ([`LabelGrad::Subtract`](loss::LabelGrad::Subtract)) cancels nearly
-//!   equal numbers at the pole of the table's Δ−; with the 20-entry table
-//!   the gradient of confident examples is several times too large and
-//!   lns16-lut *unlearns* after the first epoch (test 87.6 % → 82.2 % by
-//!   epoch 4, loss rising; lns16-exact keeps improving to 91.9 %). The
-//!   default [`Complement`](loss::LabelGrad::Complement), `−⊞_{j≠y} p_j`, is
-//!   the same number computed with Δ+ only: 91.3 % at epoch 4 (f32: 92.1 %).
-//! - [`update`](train::TrainConfig::update): the paper's native update loses
-//!   updates smaller than `2^-10` of the weight (the table's range); master
-//!   weights in a 32-bit LNS word (default) or stochastic rounding recover
-//!   1 to 9 points after 10 epochs; table in [`optim`].
-//! - [`accumulate`](train::TrainConfig::accumulate): summation order of the
-//!   matrix products (sequential, pairwise, blocked, f64). For the table
-//!   formats it made no difference beyond ±0.4 points for the MLP (10
-//!   epochs) or the CNN (2 epochs of 3,000 examples, where the weight
-//!   gradients sum 3,920 terms). The bit shift is different: its Δ+
-//!   undercounts small terms, so a left-to-right sum of mixed signs is
-//!   biased and noisy, and it trains with pairwise (tree) sums by default
-//!   ([`NnScalar::preferred_accumulate`]); over ten seeds on
-//!   Fashion-MNIST (20 epochs) that took its mean gap to f32 from 1.92 to
-//!   1.20 points.
+//! - the label gradient ([`LabelGrad`](loss::LabelGrad)): the paper's
+//!   `p_y ⊟ 1` cancels nearly equal numbers at the pole of the table's Δ−,
+//!   so with the 20-entry table confident examples get gradients several
+//!   times too large; the default
+//!   [`Complement`](loss::LabelGrad::Complement), `−⊞_{j≠y} p_j`, is the
+//!   same number computed with Δ+ only;
+//! - [`update`](train::TrainConfig::update): the paper's native update
+//!   loses updates smaller than `2^-10` of the weight (the table's range);
+//!   master weights in a 32-bit LNS word (default) or stochastic rounding
+//!   keep them;
+//! - [`accumulate`](train::TrainConfig::accumulate): the summation order of
+//!   the matrix products; the bit shift undercounts small terms in a
+//!   left-to-right sum and trains with pairwise sums by default
+//!   ([`NnScalar::preferred_accumulate`]).
+//!
+//! # Your own network
+//!
+//! ```
+//! use lognum_nn::data::Dataset;
+//! use lognum_nn::init::Init;
+//! use lognum_nn::layers::{LeakyRelu, Linear, Sequential};
+//! use lognum_nn::lognum::LogNum;
+//! use lognum_nn::rng::Rng;
+//! use lognum_nn::train::{fit, TrainConfig};
+//! // A 2-16-16-3 classifier in 16-bit LNS, He-initialised from one seed.
+//! type T = LogNum<10>;
+//! let mut rng = Rng::new(1);
+//! let mut net = Sequential::<T>::new()
+//!     .with(Linear::with_init(2, 16, &Init::HeNormal, &mut rng))
+//!     .with(LeakyRelu::leaky(7))
+//!     .with(Linear::with_init(16, 16, &Init::HeNormal, &mut rng))
+//!     .with(LeakyRelu::leaky(7))
+//!     .with(Linear::with_init(16, 3, &Init::XavierUniform, &mut rng));
+//! // Three classes of points in the plane.
+//! let (mut x, mut y) = (Vec::new(), Vec::new());
+//! for i in 0..300 {
+//!     let c = i % 3;
+//!     let a = c as f32 * 2.1 + (i as f32 * 0.37).sin() * 0.3;
+//!     x.extend([a.cos(), a.sin()]);
+//!     y.push(c);
+//! }
+//! let data = Dataset::from_features(x, &[2], y, 3)?;
+//! let cfg = TrainConfig { epochs: 5, batch: 10, lr: 0.1, ..TrainConfig::default() };
+//! let report = fit(&mut net, &data, &data, &cfg, &mut |_| {})?;
+//! assert!(report.epochs.last().unwrap().test_accuracy > 0.8);
+//! # Ok::<(), lognum_nn::NnError>(())
+//! ```
+//!
+//! # A paper model in a format chosen at run time
 //!
 //! ```
 //! use lognum_nn::data::Dataset;
@@ -84,10 +119,12 @@
 //! # Ok::<(), lognum_nn::NnError>(())
 //! ```
 
+pub mod atomic;
 pub mod checkpoint;
 pub mod data;
 mod error;
 pub mod format;
+pub mod init;
 pub mod layers;
 pub mod loss;
 pub mod model;
@@ -99,4 +136,11 @@ mod scalar;
 pub mod train;
 
 pub use error::{CheckpointError, NnError};
-pub use scalar::{NnScalar, WideMaster};
+pub use scalar::{NnScalar, WideMaster, WordType};
+
+/// The number type crate, re-exported so that `LogNum` and its
+/// approximations can be named without a dependency of your own.
+pub use lognum;
+/// The tensor crate, re-exported for [`Tensor`](lognum_tensor::Tensor) and
+/// [`Scalar`](lognum_tensor::Scalar).
+pub use lognum_tensor;

@@ -1,4 +1,8 @@
-//! Softmax with cross-entropy.
+//! Losses: softmax with cross-entropy for classification, and the mean
+//! squared error; each returns its summed value (a metric, in f64) and the
+//! gradient with respect to the network's outputs (in `T`).
+//!
+//! [`Loss`] picks one at run time for the training loop.
 
 use lognum_tensor::{Tensor, TensorError};
 
@@ -8,7 +12,8 @@ use crate::{NnError, NnScalar};
 #[derive(Clone, Debug)]
 pub struct LossOutput<T> {
     /// `Σ_batch −ln p_label`, in f64 (a metric only: probabilities below
-    /// `1e-12`, including LNS underflow to zero, count as `1e-12`).
+    /// `1e-12`, including LNS underflow to zero, count as `1e-12`; a NaN
+    /// probability makes it NaN).
     pub loss_sum: f64,
     /// How many rows have their first largest logit at the label.
     pub correct: usize,
@@ -34,7 +39,7 @@ pub struct LossOutput<T> {
 /// ```
 pub fn softmax_cross_entropy<T: NnScalar>(
     logits: &Tensor<T>,
-    labels: &[u8],
+    labels: &[usize],
 ) -> Result<LossOutput<T>, NnError> {
     softmax_cross_entropy_with(logits, labels, LabelGrad::default())
 }
@@ -112,7 +117,7 @@ impl std::str::FromStr for LabelGrad {
 /// ```
 pub fn softmax_cross_entropy_with<T: NnScalar>(
     logits: &Tensor<T>,
-    labels: &[u8],
+    labels: &[usize],
     label_grad: LabelGrad,
 ) -> Result<LossOutput<T>, NnError> {
     let &[batch, classes] = logits.shape() else {
@@ -123,7 +128,7 @@ pub fn softmax_cross_entropy_with<T: NnScalar>(
         }
         .into());
     };
-    if labels.len() != batch || classes == 0 || labels.iter().any(|&l| l as usize >= classes) {
+    if labels.len() != batch || classes == 0 || labels.iter().any(|&l| l >= classes) {
         return Err(TensorError::ShapeMismatch {
             op: "softmax_cross_entropy labels",
             left: logits.shape().to_vec(),
@@ -140,9 +145,10 @@ pub fn softmax_cross_entropy_with<T: NnScalar>(
         .zip(grad.chunks_exact_mut(classes))
         .zip(labels)
     {
-        let label = label as usize;
         T::softmax(row, g);
-        loss_sum -= g[label].to_f64().max(1e-12).ln();
+        let p = g[label].to_f64();
+        // NaN stays NaN (`f64::max` would hide it), so that divergence shows.
+        loss_sum -= if p.is_nan() { p } else { p.max(1e-12).ln() };
         g[label] = match label_grad {
             LabelGrad::Subtract => g[label].sub(T::one()),
             LabelGrad::Complement => g
@@ -176,4 +182,162 @@ pub fn argmax<T: PartialOrd>(row: &[T]) -> usize {
         }
     }
     best
+}
+
+/// Which loss the training loop minimises.
+///
+/// ```
+/// use lognum_nn::loss::{LabelGrad, Loss};
+/// assert_eq!("mse".parse::<Loss>().unwrap(), Loss::Mse);
+/// assert_eq!(Loss::default(), Loss::CrossEntropy(LabelGrad::Complement));
+/// assert_eq!(Loss::default().to_string(), "cross-entropy");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Loss {
+    /// [`softmax_cross_entropy_with`] and its label-gradient rule.
+    CrossEntropy(LabelGrad),
+    /// [`mse_one_hot`]: the outputs against one-hot targets.
+    Mse,
+}
+
+impl Default for Loss {
+    fn default() -> Self {
+        Loss::CrossEntropy(LabelGrad::default())
+    }
+}
+
+impl Loss {
+    /// This loss on a batch of outputs `[batch, classes]` against class
+    /// labels.
+    ///
+    /// ```
+    /// use lognum_nn::loss::Loss;
+    /// use lognum_tensor::Tensor;
+    /// let y = Tensor::from_vec(vec![1.0f64, 0.0], &[1, 2]).unwrap();
+    /// assert_eq!(Loss::Mse.compute(&y, &[0]).unwrap().loss_sum, 0.0);
+    /// ```
+    pub fn compute<T: NnScalar>(
+        self,
+        outputs: &Tensor<T>,
+        labels: &[usize],
+    ) -> Result<LossOutput<T>, NnError> {
+        match self {
+            Loss::CrossEntropy(rule) => softmax_cross_entropy_with(outputs, labels, rule),
+            Loss::Mse => mse_one_hot(outputs, labels),
+        }
+    }
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            Loss::CrossEntropy(_) => "cross-entropy",
+            Loss::Mse => "mse",
+        })
+    }
+}
+
+impl std::str::FromStr for Loss {
+    type Err = NnError;
+    fn from_str(s: &str) -> Result<Self, NnError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cross-entropy" | "ce" => Ok(Loss::default()),
+            "mse" => Ok(Loss::Mse),
+            _ => Err(NnError::Config {
+                field: "loss",
+                reason: format!("{s:?} is not one of: cross-entropy, mse"),
+            }),
+        }
+    }
+}
+
+/// Half the squared error, `½·Σ (yᵢ − tᵢ)²` summed over the batch, with the
+/// gradient `y − t` (not divided by the batch size, as for the
+/// cross-entropy: the optimiser folds `1/batch` into the step). `y − t` is
+/// `T`'s subtraction; the reported loss is computed in f64.
+///
+/// ```
+/// use lognum_nn::loss::mse;
+/// use lognum_tensor::Tensor;
+/// let y = Tensor::from_vec(vec![1.0f32, 2.0], &[1, 2]).unwrap();
+/// let t = Tensor::from_vec(vec![0.0f32, 4.0], &[1, 2]).unwrap();
+/// let out = mse(&y, &t).unwrap();
+/// assert_eq!(out.loss_sum, 0.5 * (1.0 + 4.0));
+/// assert_eq!(out.grad.to_vec(), vec![1.0, -2.0]);
+/// assert!(mse(&y, &Tensor::zeros(&[2, 1])).is_err());
+/// ```
+pub fn mse<T: NnScalar>(
+    outputs: &Tensor<T>,
+    targets: &Tensor<T>,
+) -> Result<LossOutput<T>, NnError> {
+    if outputs.shape() != targets.shape() || outputs.ndim() != 2 {
+        return Err(TensorError::ShapeMismatch {
+            op: "mse",
+            left: outputs.shape().to_vec(),
+            right: targets.shape().to_vec(),
+        }
+        .into());
+    }
+    let y = outputs.as_slice().expect("tensors are contiguous");
+    let t = targets.as_slice().expect("tensors are contiguous");
+    let classes = outputs.shape()[1];
+    let grad: Vec<T> = y.iter().zip(t).map(|(&a, &b)| a.sub(b)).collect();
+    let loss_sum = y
+        .iter()
+        .zip(t)
+        .map(|(a, b)| (a.to_f64() - b.to_f64()).powi(2))
+        .sum::<f64>()
+        / 2.0;
+    let correct = if classes == 0 {
+        0
+    } else {
+        y.chunks_exact(classes)
+            .zip(t.chunks_exact(classes))
+            .filter(|(a, b)| argmax(a) == argmax(b))
+            .count()
+    };
+    Ok(LossOutput {
+        loss_sum,
+        correct,
+        grad: Tensor::from_vec(grad, outputs.shape())?,
+    })
+}
+
+/// [`mse`] against one-hot targets of `labels` (`correct` counts rows whose
+/// first largest output is the label).
+///
+/// ```
+/// use lognum_nn::loss::mse_one_hot;
+/// use lognum_tensor::Tensor;
+/// let y = Tensor::from_vec(vec![0.5f64, 0.25], &[1, 2]).unwrap();
+/// let out = mse_one_hot(&y, &[0]).unwrap();
+/// assert_eq!(out.grad.to_vec(), vec![-0.5, 0.25]);
+/// assert_eq!(out.correct, 1);
+/// assert!(mse_one_hot(&y, &[2]).is_err());
+/// ```
+pub fn mse_one_hot<T: NnScalar>(
+    outputs: &Tensor<T>,
+    labels: &[usize],
+) -> Result<LossOutput<T>, NnError> {
+    let &[batch, classes] = outputs.shape() else {
+        return Err(TensorError::InvalidShape {
+            op: "mse_one_hot",
+            shape: outputs.shape().to_vec(),
+            expected: "[batch, classes]".into(),
+        }
+        .into());
+    };
+    if labels.len() != batch || labels.iter().any(|&l| l >= classes) {
+        return Err(TensorError::ShapeMismatch {
+            op: "mse_one_hot labels",
+            left: outputs.shape().to_vec(),
+            right: vec![labels.len()],
+        }
+        .into());
+    }
+    let mut t = vec![T::zero(); batch * classes];
+    for (row, &l) in labels.iter().enumerate() {
+        t[row * classes + l] = T::one();
+    }
+    mse(outputs, &Tensor::from_vec(t, &[batch, classes])?)
 }

@@ -1,14 +1,24 @@
-//! The two networks: the paper's MLP and a small CNN, with seeded
-//! initialisation.
+//! Ready-made networks: the paper's MLP (and MLPs of other widths) and a
+//! small CNN, as [`Sequential`] networks with seeded initialisation.
+//!
+//! [`ModelSpec`] names them at run time (`mlp`, `mlp:64-32`, `cnn`), as the
+//! command line does; [`mlp`] and [`cnn`] build them directly. For any other
+//! network, compose a [`Sequential`] yourself.
+//!
+//! ```
+//! use lognum_nn::layers::Layer;
+//! use lognum_nn::model::ModelSpec;
+//! let net = "mlp".parse::<ModelSpec>()?.build::<f32>(&[1, 28, 28], 10, 1)?;
+//! assert_eq!(net.num_params(), 79_510);
+//! assert_eq!(net.layer_names()[1], "linear 784→100");
+//! # Ok::<(), lognum_nn::NnError>(())
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
 
-use lognum_tensor::matmul::Accumulate;
-use lognum_tensor::{Tensor, TensorError};
-
-use crate::layers::{Conv2d, Flatten, Layer, LeakyRelu, Linear, MaxPool2d, ParamMut};
-use crate::loss::argmax;
+use crate::init::Init;
+use crate::layers::{Conv2d, Flatten, LeakyRelu, Linear, MaxPool2d, Sequential};
 use crate::rng::Rng;
 use crate::{NnError, NnScalar};
 
@@ -18,376 +28,228 @@ pub const LEAKY_SHIFT: i32 = 7;
 /// The standard deviation of the MLP's initial weights (the paper's 0.1).
 pub const MLP_INIT_STD: f64 = 0.1;
 
-/// Which network.
+/// The paper's hidden layer: one of 100 units.
+pub const PAPER_HIDDEN: [usize; 1] = [100];
+
+/// A ready-made network, by name: `mlp` (the paper's 784-100-10),
+/// `mlp:H1-H2-…` (an MLP with those hidden widths) or `cnn`.
 ///
 /// ```
-/// use lognum_nn::train::ModelKind;
-/// assert_eq!("cnn".parse::<ModelKind>().unwrap(), ModelKind::Cnn);
-/// assert_eq!(ModelKind::Mlp.to_string(), "mlp");
-/// assert!("rnn".parse::<ModelKind>().is_err());
+/// use lognum_nn::model::ModelSpec;
+/// assert_eq!("mlp".parse::<ModelSpec>().unwrap(), ModelSpec::Mlp { hidden: vec![100] });
+/// assert_eq!("mlp:64-32".parse::<ModelSpec>().unwrap(), ModelSpec::Mlp { hidden: vec![64, 32] });
+/// assert_eq!("cnn".parse::<ModelSpec>().unwrap(), ModelSpec::Cnn);
+/// assert_eq!(ModelSpec::Mlp { hidden: vec![64, 32] }.to_string(), "mlp:64-32");
+/// assert_eq!(ModelSpec::default().to_string(), "mlp");
+/// for bad in ["mlp:", "mlp:0", "mlp:abc", "mlp:8-", "rnn", ""] {
+///     assert!(bad.parse::<ModelSpec>().is_err(), "{bad}");
+/// }
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum ModelKind {
-    /// The paper's 784-100-10 MLP with leaky ReLU (slope 2^-7).
-    #[default]
-    Mlp,
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ModelSpec {
+    /// Flatten, then `Linear` + leaky ReLU (slope 2^-7) per hidden width,
+    /// then a `Linear` to the classes; weights `N(0, 0.1)` as in the paper.
+    Mlp {
+        /// The hidden layers' widths (at least one, none zero).
+        hidden: Vec<usize>,
+    },
     /// conv 1→8 5×5 pad 2, leaky ReLU, max-pool 2, conv 8→16 5×5 pad 2,
-    /// leaky ReLU, max-pool 2, linear 16·7·7→10.
+    /// leaky ReLU, max-pool 2, flatten, linear to the classes.
     Cnn,
 }
 
-impl ModelKind {
-    /// The name: `"mlp"` or `"cnn"`.
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec::Mlp {
+            hidden: PAPER_HIDDEN.to_vec(),
+        }
+    }
+}
+
+impl ModelSpec {
+    /// Builds the network for examples of `feature_shape` and `classes`
+    /// classes, initialised from `seed` (see [`mlp`] and [`cnn`]).
     ///
     /// ```
-    /// assert_eq!(lognum_nn::train::ModelKind::Cnn.name(), "cnn");
+    /// use lognum_nn::model::ModelSpec;
+    /// assert!(ModelSpec::Cnn.build::<f32>(&[1, 28, 28], 10, 1).is_ok());
+    /// assert!(ModelSpec::Cnn.build::<f32>(&[1, 3, 3], 10, 1).is_err());
     /// ```
-    pub const fn name(self) -> &'static str {
+    pub fn build<T: NnScalar>(
+        &self,
+        feature_shape: &[usize],
+        classes: usize,
+        seed: u64,
+    ) -> Result<Sequential<T>, NnError> {
         match self {
-            ModelKind::Mlp => "mlp",
-            ModelKind::Cnn => "cnn",
-        }
-    }
-
-    /// The model's code in checkpoints.
-    pub(crate) const fn code(self) -> u8 {
-        match self {
-            ModelKind::Mlp => 1,
-            ModelKind::Cnn => 2,
-        }
-    }
-
-    pub(crate) fn from_code(code: u8) -> Option<Self> {
-        match code {
-            1 => Some(ModelKind::Mlp),
-            2 => Some(ModelKind::Cnn),
-            _ => None,
+            ModelSpec::Mlp { hidden } => mlp(feature_shape, hidden, classes, seed),
+            ModelSpec::Cnn => cnn(feature_shape, classes, seed),
         }
     }
 }
 
-impl fmt::Display for ModelKind {
+impl fmt::Display for ModelSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.name())
+        match self {
+            ModelSpec::Mlp { hidden } if hidden[..] == PAPER_HIDDEN => f.pad("mlp"),
+            ModelSpec::Mlp { hidden } => {
+                let widths: Vec<String> = hidden.iter().map(usize::to_string).collect();
+                f.pad(&format!("mlp:{}", widths.join("-")))
+            }
+            ModelSpec::Cnn => f.pad("cnn"),
+        }
     }
 }
 
-impl FromStr for ModelKind {
+impl FromStr for ModelSpec {
     type Err = NnError;
     fn from_str(s: &str) -> Result<Self, NnError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "mlp" => Ok(ModelKind::Mlp),
-            "cnn" => Ok(ModelKind::Cnn),
-            _ => Err(NnError::UnknownModel { name: s.into() }),
+        let t = s.trim().to_ascii_lowercase();
+        let bad = |why: &str| NnError::UnknownModel {
+            name: s.into(),
+            reason: format!("{why}; valid models: mlp, mlp:H1-H2-… (hidden widths), cnn"),
+        };
+        match t.as_str() {
+            "mlp" => Ok(ModelSpec::default()),
+            "cnn" => Ok(ModelSpec::Cnn),
+            _ => {
+                let Some(widths) = t.strip_prefix("mlp:") else {
+                    return Err(bad("not a model"));
+                };
+                let hidden = widths
+                    .split('-')
+                    .map(|w| match w.parse::<usize>() {
+                        Ok(0) => Err(bad("a hidden width must be at least 1")),
+                        Ok(n) => Ok(n),
+                        Err(_) => Err(bad(&format!("{w:?} is not a hidden width"))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(ModelSpec::Mlp { hidden })
+            }
         }
     }
 }
 
-/// A sequential network of [`Layer`]s for `rows × cols` single-channel
-/// images.
+fn config(reason: String) -> NnError {
+    NnError::Config {
+        field: "model",
+        reason,
+    }
+}
+
+/// An MLP: [`Flatten`], then for each hidden width a [`Linear`] and a leaky
+/// ReLU (slope `2^-7`), then a [`Linear`] to `classes` outputs. Weights are
+/// drawn from `N(0, 0.1)` ([`MLP_INIT_STD`], the paper's) by
+/// [`Rng::new(seed)`](Rng::new), layer by layer in storage order, and
+/// converted once to `T`; biases start at zero. `mlp(&[1, 28, 28],
+/// &[100], 10, seed)` is the paper's 784-100-10 network.
 ///
 /// ```
-/// use lognum_nn::model::Model;
-/// use lognum_nn::train::ModelKind;
-/// use lognum_tensor::Tensor;
-/// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
-/// assert_eq!(m.num_params(), 79_510);
-/// let y = m.forward(&Tensor::zeros(&[3, 784])).unwrap();
-/// assert_eq!(y.shape(), &[3, 10]);
+/// use lognum_nn::model::mlp;
+/// let net = mlp::<f64>(&[784], &[64, 32], 10, 1)?;
+/// assert_eq!(net.num_params(), 784 * 64 + 64 + 64 * 32 + 32 + 32 * 10 + 10);
 /// // Same seed, same bits.
-/// assert_eq!(m.params_f64(), Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).params_f64());
+/// assert_eq!(net.params_f64(), mlp::<f64>(&[784], &[64, 32], 10, 1)?.params_f64());
+/// assert!(mlp::<f64>(&[784], &[], 10, 1).is_err());
+/// # Ok::<(), lognum_nn::NnError>(())
 /// ```
-pub struct Model<T: NnScalar> {
-    kind: ModelKind,
-    rows: usize,
-    cols: usize,
-    layers: Vec<Box<dyn Layer<T>>>,
+pub fn mlp<T: NnScalar>(
+    feature_shape: &[usize],
+    hidden: &[usize],
+    classes: usize,
+    seed: u64,
+) -> Result<Sequential<T>, NnError> {
+    let inputs = feature_shape
+        .iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| config(format!("feature shape {feature_shape:?} has no inputs")))?;
+    if hidden.is_empty() || hidden.contains(&0) || classes == 0 {
+        return Err(config(format!(
+            "an MLP needs hidden widths ≥ 1 and classes ≥ 1, got {hidden:?} and {classes}"
+        )));
+    }
+    let mut widths = vec![inputs];
+    widths.extend_from_slice(hidden);
+    widths.push(classes);
+    let spec = crate::layers::LayerSpec::Sequential {
+        layers: widths
+            .windows(2)
+            .map(|w| crate::layers::LayerSpec::Linear {
+                inputs: w[0],
+                outputs: w[1],
+            })
+            .collect(),
+    };
+    spec.param_shapes()?; // refuse absurd sizes before allocating
+    let init = Init::Normal { std: MLP_INIT_STD };
+    let mut rng = Rng::new(seed);
+    let mut net = Sequential::new().with(Flatten::new());
+    for (i, w) in widths.windows(2).enumerate() {
+        net.push(Linear::with_init(w[0], w[1], &init, &mut rng));
+        if i + 2 < widths.len() {
+            net.push(LeakyRelu::leaky(LEAKY_SHIFT));
+        }
+    }
+    Ok(net)
 }
 
-impl<T: NnScalar> fmt::Debug for Model<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Model")
-            .field("kind", &self.kind)
-            .field(
-                "layers",
-                &self.layers.iter().map(|l| l.name()).collect::<Vec<_>>(),
-            )
-            .finish()
+/// The CNN for `[1, rows, cols]` images: conv 1→8 5×5 pad 2, leaky ReLU,
+/// max-pool 2, conv 8→16 5×5 pad 2, leaky ReLU, max-pool 2, flatten,
+/// linear `16·⌊rows/4⌋·⌊cols/4⌋ → classes`. Weights are drawn by
+/// [`Rng::new(seed)`](Rng::new): He normal ([`Init::HeNormal`]) for the
+/// convolutions, `N(0, √(1/fan_in))` for the output layer; biases zero.
+/// Images smaller than 4×4 are refused (they would flatten to nothing).
+///
+/// ```
+/// use lognum_nn::model::cnn;
+/// let net = cnn::<f64>(&[1, 28, 28], 10, 7)?;
+/// assert_eq!(net.num_params(), 8 * 25 + 8 + 16 * 8 * 25 + 16 + 784 * 10 + 10);
+/// assert!(cnn::<f64>(&[1, 2, 2], 10, 7).is_err());
+/// assert!(cnn::<f64>(&[784], 10, 7).is_err());
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn cnn<T: NnScalar>(
+    feature_shape: &[usize],
+    classes: usize,
+    seed: u64,
+) -> Result<Sequential<T>, NnError> {
+    let &[1, rows, cols] = feature_shape else {
+        return Err(config(format!(
+            "the CNN takes one-channel images [1, rows, cols], got feature shape {feature_shape:?}"
+        )));
+    };
+    if rows < 4 || cols < 4 || classes == 0 {
+        return Err(config(format!(
+            "the CNN needs images of at least 4x4 and classes ≥ 1, got {rows}x{cols} and {classes}"
+        )));
     }
-}
-
-/// `n` draws of `N(0, σ)` in f64, each converted once to `T`.
-fn normal_init<T: NnScalar>(rng: &mut Rng, dst: &mut [T], std: f64) {
-    for w in dst {
-        *w = T::from_f64(rng.normal() * std);
-    }
-}
-
-impl<T: NnScalar> Model<T> {
-    /// A freshly initialised network. Weights are drawn from `N(0, σ)` in f64
-    /// by [`Rng::new(seed)`](Rng::new), layer by layer in storage order, and
-    /// converted once to `T`: the same seed and format give the same bits.
-    /// Biases start at zero. σ is 0.1 for the MLP ([`MLP_INIT_STD`], the
-    /// paper's) and He's `√(2 / fan_in)` for the CNN's convolutions,
-    /// `√(1 / fan_in)` for its output layer.
-    ///
-    /// ```
-    /// use lognum_nn::model::Model;
-    /// use lognum_nn::train::ModelKind;
-    /// let m = Model::<f64>::new(ModelKind::Cnn, 28, 28, 7);
-    /// assert_eq!(m.num_params(), 8 * 25 + 8 + 16 * 8 * 25 + 16 + 784 * 10 + 10);
-    /// ```
-    pub fn new(kind: ModelKind, rows: usize, cols: usize, seed: u64) -> Self {
-        let mut rng = Rng::new(seed);
-        let layers: Vec<Box<dyn Layer<T>>> = match kind {
-            ModelKind::Mlp => {
-                let mut fc1 = Linear::new(rows * cols, 100);
-                let mut fc2 = Linear::new(100, 10);
-                normal_init(&mut rng, fc1.params_mut().remove(0).value, MLP_INIT_STD);
-                normal_init(&mut rng, fc2.params_mut().remove(0).value, MLP_INIT_STD);
-                vec![
-                    Box::new(fc1),
-                    Box::new(LeakyRelu::leaky(LEAKY_SHIFT)),
-                    Box::new(fc2),
-                ]
-            }
-            ModelKind::Cnn => {
-                let mut c1 = Conv2d::new(1, 8, 5, 2);
-                let mut c2 = Conv2d::new(8, 16, 5, 2);
-                let flat = 16 * (rows / 4) * (cols / 4);
-                let mut fc = Linear::new(flat, 10);
-                normal_init(&mut rng, c1.weight_mut(), (2.0f64 / 25.0).sqrt());
-                normal_init(&mut rng, c2.weight_mut(), (2.0f64 / 200.0).sqrt());
-                normal_init(
-                    &mut rng,
-                    fc.params_mut().remove(0).value,
-                    (1.0 / flat as f64).sqrt(),
-                );
-                vec![
-                    Box::new(c1),
-                    Box::new(LeakyRelu::leaky(LEAKY_SHIFT)),
-                    Box::new(MaxPool2d::new(2)),
-                    Box::new(c2),
-                    Box::new(LeakyRelu::leaky(LEAKY_SHIFT)),
-                    Box::new(MaxPool2d::new(2)),
-                    Box::new(Flatten::new()),
-                    Box::new(fc),
-                ]
-            }
-        };
-        Self {
-            kind,
-            rows,
-            cols,
-            layers,
-        }
-    }
-
-    /// Which network this is.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Cnn, 28, 28, 1).kind(), ModelKind::Cnn);
-    /// ```
-    pub fn kind(&self) -> ModelKind {
-        self.kind
-    }
-
-    /// The image size `(rows, cols)` the network was built for.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).image_size(), (28, 28));
-    /// ```
-    pub fn image_size(&self) -> (usize, usize) {
-        (self.rows, self.cols)
-    }
-
-    /// The shape of a batch of `batch` images as the first layer wants it:
-    /// `[batch, rows·cols]` for the MLP, `[batch, 1, rows, cols]` for the CNN.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Cnn, 28, 28, 1).input_shape(5), vec![5, 1, 28, 28]);
-    /// ```
-    pub fn input_shape(&self, batch: usize) -> Vec<usize> {
-        match self.kind {
-            ModelKind::Mlp => vec![batch, self.rows * self.cols],
-            ModelKind::Cnn => vec![batch, 1, self.rows, self.cols],
-        }
-    }
-
-    /// The layers' names, in order.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).layer_names()[0], "linear 784→100");
-    /// ```
-    pub fn layer_names(&self) -> Vec<String> {
-        self.layers.iter().map(|l| l.name()).collect()
-    }
-
-    /// The forward pass: logits `[batch, 10]`.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// use lognum_tensor::Tensor;
-    /// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
-    /// assert!(m.forward(&Tensor::zeros(&[1, 10])).is_err());
-    /// ```
-    pub fn forward(&mut self, x: &Tensor<T>) -> Result<Tensor<T>, NnError> {
-        let mut layers = self.layers.iter_mut();
-        let first = layers.next().expect("models have layers");
-        let mut h = first.forward(x)?;
-        for layer in layers {
-            h = layer.forward(&h)?;
-        }
-        Ok(h)
-    }
-
-    /// The backward pass from the gradient of the loss with respect to the
-    /// logits; sets every parameter gradient.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// use lognum_tensor::Tensor;
-    /// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
-    /// m.forward(&Tensor::zeros(&[2, 784])).unwrap();
-    /// m.backward(&Tensor::zeros(&[2, 10])).unwrap();
-    /// ```
-    pub fn backward(&mut self, grad: &Tensor<T>) -> Result<(), NnError> {
-        let n = self.layers.len();
-        let mut g = grad.clone();
-        for (i, layer) in self.layers.iter_mut().enumerate().rev() {
-            match layer.backward(&g, i > 0)? {
-                Some(next) => g = next,
-                None => debug_assert!(i == 0 || n == 0),
-            }
-        }
-        Ok(())
-    }
-
-    /// Sets the summation order of every matrix product (forward and
-    /// backward) in the network; see [`Accumulate`].
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// use lognum_tensor::matmul::Accumulate;
-    /// let mut m = Model::<f32>::new(ModelKind::Cnn, 28, 28, 1);
-    /// m.set_accumulate(Accumulate::Blocked(32));
-    /// ```
-    pub fn set_accumulate(&mut self, acc: Accumulate) {
-        for layer in &mut self.layers {
-            layer.set_accumulate(acc);
-        }
-    }
-
-    /// Every parameter with its gradient, in a fixed order.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).params_mut().len(), 4);
-    /// ```
-    pub fn params_mut(&mut self) -> Vec<ParamMut<'_, T>> {
-        self.layers
-            .iter_mut()
-            .flat_map(|l| l.params_mut())
-            .collect()
-    }
-
-    /// Every parameter, in the order of [`params_mut`](Self::params_mut).
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).params()[0].len(), 78_400);
-    /// ```
-    pub fn params(&self) -> Vec<&[T]> {
-        self.layers.iter().flat_map(|l| l.params()).collect()
-    }
-
-    /// The parameters' shapes.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).param_shapes()[0], vec![784, 100]);
-    /// ```
-    pub fn param_shapes(&self) -> Vec<Vec<usize>> {
-        self.layers.iter().flat_map(|l| l.param_shapes()).collect()
-    }
-
-    /// The number of parameters.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).num_params(), 79_510);
-    /// ```
-    pub fn num_params(&self) -> usize {
-        self.params().iter().map(|p| p.len()).sum()
-    }
-
-    /// Every parameter as f64, concatenated (for tests and reports).
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// assert_eq!(Model::<f32>::new(ModelKind::Mlp, 28, 28, 1).params_f64().len(), 79_510);
-    /// ```
-    pub fn params_f64(&self) -> Vec<f64> {
-        self.params()
-            .iter()
-            .flat_map(|p| p.iter().map(|x| x.to_f64()))
-            .collect()
-    }
-
-    /// Predicted classes for `images` (already in `T`, `rows·cols` values per
-    /// image), evaluated `batch` images at a time.
-    ///
-    /// ```
-    /// use lognum_nn::{model::Model, train::ModelKind};
-    /// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
-    /// assert_eq!(m.predict(&vec![0.0; 3 * 784], 2).unwrap().len(), 3);
-    /// assert!(m.predict(&vec![0.0; 100], 2).is_err());
-    /// ```
-    pub fn predict(&mut self, images: &[T], batch: usize) -> Result<Vec<usize>, NnError> {
-        let per = self.rows * self.cols;
-        if per == 0 || !images.len().is_multiple_of(per) {
-            return Err(TensorError::Length {
-                len: images.len(),
-                shape: vec![images.len() / per.max(1), self.rows, self.cols],
-            }
-            .into());
-        }
-        let mut out = Vec::with_capacity(images.len() / per);
-        for chunk in images.chunks(per * batch.max(1)) {
-            let n = chunk.len() / per;
-            let x = Tensor::from_vec(chunk.to_vec(), &self.input_shape(n))?;
-            let logits = self.forward(&x)?;
-            let z = logits.as_slice().expect("tensors are contiguous");
-            let classes = z.len() / n;
-            out.extend(z.chunks_exact(classes).map(argmax));
-        }
-        Ok(out)
-    }
-
-    /// Loads parameter values (same order and lengths as
-    /// [`params`](Self::params)).
-    pub(crate) fn set_params(&mut self, values: Vec<Vec<T>>) -> Result<(), NnError> {
-        let mut params = self.params_mut();
-        if params.len() != values.len()
-            || params
-                .iter()
-                .zip(&values)
-                .any(|(p, v)| p.value.len() != v.len())
-        {
-            return Err(TensorError::ShapeMismatch {
-                op: "set_params",
-                left: params.iter().map(|p| p.value.len()).collect(),
-                right: values.iter().map(Vec::len).collect(),
-            }
-            .into());
-        }
-        for (p, v) in params.iter_mut().zip(values) {
-            p.value.copy_from_slice(&v);
-        }
-        Ok(())
-    }
+    let flat = (rows / 4)
+        .checked_mul(cols / 4)
+        .and_then(|n| n.checked_mul(16))
+        .filter(|&n| {
+            n.checked_mul(classes)
+                .is_some_and(|p| p <= crate::layers::MAX_PARAMS)
+        })
+        .ok_or_else(|| config(format!("images of {rows}x{cols} are too large for the CNN")))?;
+    let mut rng = Rng::new(seed);
+    let c1 = Conv2d::with_init(1, 8, 5, 2, &Init::HeNormal, &mut rng);
+    let c2 = Conv2d::with_init(8, 16, 5, 2, &Init::HeNormal, &mut rng);
+    let fc = Linear::with_init(
+        flat,
+        classes,
+        &Init::Normal {
+            std: (1.0 / flat as f64).sqrt(),
+        },
+        &mut rng,
+    );
+    Ok(Sequential::new()
+        .with(c1)
+        .with(LeakyRelu::leaky(LEAKY_SHIFT))
+        .with(MaxPool2d::new(2))
+        .with(c2)
+        .with(LeakyRelu::leaky(LEAKY_SHIFT))
+        .with(MaxPool2d::new(2))
+        .with(Flatten::new())
+        .with(fc))
 }

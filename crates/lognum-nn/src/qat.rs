@@ -71,7 +71,7 @@
 //! # What is quantized
 //!
 //! Every weight tensor, i.e. every parameter of rank two or more
-//! ([`Model::param_shapes`]: `[inputs, outputs]` for `Linear`,
+//! ([`Layer::param_shapes`]: `[inputs, outputs]` for `Linear`,
 //! `[out, in, k, k]` for `Conv2d`). Biases (rank one) stay in `T` at full
 //! precision: they are few (110 of the MLP's 79,510 parameters), are added
 //! once per output rather than multiplied, and LBW-Net quantizes weights
@@ -85,10 +85,10 @@
 //! network that would be deployed. The shadow weights are not kept.
 //!
 //! ```
-//! use lognum_nn::model::Model;
+//! use lognum_nn::layers::Layer;
+//! use lognum_nn::model::ModelSpec;
 //! use lognum_nn::qat::Qat;
-//! use lognum_nn::train::ModelKind;
-//! let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
+//! let mut m = ModelSpec::default().build::<f32>(&[1, 28, 28], 10, 1).unwrap();
 //! let before = m.params_f64();
 //! let mut q = Qat::new(3).unwrap();
 //! q.quantize(&mut m);
@@ -106,7 +106,7 @@
 
 use lognum_tensor::Scalar;
 
-use crate::model::Model;
+use crate::layers::{Layer, Sequential};
 use crate::quant::{MAX_BITS, MIN_BITS, pow2, pow2_from};
 use crate::{NnError, NnScalar};
 
@@ -233,8 +233,8 @@ impl<T: NnScalar> Qat<T> {
     /// nothing if already active.
     ///
     /// ```
-    /// use lognum_nn::{model::Model, qat::Qat, train::ModelKind};
-    /// let mut m = Model::<f32>::new(ModelKind::Cnn, 28, 28, 1);
+    /// use lognum_nn::{layers::Layer, model::ModelSpec, qat::Qat};
+    /// let mut m = ModelSpec::Cnn.build::<f32>(&[1, 28, 28], 10, 1).unwrap();
     /// let mut q = Qat::new(2).unwrap();
     /// q.quantize(&mut m);
     /// assert_eq!(q.alphas().len(), 3);
@@ -243,7 +243,7 @@ impl<T: NnScalar> Qat<T> {
     /// mags.dedup();
     /// assert!(mags.len() <= 2); // ternary: 0 and α
     /// ```
-    pub fn quantize(&mut self, model: &mut Model<T>) {
+    pub fn quantize(&mut self, model: &mut Sequential<T>) {
         let exact = self.steps.is_multiple_of(EXACT_EVERY);
         if !self.active {
             self.steps += 1;
@@ -255,18 +255,18 @@ impl<T: NnScalar> Qat<T> {
     /// and without counting a step: for evaluation and the final model.
     ///
     /// ```
-    /// use lognum_nn::{model::Model, qat::Qat, quant::pow2, train::ModelKind};
-    /// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
+    /// use lognum_nn::{layers::Layer, model::ModelSpec, qat::Qat, quant::pow2};
+    /// let mut m = ModelSpec::default().build::<f32>(&[1, 28, 28], 10, 1).unwrap();
     /// let w = m.params()[2].to_vec();
     /// let mut q = Qat::new(4).unwrap();
     /// q.quantize_exact(&mut m);
     /// assert_eq!(q.alphas()[1], pow2(&w, 4).0);
     /// ```
-    pub fn quantize_exact(&mut self, model: &mut Model<T>) {
+    pub fn quantize_exact(&mut self, model: &mut Sequential<T>) {
         self.apply(model, true);
     }
 
-    fn apply(&mut self, model: &mut Model<T>, exact: bool) {
+    fn apply(&mut self, model: &mut Sequential<T>, exact: bool) {
         if self.active {
             return;
         }
@@ -304,8 +304,8 @@ impl<T: NnScalar> Qat<T> {
     /// Puts the shadow weights back. Does nothing if not active.
     ///
     /// ```
-    /// use lognum_nn::{model::Model, qat::Qat, train::ModelKind};
-    /// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 3);
+    /// use lognum_nn::{layers::Layer, model::ModelSpec, qat::Qat};
+    /// let mut m = ModelSpec::default().build::<f32>(&[1, 28, 28], 10, 3).unwrap();
     /// let before = m.params_f64();
     /// let mut q = Qat::new(5).unwrap();
     /// q.quantize(&mut m);
@@ -313,7 +313,7 @@ impl<T: NnScalar> Qat<T> {
     /// q.restore(&mut m);
     /// assert_eq!(m.params_f64(), before);
     /// ```
-    pub fn restore(&mut self, model: &mut Model<T>) {
+    pub fn restore(&mut self, model: &mut Sequential<T>) {
         if !self.active {
             return;
         }

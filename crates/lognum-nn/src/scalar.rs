@@ -10,6 +10,87 @@ use lognum::{Interp, LogAdd, LogNum, SoftmaxLut, WideLogNum};
 use lognum_tensor::Scalar;
 use lognum_tensor::matmul::Accumulate;
 
+/// The element type of a format's raw words in a checkpoint: the
+/// safetensors dtype they are stored as ([`NnScalar::WORD`]).
+///
+/// ```
+/// use lognum_nn::{NnScalar, WordType};
+/// assert_eq!(<f32 as NnScalar>::WORD, WordType::F32);
+/// assert_eq!(WordType::U16.size(), 2);
+/// assert_eq!(WordType::I16.name(), "I16");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WordType {
+    /// Unsigned 16-bit words: 16- and 12-bit LNS, `f16`, `bf16`.
+    U16,
+    /// Signed 16-bit words: 16-bit fixed point.
+    I16,
+    /// Unsigned 32-bit words: 32-bit LNS.
+    U32,
+    /// IEEE binary32.
+    F32,
+    /// IEEE binary64.
+    F64,
+}
+
+impl WordType {
+    /// Bytes per word.
+    ///
+    /// ```
+    /// assert_eq!(lognum_nn::WordType::F64.size(), 8);
+    /// ```
+    pub const fn size(self) -> usize {
+        match self {
+            WordType::U16 | WordType::I16 => 2,
+            WordType::U32 | WordType::F32 => 4,
+            WordType::F64 => 8,
+        }
+    }
+
+    /// The safetensors name of the dtype (`"U16"`, `"F32"`, ...).
+    ///
+    /// ```
+    /// assert_eq!(lognum_nn::WordType::U32.name(), "U32");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            WordType::U16 => "U16",
+            WordType::I16 => "I16",
+            WordType::U32 => "U32",
+            WordType::F32 => "F32",
+            WordType::F64 => "F64",
+        }
+    }
+
+    pub(crate) fn dtype(self) -> safetensors::Dtype {
+        match self {
+            WordType::U16 => safetensors::Dtype::U16,
+            WordType::I16 => safetensors::Dtype::I16,
+            WordType::U32 => safetensors::Dtype::U32,
+            WordType::F32 => safetensors::Dtype::F32,
+            WordType::F64 => safetensors::Dtype::F64,
+        }
+    }
+}
+
+/// Implements the raw-word methods of [`NnScalar`] for a type with
+/// `to_bits`/`from_bits` (or `to_le_bytes`/`from_le_bytes`).
+macro_rules! words {
+    ($word:expr, $bits:ty, $to:expr, $from:expr) => {
+        const WORD: WordType = $word;
+        #[inline]
+        fn write_word(self, out: &mut Vec<u8>) {
+            let bits: $bits = $to(self);
+            out.extend_from_slice(&bits.to_le_bytes());
+        }
+        #[inline]
+        fn read_word(bytes: &[u8]) -> Option<Self> {
+            $from(<$bits>::from_le_bytes(bytes.try_into().ok()?))
+        }
+    };
+}
+
 /// A number type the networks of this crate can be trained in.
 ///
 /// Beyond [`Scalar`] arithmetic it supplies:
@@ -96,6 +177,75 @@ pub trait NnScalar: Scalar {
         }
     }
 
+    /// Whether this value is pinned at the format's largest magnitude
+    /// (`±MAX` for LNS, the extremes of fixed point): a parameter there has
+    /// saturated. Floats overflow to infinity instead and answer `false`.
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::NnScalar;
+    /// assert!(LogNum::<10>::MAX.is_saturated() && LogNum::<10>::MIN.is_saturated());
+    /// assert!(!LogNum::<10>::ONE.is_saturated());
+    /// assert!(!f32::MAX.is_saturated());
+    /// ```
+    fn is_saturated(self) -> bool {
+        false
+    }
+
+    /// The square root in the wide type, for [`Adam`](crate::optim::Adam).
+    /// The default goes through f64 (correctly rounded for the float and
+    /// fixed-point types); LNS formats halve the log code exactly.
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::NnScalar;
+    /// use lognum_tensor::Scalar;
+    /// type W = <LogNum<10> as NnScalar>::Wide;
+    /// let r = <LogNum<10> as NnScalar>::wide_sqrt(W::from_f64(2.25));
+    /// assert!((r.to_f64() - 1.5).abs() < 1e-6);
+    /// assert_eq!(f32::wide_sqrt(2.25f64), 1.5);
+    /// ```
+    fn wide_sqrt(x: Self::Wide) -> Self::Wide {
+        Self::Wide::from_f64(x.to_f64().max(0.0).sqrt())
+    }
+
+    /// How [`crate::checkpoint`] stores this format's values: the dtype of
+    /// its raw words. The default, for types this crate does not know, is
+    /// [`WordType::F64`] through [`Scalar::to_f64`].
+    const WORD: WordType = WordType::F64;
+
+    /// Appends this value's raw word, little-endian, [`WORD`](Self::WORD)
+    /// `.size()` bytes.
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::{NnScalar, WordType};
+    /// let mut out = Vec::new();
+    /// LogNum::<10>::ONE.write_word(&mut out);
+    /// assert_eq!(<LogNum<10> as NnScalar>::WORD, WordType::U16);
+    /// assert_eq!(out, LogNum::<10>::ONE.to_bits().to_le_bytes());
+    /// ```
+    fn write_word(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_f64().to_le_bytes());
+    }
+
+    /// The value of a raw word written by [`write_word`](Self::write_word);
+    /// `None` if `bytes` has the wrong length or is not a word of this
+    /// format (bits outside an LNS word, a NaN where the format has none).
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::NnScalar;
+    /// type L = LogNum<6>;
+    /// assert_eq!(L::read_word(&L::ONE.to_bits().to_le_bytes()), Some(L::ONE));
+    /// assert_eq!(L::read_word(&[0xff, 0xff]), None); // bits above the 12-bit word
+    /// assert_eq!(L::read_word(&[0]), None);
+    /// ```
+    fn read_word(bytes: &[u8]) -> Option<Self> {
+        let v = f64::from_le_bytes(bytes.try_into().ok()?);
+        v.is_finite().then(|| Self::from_f64(v))
+    }
+
     /// The summation order of matrix products that training uses for this
     /// type when [`TrainConfig::accumulate`](crate::train::TrainConfig::accumulate)
     /// leaves it open: [`Accumulate::Sequential`] (the paper's), except
@@ -151,9 +301,10 @@ pub trait NnScalar: Scalar {
 }
 
 macro_rules! impl_linear {
-    ($t:ty, $wide:ty, $widen:expr, $narrow:expr) => {
+    ($t:ty, $wide:ty, $widen:expr, $narrow:expr, $word:expr, $bits:ty) => {
         impl NnScalar for $t {
             type Wide = $wide;
+            words!($word, $bits, <$t>::to_bits, |b| Some(<$t>::from_bits(b)));
             #[inline]
             fn widen(self) -> $wide {
                 $widen(self)
@@ -166,11 +317,14 @@ macro_rules! impl_linear {
     };
 }
 
-impl_linear!(f64, f64, |x| x, |x| x);
-impl_linear!(f32, f64, f64::from, |x| x as f32);
-impl_linear!(f16, f32, f16::to_f32, f16::from_f32);
+impl_linear!(f64, f64, |x| x, |x| x, WordType::F64, u64);
+impl_linear!(f32, f64, f64::from, |x| x as f32, WordType::F32, u32);
+impl_linear!(f16, f32, f16::to_f32, f16::from_f32, WordType::U16, u16);
 impl NnScalar for bf16 {
     type Wide = f32;
+    words!(WordType::U16, u16, bf16::to_bits, |b| Some(
+        bf16::from_bits(b)
+    ));
     #[inline]
     fn widen(self) -> f32 {
         self.to_f32()
@@ -200,6 +354,9 @@ impl NnScalar for bf16 {
 /// next pass.
 impl NnScalar for FixedI16<U11> {
     type Wide = FixedI32<U27>;
+    words!(WordType::I16, i16, FixedI16::<U11>::to_bits, |b| Some(
+        FixedI16::<U11>::from_bits(b)
+    ));
     #[inline]
     fn widen(self) -> Self::Wide {
         FixedI32::<U27>::saturating_from_num(self)
@@ -221,6 +378,9 @@ impl NnScalar for FixedI16<U11> {
     }
     fn format_name() -> String {
         "fixed16".into()
+    }
+    fn is_saturated(self) -> bool {
+        self == Self::MAX || self == Self::MIN
     }
     /// The max-shifted softmax in f64, each probability rounded once to
     /// I5F11. (The default rounds each exponential to 11 fraction bits
@@ -288,6 +448,10 @@ fn lns_softmax<const FRAC: u32, A: LogAdd>(
 
 impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     type Wide = WideMaster;
+    words!(WordType::U16, u16, Self::to_bits, |b| (b
+        & !Self::WORD_MASK
+        == 0)
+        .then(|| Self::from_bits(b)));
     #[inline]
     fn widen(self) -> Self::Wide {
         LogNum::widen::<20>(self).with_approx()
@@ -315,6 +479,18 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     fn softmax(logits: &[Self], probs: &mut [Self]) {
         lns_softmax(logits, probs);
     }
+    #[inline]
+    fn wide_sqrt(x: Self::Wide) -> Self::Wide {
+        x.sqrt()
+    }
+    fn is_saturated(self) -> bool {
+        self == Self::MAX || self == Self::MIN
+    }
+    /// The name in [`crate::format`]'s table when this type is one of its
+    /// formats (`"lns16-trunc"`), else [`Scalar::name`] (`"lns9-lut"`).
+    fn format_name() -> String {
+        crate::format::Format::of::<Self>().map_or_else(Self::name, |f| f.name().to_string())
+    }
     /// The vector kernel [`lognum_tensor::master::sgd_step`].
     fn sgd_master_step(
         eta: Self::Wide,
@@ -337,6 +513,10 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
 
 impl<const FRAC: u32, A: LogAdd> NnScalar for WideLogNum<FRAC, A> {
     type Wide = Self;
+    words!(WordType::U32, u32, Self::to_bits, |b| (b
+        & !Self::WORD_MASK
+        == 0)
+        .then(|| Self::from_bits(b)));
     #[inline]
     fn widen(self) -> Self {
         self
@@ -344,6 +524,10 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for WideLogNum<FRAC, A> {
     #[inline]
     fn narrow(wide: Self) -> Self {
         wide
+    }
+    #[inline]
+    fn wide_sqrt(x: Self) -> Self {
+        x.sqrt()
     }
 }
 

@@ -1,9 +1,13 @@
 //! The training loop and its run-time dispatch over [`Format`].
 //!
-//! [`train`] converts both datasets once to `T` (pixels `p/255`, through
-//! [`Dataset::map_images`], so 256 conversions in all), then for every epoch
-//! runs mini-batch SGD in the order of [`Dataset::batches`] and evaluates the
-//! test set in batches of [`TrainConfig::eval_batch`]. Every arithmetic step
+//! [`fit`] trains any [`Sequential`] network on any [`Dataset`]: it
+//! converts both datasets once to `T` (through [`Dataset::map_features`]:
+//! for images 256 conversions in all), then for every epoch runs mini-batch
+//! steps of the configured optimiser in the order of [`Dataset::batches`],
+//! checks that training has not diverged, and evaluates the test set in
+//! batches of [`TrainConfig::eval_batch`]. [`train_model`] builds the
+//! network named by [`TrainConfig::model`] first; [`train_format`] picks the
+//! number type at run time. Every arithmetic step
 //! of the forward pass, the loss gradient, the backward pass and the update
 //! is `T`'s; f64 appears only for the reported loss and accuracies (and, for
 //! LNS, inside the softmax's antilog conversion: see [`NnScalar::softmax`]).
@@ -19,6 +23,7 @@
 //! # Ok::<(), lognum_nn::NnError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -27,17 +32,20 @@ pub use lognum_tensor::matmul::Accumulate;
 
 use crate::data::Dataset;
 use crate::format::Format;
-pub use crate::loss::LabelGrad;
-use crate::loss::softmax_cross_entropy_with;
-use crate::model::Model;
-pub use crate::model::ModelKind;
-use crate::optim::Sgd;
-pub use crate::optim::UpdateRule;
+use crate::layers::{Layer, Sequential};
+pub use crate::loss::{LabelGrad, Loss};
+pub use crate::model::ModelSpec;
+pub use crate::optim::{OptimizerKind, UpdateRule};
 use crate::qat::Qat;
 use crate::{NnError, NnScalar};
 
+/// The share of saturated parameters (at the format's largest magnitude,
+/// see [`NnScalar::is_saturated`]) above which an epoch's report counts as
+/// a warning ([`EpochReport::saturation_warning`]): 1 %.
+pub const SATURATION_WARNING: f64 = 0.01;
+
 /// Hyper-parameters and options of a run. The defaults are the paper's
-/// (MLP, 20 epochs, batch 5, lr 0.01, no momentum, no weight decay, seed 1),
+/// (MLP, 20 epochs, batch 5, lr 0.01, plain SGD, no weight decay, seed 1),
 /// plus [`UpdateRule::WideMaster`] so that LNS training does not stall.
 ///
 /// ```
@@ -47,8 +55,9 @@ use crate::{NnError, NnScalar};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
-    /// Which network.
-    pub model: ModelKind,
+    /// The network [`train_model`] and [`train_format`] build ([`fit`]
+    /// trains the network it is given and ignores this).
+    pub model: ModelSpec,
     /// Passes over the training set (at least 1).
     pub epochs: usize,
     /// Mini-batch size (at least 1).
@@ -56,8 +65,9 @@ pub struct TrainConfig {
     /// Learning rate (finite, positive). The update uses `lr / batch` times
     /// the batch sum of the gradients, i.e. the mean gradient.
     pub lr: f64,
-    /// Momentum (in `[0, 1)`; 0 disables it).
-    pub momentum: f64,
+    /// The optimiser and its own hyper-parameters (default: SGD without
+    /// momentum, the paper's).
+    pub optimizer: OptimizerKind,
     /// L2 weight decay (finite, non-negative; 0 disables it).
     pub weight_decay: f64,
     /// Seed of the initialisation and of the batch order.
@@ -75,10 +85,10 @@ pub struct TrainConfig {
     /// stall this addresses. Default [`UpdateRule::WideMaster`];
     /// [`UpdateRule::Native`] is the paper's.
     pub update: UpdateRule,
-    /// How the label's gradient entry `p_y − 1` is computed (see
-    /// [`LabelGrad`]). Default [`LabelGrad::Complement`];
-    /// [`LabelGrad::Subtract`] is the paper's.
-    pub label_grad: LabelGrad,
+    /// The loss (default: softmax cross-entropy with the
+    /// [`LabelGrad::Complement`] label gradient; the paper's is
+    /// [`LabelGrad::Subtract`]).
+    pub loss: Loss,
     /// The summation order of every matrix product (forward and backward;
     /// see [`Accumulate`]). Default `None`: the number type's
     /// [`NnScalar::preferred_accumulate`], which is the paper's left-to-right
@@ -90,25 +100,26 @@ pub struct TrainConfig {
     pub accumulate: Option<Accumulate>,
     /// Test-set evaluation batch size (at least 1; default 100).
     pub eval_batch: usize,
-    /// Save the trained model here at the end (see [`crate::checkpoint`]).
+    /// Save the trained network here at the end, atomically (see
+    /// [`crate::checkpoint`]); a run that fails or diverges saves nothing.
     pub checkpoint: Option<PathBuf>,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
-            model: ModelKind::Mlp,
+            model: ModelSpec::default(),
             epochs: 20,
             batch: 5,
             lr: 0.01,
-            momentum: 0.0,
+            optimizer: OptimizerKind::default(),
             weight_decay: 0.0,
             seed: 1,
             limit_train: None,
             limit_test: None,
             quantize_weights: None,
             update: UpdateRule::WideMaster,
-            label_grad: LabelGrad::Complement,
+            loss: Loss::default(),
             accumulate: None,
             eval_batch: 100,
             checkpoint: None,
@@ -148,12 +159,7 @@ impl TrainConfig {
                 &format!("must be finite and positive, got {}", self.lr),
             );
         }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return bad(
-                "momentum",
-                &format!("must be in [0, 1), got {}", self.momentum),
-            );
-        }
+        self.optimizer.validate()?;
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return bad(
                 "weight_decay",
@@ -229,15 +235,33 @@ pub fn accumulate_name(acc: Accumulate) -> String {
 pub struct EpochReport {
     /// Epoch number, from 1.
     pub epoch: usize,
-    /// Mean cross-entropy over the epoch's training examples (as seen during
+    /// Mean loss over the epoch's training examples (as seen during
     /// training).
     pub train_loss: f64,
     /// Fraction of training examples classified correctly during training.
     pub train_accuracy: f64,
     /// Test accuracy after the epoch, 0..1.
     pub test_accuracy: f64,
+    /// Share of parameters pinned at the format's largest magnitude after
+    /// the epoch, 0..1 (always 0 for the floats, which do not saturate).
+    pub saturated: f64,
     /// Training time of the epoch in seconds (test evaluation excluded).
     pub seconds: f64,
+}
+
+impl EpochReport {
+    /// Whether more than [`SATURATION_WARNING`] of the parameters are
+    /// saturated: the run is probably broken even though it did not diverge.
+    ///
+    /// ```
+    /// use lognum_nn::train::EpochReport;
+    /// let r = EpochReport { epoch: 1, train_loss: 0.3, train_accuracy: 0.9,
+    ///     test_accuracy: 0.9, saturated: 0.2, seconds: 1.0 };
+    /// assert!(r.saturation_warning());
+    /// ```
+    pub fn saturation_warning(&self) -> bool {
+        self.saturated > SATURATION_WARNING
+    }
 }
 
 /// A run's results.
@@ -245,8 +269,11 @@ pub struct EpochReport {
 pub struct TrainReport {
     /// The number format's name.
     pub format: String,
-    /// The network.
-    pub model: ModelKind,
+    /// The network: the [`ModelSpec`] for [`train_model`], the layer names
+    /// for [`fit`].
+    pub model: String,
+    /// The optimiser's name.
+    pub optimizer: String,
     /// The summation order used (the configured one, or the format's
     /// preferred one).
     pub accumulate: Accumulate,
@@ -260,7 +287,7 @@ pub struct TrainReport {
     pub samples_per_second: f64,
 }
 
-/// Progress reports, passed to the callback of [`train`].
+/// Progress reports, passed to the callback of [`fit`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
     /// A batch finished: `done` of `total` batches of epoch `epoch` (from 1).
@@ -276,12 +303,233 @@ pub enum Progress {
     Epoch(EpochReport),
 }
 
-fn to_t<T: NnScalar>(ds: &Dataset) -> Vec<T> {
-    ds.map_images(|p| T::from_f64(f64::from(p) / 255.0))
+/// `ds`, or its first `limit` examples (copying only those).
+fn limited(ds: &Dataset, limit: Option<usize>) -> Cow<'_, Dataset> {
+    match limit {
+        Some(n) if n < ds.len() => Cow::Owned(ds.head(n)),
+        _ => Cow::Borrowed(ds),
+    }
 }
 
-/// Trains a fresh model in `T` and returns the report (and, with
-/// [`TrainConfig::checkpoint`], saves the model).
+/// Trains `net` in place on `train`, evaluating on `test` after every
+/// epoch; returns the report (and, with [`TrainConfig::checkpoint`], saves
+/// the network). Uses every field of `cfg` except `model`.
+///
+/// The batch tensors have shape `[batch, feature_shape…]`; the network's
+/// outputs must be `[batch, classes]` with `classes ≥` the datasets'
+/// `num_classes()`. The same seed, data and network give the same bits,
+/// whatever the number of threads.
+///
+/// Stops with [`NnError::Diverged`] as soon as a batch's loss is not
+/// finite, or when a parameter is not finite after an epoch; nothing is
+/// saved then.
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_nn::data::Dataset;
+/// use lognum_nn::init::Init;
+/// use lognum_nn::layers::{LeakyRelu, Linear, Sequential};
+/// use lognum_nn::rng::Rng;
+/// use lognum_nn::train::{fit, TrainConfig};
+/// type L = LogNum<10>;
+/// // Two classes on either side of the line x = y.
+/// let mut rng = Rng::new(5);
+/// let (mut xy, mut labels) = (Vec::new(), Vec::new());
+/// for _ in 0..200 {
+///     let (x, y) = (rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0));
+///     xy.extend([x as f32, y as f32]);
+///     labels.push(usize::from(x > y));
+/// }
+/// let ds = Dataset::from_features(xy, &[2], labels, 2)?;
+/// let mut net = Sequential::<L>::new()
+///     .with(Linear::with_init(2, 8, &Init::HeNormal, &mut rng))
+///     .with(LeakyRelu::leaky(7))
+///     .with(Linear::with_init(8, 2, &Init::HeNormal, &mut rng));
+/// let cfg = TrainConfig { epochs: 5, lr: 0.1, ..TrainConfig::default() };
+/// let report = fit(&mut net, &ds, &ds, &cfg, &mut |_| {})?;
+/// assert!(report.test_accuracy > 0.9);
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn fit<T: NnScalar>(
+    net: &mut Sequential<T>,
+    train: &Dataset,
+    test: &Dataset,
+    cfg: &TrainConfig,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<TrainReport, NnError> {
+    cfg.validate()?;
+    if let Some(path) = &cfg.checkpoint {
+        crate::checkpoint::check_writable(path)?;
+    }
+    let train = limited(train, cfg.limit_train);
+    let test = limited(test, cfg.limit_test);
+    if train.is_empty() {
+        return Err(NnError::Config {
+            field: "train",
+            reason: "dataset is empty".into(),
+        });
+    }
+    if train.feature_shape() != test.feature_shape() {
+        return Err(lognum_tensor::TensorError::ShapeMismatch {
+            op: "train/test features",
+            left: train.feature_shape().to_vec(),
+            right: test.feature_shape().to_vec(),
+        }
+        .into());
+    }
+    let accumulate = cfg.accumulate.unwrap_or_else(T::preferred_accumulate);
+    net.set_accumulate(accumulate);
+    let mut opt = cfg
+        .optimizer
+        .build::<T>(cfg.lr, cfg.weight_decay, cfg.update, cfg.seed);
+    let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
+    let x_train = train.map_features(T::from_f64);
+    let x_test = test.map_features(T::from_f64);
+    let per = train.feature_len();
+    let labels = train.labels();
+    let batch = cfg.batch.min(train.len());
+    let mut reports = Vec::new();
+    let mut xb: Vec<T> = Vec::with_capacity(batch * per);
+    let mut yb: Vec<usize> = Vec::with_capacity(batch);
+    let mut shape = vec![0];
+    shape.extend_from_slice(train.feature_shape());
+    let mut train_seconds = 0.0;
+    for epoch in 1..=cfg.epochs {
+        let start = Instant::now();
+        let batches = train.batches(batch, cfg.seed, epoch as u64 - 1);
+        let total = batches.len();
+        let (mut loss_sum, mut correct) = (0.0, 0usize);
+        for (done, idx) in batches.enumerate() {
+            xb.clear();
+            yb.clear();
+            for &i in &idx {
+                xb.extend_from_slice(&x_train[i * per..(i + 1) * per]);
+                yb.push(labels[i]);
+            }
+            shape[0] = idx.len();
+            let x = Tensor::from_vec(std::mem::take(&mut xb), &shape)?;
+            if let Some(q) = qat.as_mut() {
+                q.quantize(net);
+            }
+            let outputs = net.forward(&x)?;
+            xb = x.into_array().into_raw_vec_and_offset().0;
+            let out = cfg.loss.compute(&outputs, &yb)?;
+            if !out.loss_sum.is_finite() {
+                return Err(NnError::Diverged {
+                    epoch,
+                    what: format!(
+                        "the training loss is {} at batch {} of {total}",
+                        out.loss_sum,
+                        done + 1
+                    ),
+                });
+            }
+            loss_sum += out.loss_sum;
+            correct += out.correct;
+            net.backward(&out.grad, false)?;
+            if let Some(q) = qat.as_mut() {
+                q.restore(net); // straight through to the shadow
+            }
+            opt.step(net.params_mut(), idx.len());
+            progress(&Progress::Batch {
+                epoch,
+                done: done + 1,
+                total,
+            });
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        train_seconds += seconds;
+        let saturated = check_params(net, epoch)?;
+        if let Some(q) = qat.as_mut() {
+            q.quantize_exact(net); // evaluate the quantized network
+        }
+        let test_accuracy = accuracy(
+            net,
+            &x_test,
+            test.feature_shape(),
+            test.labels(),
+            cfg.eval_batch,
+        )?;
+        if let Some(q) = qat.as_mut().filter(|_| epoch < cfg.epochs) {
+            q.restore(net);
+        }
+        let report = EpochReport {
+            epoch,
+            train_loss: loss_sum / train.len() as f64,
+            train_accuracy: correct as f64 / train.len() as f64,
+            test_accuracy,
+            saturated,
+            seconds,
+        };
+        progress(&Progress::Epoch(report.clone()));
+        reports.push(report);
+    }
+    if let Some(path) = &cfg.checkpoint {
+        crate::checkpoint::save(net, path)?;
+    }
+    let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
+    Ok(TrainReport {
+        format: T::format_name(),
+        model: net.layer_names().join(", "),
+        optimizer: cfg.optimizer.name().into(),
+        accumulate,
+        epochs: reports,
+        test_accuracy,
+        train_seconds,
+        samples_per_second: (train.len() as f64 * cfg.epochs as f64) / train_seconds.max(1e-9),
+    })
+}
+
+/// Fails with [`NnError::Diverged`] if a parameter is not finite; returns
+/// the share of saturated parameters.
+fn check_params<T: NnScalar>(net: &Sequential<T>, epoch: usize) -> Result<f64, NnError> {
+    let (mut total, mut saturated) = (0usize, 0usize);
+    for (name, p) in net.param_names().iter().zip(net.params()) {
+        if let Some(i) = p.iter().position(|x| !x.to_f64().is_finite()) {
+            return Err(NnError::Diverged {
+                epoch,
+                what: format!("parameter {name}[{i}] is {}", p[i].to_f64()),
+            });
+        }
+        total += p.len();
+        saturated += p.iter().filter(|x| x.is_saturated()).count();
+    }
+    Ok(if total == 0 {
+        0.0
+    } else {
+        saturated as f64 / total as f64
+    })
+}
+
+/// Trains a fresh network of [`TrainConfig::model`] in `T` (built for
+/// `train`'s feature shape and classes, initialised from the seed) and
+/// returns it with the report.
+///
+/// ```
+/// use lognum_nn::data::Dataset;
+/// use lognum_nn::train::{train_model, TrainConfig};
+/// let ds = Dataset::new(vec![0u8; 784], 28, 28, vec![3], 10);
+/// let cfg = TrainConfig { epochs: 1, ..TrainConfig::default() };
+/// let (net, report) = train_model::<f64>(&ds, &ds, &cfg, &mut |_| {}).unwrap();
+/// assert_eq!(net.num_params(), 79_510);
+/// assert_eq!((report.epochs.len(), report.model.as_str()), (1, "mlp"));
+/// ```
+pub fn train_model<T: NnScalar>(
+    train: &Dataset,
+    test: &Dataset,
+    cfg: &TrainConfig,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Sequential<T>, TrainReport), NnError> {
+    cfg.validate()?;
+    let mut net = cfg
+        .model
+        .build::<T>(train.feature_shape(), train.num_classes(), cfg.seed)?;
+    let mut report = fit(&mut net, train, test, cfg, progress)?;
+    report.model = cfg.model.to_string();
+    Ok((net, report))
+}
+
+/// [`train_model`] without the network.
 ///
 /// ```
 /// use lognum_nn::data::Dataset;
@@ -301,155 +549,74 @@ pub fn train<T: NnScalar>(
     cfg: &TrainConfig,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<TrainReport, NnError> {
-    let model = train_model::<T>(train, test, cfg, progress)?;
-    Ok(model.1)
+    Ok(train_model::<T>(train, test, cfg, progress)?.1)
 }
 
-/// Like [`train`], also returning the trained model.
+/// Fraction of examples whose predicted class is the label: `features`
+/// holds the examples in `T`, one after the other, each of
+/// `feature_shape`, evaluated `batch` at a time through `net` in tensors of
+/// shape `[batch, feature_shape…]`. Use [`evaluate`] to start from a
+/// [`Dataset`].
 ///
 /// ```
-/// use lognum_nn::data::Dataset;
-/// use lognum_nn::train::{train_model, TrainConfig};
-/// let ds = Dataset::new(vec![0u8; 784], 28, 28, vec![3], 10);
-/// let cfg = TrainConfig { epochs: 1, ..TrainConfig::default() };
-/// let (model, report) = train_model::<f64>(&ds, &ds, &cfg, &mut |_| {}).unwrap();
-/// assert_eq!(model.num_params(), 79_510);
-/// assert_eq!(report.epochs.len(), 1);
+/// use lognum_nn::{model::mlp, train::accuracy};
+/// let mut net = mlp::<f32>(&[784], &[100], 10, 1).unwrap();
+/// let acc = accuracy(&mut net, &vec![0.0; 2 * 784], &[784], &[0, 1], 100).unwrap();
+/// assert!((0.0..=1.0).contains(&acc));
+/// assert!(accuracy(&mut net, &vec![0.0; 100], &[784], &[0, 1], 100).is_err());
 /// ```
-pub fn train_model<T: NnScalar>(
-    train: &Dataset,
-    test: &Dataset,
-    cfg: &TrainConfig,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<(Model<T>, TrainReport), NnError> {
-    cfg.validate()?;
-    let train = match cfg.limit_train {
-        Some(n) => train.clone().limit(n),
-        None => train.clone(),
-    };
-    let test = match cfg.limit_test {
-        Some(n) => test.clone().limit(n),
-        None => test.clone(),
-    };
-    if train.is_empty() {
-        return Err(NnError::Config {
-            field: "train",
-            reason: "dataset is empty".into(),
-        });
-    }
-    if (train.rows(), train.cols()) != (test.rows(), test.cols()) {
-        return Err(lognum_tensor::TensorError::ShapeMismatch {
-            op: "train/test images",
-            left: vec![train.rows(), train.cols()],
-            right: vec![test.rows(), test.cols()],
+pub fn accuracy<T: NnScalar>(
+    net: &mut Sequential<T>,
+    features: &[T],
+    feature_shape: &[usize],
+    labels: &[usize],
+    batch: usize,
+) -> Result<f64, NnError> {
+    let per: usize = feature_shape.iter().product();
+    if per == 0 || Some(features.len()) != per.checked_mul(labels.len()) {
+        return Err(lognum_tensor::TensorError::Length {
+            len: features.len(),
+            shape: vec![labels.len(), per],
         }
         .into());
     }
-    let mut model = Model::<T>::new(cfg.model, train.rows(), train.cols(), cfg.seed);
-    let accumulate = cfg.accumulate.unwrap_or_else(T::preferred_accumulate);
-    model.set_accumulate(accumulate);
-    let mut sgd =
-        Sgd::<T>::new(cfg.lr, cfg.momentum, cfg.weight_decay, cfg.update).with_seed(cfg.seed);
-    let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
-    let x_train = to_t::<T>(&train);
-    let x_test = to_t::<T>(&test);
-    let per = train.image_len();
-    let labels = train.labels();
-    let mut reports = Vec::with_capacity(cfg.epochs);
-    let mut xb: Vec<T> = Vec::with_capacity(cfg.batch * per);
-    let mut yb: Vec<u8> = Vec::with_capacity(cfg.batch);
-    let mut train_seconds = 0.0;
-    for epoch in 1..=cfg.epochs {
-        let start = Instant::now();
-        let batches = train.batches(cfg.batch, cfg.seed, epoch as u64 - 1);
-        let total = batches.len();
-        let (mut loss_sum, mut correct) = (0.0, 0usize);
-        for (done, idx) in batches.enumerate() {
-            xb.clear();
-            yb.clear();
-            for &i in &idx {
-                xb.extend_from_slice(&x_train[i * per..(i + 1) * per]);
-                yb.push(labels[i]);
-            }
-            let x = Tensor::from_vec(std::mem::take(&mut xb), &model.input_shape(idx.len()))?;
-            if let Some(q) = qat.as_mut() {
-                q.quantize(&mut model);
-            }
-            let logits = model.forward(&x)?;
-            xb = x.into_array().into_raw_vec_and_offset().0;
-            let out = softmax_cross_entropy_with(&logits, &yb, cfg.label_grad)?;
-            loss_sum += out.loss_sum;
-            correct += out.correct;
-            model.backward(&out.grad)?;
-            if let Some(q) = qat.as_mut() {
-                q.restore(&mut model); // straight through to the shadow
-            }
-            sgd.step(model.params_mut(), idx.len());
-            progress(&Progress::Batch {
-                epoch,
-                done: done + 1,
-                total,
-            });
-        }
-        let seconds = start.elapsed().as_secs_f64();
-        train_seconds += seconds;
-        if let Some(q) = qat.as_mut() {
-            q.quantize_exact(&mut model); // evaluate the quantized network
-        }
-        let test_accuracy = accuracy(&mut model, &x_test, test.labels(), cfg.eval_batch)?;
-        if let Some(q) = qat.as_mut().filter(|_| epoch < cfg.epochs) {
-            q.restore(&mut model);
-        }
-        let report = EpochReport {
-            epoch,
-            train_loss: loss_sum / train.len() as f64,
-            train_accuracy: correct as f64 / train.len() as f64,
-            test_accuracy,
-            seconds,
-        };
-        progress(&Progress::Epoch(report.clone()));
-        reports.push(report);
-    }
-    if let Some(path) = &cfg.checkpoint {
-        crate::checkpoint::save(&model, path)?;
-    }
-    let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
-    let report = TrainReport {
-        format: T::format_name(),
-        model: cfg.model,
-        accumulate,
-        epochs: reports,
-        test_accuracy,
-        train_seconds,
-        samples_per_second: (train.len() * cfg.epochs) as f64 / train_seconds.max(1e-9),
-    };
-    Ok((model, report))
-}
-
-/// Fraction of `images` (in `T`) whose predicted class is the label.
-///
-/// ```
-/// use lognum_nn::{model::Model, train::{accuracy, ModelKind}};
-/// let mut m = Model::<f32>::new(ModelKind::Mlp, 28, 28, 1);
-/// let acc = accuracy(&mut m, &vec![0.0; 2 * 784], &[0, 1], 100).unwrap();
-/// assert!((0.0..=1.0).contains(&acc));
-/// ```
-pub fn accuracy<T: NnScalar>(
-    model: &mut Model<T>,
-    images: &[T],
-    labels: &[u8],
-    batch: usize,
-) -> Result<f64, NnError> {
     if labels.is_empty() {
         return Ok(0.0);
     }
-    let pred = model.predict(images, batch)?;
-    let hits = pred
-        .iter()
-        .zip(labels)
-        .filter(|&(&p, &l)| p == l as usize)
-        .count();
+    let mut shape = vec![0];
+    shape.extend_from_slice(feature_shape);
+    let mut hits = 0usize;
+    for (chunk, lab) in features
+        .chunks(per * batch.max(1))
+        .zip(labels.chunks(batch.max(1)))
+    {
+        shape[0] = lab.len();
+        let x = Tensor::from_vec(chunk.to_vec(), &shape)?;
+        let pred = net.predict(&x)?;
+        hits += pred.iter().zip(lab).filter(|(p, l)| p == l).count();
+    }
     Ok(hits as f64 / labels.len() as f64)
+}
+
+/// Test accuracy of `net` on `ds`, `batch` examples at a time, with the
+/// same conversion to `T` as training: what [`fit`] reports after its last
+/// epoch for the same network and data.
+///
+/// ```
+/// use lognum_nn::data::Dataset;
+/// use lognum_nn::model::mlp;
+/// use lognum_nn::train::evaluate;
+/// let ds = Dataset::new(vec![0u8; 2 * 784], 28, 28, vec![0, 1], 10);
+/// let mut net = mlp::<f32>(ds.feature_shape(), &[100], 10, 1).unwrap();
+/// assert!((0.0..=1.0).contains(&evaluate(&mut net, &ds, 100).unwrap()));
+/// ```
+pub fn evaluate<T: NnScalar>(
+    net: &mut Sequential<T>,
+    ds: &Dataset,
+    batch: usize,
+) -> Result<f64, NnError> {
+    let x = ds.map_features(T::from_f64);
+    accuracy(net, &x, ds.feature_shape(), ds.labels(), batch)
 }
 
 /// [`train`] in the type that `format` names; the report's `format` is

@@ -3,7 +3,9 @@
 use lognum_nn::NnError;
 use lognum_nn::data::Dataset;
 use lognum_nn::format::Format;
-use lognum_nn::train::{ModelKind, TrainConfig, UpdateRule, train_format};
+use lognum_nn::model::ModelSpec;
+use lognum_nn::optim::OptimizerKind;
+use lognum_nn::train::{TrainConfig, UpdateRule, train_format};
 
 fn tiny() -> Dataset {
     Dataset::new(vec![0; 2 * 784], 28, 28, vec![1, 2], 10)
@@ -50,17 +52,39 @@ fn bad_values_are_refused() {
     );
     refused(
         TrainConfig {
-            momentum: 1.0,
+            optimizer: OptimizerKind::Sgd { momentum: 1.0 },
             ..d()
         },
         "momentum",
     );
     refused(
         TrainConfig {
-            momentum: f64::NAN,
+            optimizer: OptimizerKind::Sgd { momentum: f64::NAN },
             ..d()
         },
         "momentum",
+    );
+    refused(
+        TrainConfig {
+            optimizer: OptimizerKind::Adam {
+                beta1: 0.9,
+                beta2: 1.5,
+                eps: 1e-8,
+            },
+            ..d()
+        },
+        "beta2",
+    );
+    refused(
+        TrainConfig {
+            optimizer: OptimizerKind::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: f64::NAN,
+            },
+            ..d()
+        },
+        "eps",
     );
     refused(
         TrainConfig {
@@ -95,10 +119,11 @@ fn bad_values_are_refused() {
 #[test]
 fn defaults_are_the_papers() {
     let c = TrainConfig::default();
-    assert_eq!(c.model, ModelKind::Mlp);
+    assert_eq!(c.model, ModelSpec::Mlp { hidden: vec![100] });
+    assert_eq!(c.optimizer, OptimizerKind::Sgd { momentum: 0.0 });
     assert_eq!(
-        (c.epochs, c.batch, c.lr, c.momentum, c.weight_decay, c.seed),
-        (20, 5, 0.01, 0.0, 0.0, 1)
+        (c.epochs, c.batch, c.lr, c.weight_decay, c.seed),
+        (20, 5, 0.01, 0.0, 1)
     );
     assert_eq!(c.update, UpdateRule::WideMaster);
     assert!(c.validate().is_ok());
@@ -111,8 +136,25 @@ fn unknown_names_list_the_valid_ones() {
         assert!(err.contains(f.name()), "{err} lacks {f}");
     }
     assert!(err.contains("lns32"));
-    let err = "transformer".parse::<ModelKind>().unwrap_err().to_string();
+    let err = "transformer".parse::<ModelSpec>().unwrap_err().to_string();
     assert!(err.contains("mlp") && err.contains("cnn"), "{err}");
+    for bad in ["mlp:", "mlp:0", "mlp:abc", "mlp:64-", "mlp:-3", "cnn:5"] {
+        let err = bad.parse::<ModelSpec>().unwrap_err();
+        assert!(matches!(err, NnError::UnknownModel { .. }), "{bad}: {err}");
+        assert!(err.to_string().contains("mlp:H1-H2"), "{bad}: {err}");
+    }
+    assert_eq!(
+        "mlp:64-32".parse::<ModelSpec>().unwrap(),
+        ModelSpec::Mlp {
+            hidden: vec![64, 32]
+        }
+    );
+    assert_eq!("MLP".parse::<ModelSpec>().unwrap(), ModelSpec::default());
+    for spec in ["mlp", "mlp:64-32", "cnn"] {
+        assert_eq!(spec.parse::<ModelSpec>().unwrap().to_string(), spec);
+    }
+    let err = "rmsprop".parse::<OptimizerKind>().unwrap_err().to_string();
+    assert!(err.contains("sgd") && err.contains("adam"), "{err}");
     let err = "adam".parse::<UpdateRule>().unwrap_err().to_string();
     assert!(
         err.contains("wide-master") && err.contains("native"),
@@ -131,6 +173,7 @@ fn mismatched_datasets_are_shape_errors() {
     };
     let err = train_format(Format::F32, &train, &test, &cfg, &mut |_| {}).unwrap_err();
     assert!(matches!(err, NnError::Shape(_)), "{err}");
+    assert!(err.to_string().contains("[1, 10, 10]"), "{err}");
     let empty = Dataset::new(vec![], 28, 28, vec![], 10);
     assert!(train_format(Format::F32, &empty, &test, &cfg, &mut |_| {}).is_err());
 }

@@ -97,15 +97,16 @@ fn real_mnist_subset_loads() {
     let (train, test) = load_idx_dir(&subset_dir()).unwrap();
     assert_eq!((train.len(), test.len()), (8000, 2000));
     for ds in [&train, &test] {
-        assert_eq!((ds.rows(), ds.cols()), (28, 28));
+        assert_eq!(ds.image_size(), Some((28, 28)));
+        assert_eq!(ds.feature_shape(), &[1, 28, 28]);
         assert_eq!(ds.num_classes(), NUM_CLASSES);
-        assert_eq!(ds.images().len(), ds.len() * 784);
+        assert_eq!(ds.pixels().unwrap().len(), ds.len() * 784);
 
         // MNIST classes are roughly balanced: each is 9-11% of the full set;
         // allow 6-14% for a subset.
         let mut hist = [0usize; NUM_CLASSES];
         for &l in ds.labels() {
-            hist[usize::from(l)] += 1;
+            hist[l] += 1;
         }
         for (class, &n) in hist.iter().enumerate() {
             let share = n as f64 / ds.len() as f64;
@@ -114,14 +115,16 @@ fn real_mnist_subset_loads() {
 
         // Mostly black background with bright strokes: mean intensity about
         // 0.13, pixels span the full range.
-        let px = ds.images_f32();
+        let px = ds.features_f32();
         let mean = px.iter().sum::<f32>() / px.len() as f32;
         assert!((0.08..0.2).contains(&mean), "mean pixel {mean}");
-        assert_eq!(ds.images().iter().max(), Some(&255));
-        assert_eq!(ds.images().iter().min(), Some(&0));
+        assert_eq!(ds.pixels().unwrap().iter().max(), Some(&255));
+        assert_eq!(ds.pixels().unwrap().iter().min(), Some(&0));
     }
     assert_eq!(train.clone().limit(100).len(), 100);
-    assert_eq!(train.clone().limit(100).image(99), train.image(99));
+    let head = train.head(100);
+    assert_eq!(head.pixels().unwrap(), &train.pixels().unwrap()[..78_400]);
+    assert_eq!(head.labels(), &train.labels()[..100]);
 }
 
 /// The same data unpacked to plain files loads identically, under both the
@@ -390,7 +393,7 @@ fn missing_files_are_named() {
     dir.write("t10k-labels-idx1-ubyte", &labels_file(&[5]));
     let (train, test) = load_idx_dir(&dir.0).unwrap();
     assert_eq!((train.len(), test.len()), (2, 1));
-    assert_eq!(test.image(0), &[2; 9]);
+    assert_eq!(test.pixels().unwrap(), &[2; 9]);
 
     // A nonexistent path given directly: an I/O error naming it.
     let err = err_naming(
@@ -559,3 +562,53 @@ fn batch_order_is_pinned() {
 }
 
 const PINNED_ORDER: [usize; 10] = [9, 3, 8, 2, 4, 5, 6, 0, 1, 7];
+
+/// Datasets of f32 features of any shape: the values kept as given,
+/// every bad part refused with the cause.
+#[test]
+fn feature_datasets() {
+    let ds =
+        Dataset::from_features(vec![0.5, -2.0, 3.0, 4.0, 1e-3, 7.0], &[3], vec![1, 0], 2).unwrap();
+    assert_eq!(
+        (ds.len(), ds.feature_shape(), ds.feature_len()),
+        (2, &[3][..], 3)
+    );
+    assert_eq!(ds.image_size(), None);
+    assert_eq!(ds.pixels(), None);
+    assert_eq!(ds.features_f32(), vec![0.5, -2.0, 3.0, 4.0, 1e-3, 7.0]);
+    assert_eq!(ds.map_features(|v| v * 2.0)[1], -4.0);
+    assert_eq!(ds.head(1).features_f32(), vec![0.5, -2.0, 3.0]);
+    assert_eq!(ds.label(1), 0);
+    let bad = |r: Result<Dataset, DataError>, needle: &str| {
+        let err = r.unwrap_err().to_string();
+        assert!(err.contains(needle), "{needle:?} not in {err}");
+    };
+    bad(
+        Dataset::from_features(vec![0.0; 5], &[3], vec![0, 1], 2),
+        "values",
+    );
+    bad(
+        Dataset::from_features(vec![f32::NAN; 3], &[3], vec![0], 2),
+        "finite",
+    );
+    bad(
+        Dataset::from_features(vec![f32::INFINITY; 3], &[3], vec![0], 2),
+        "finite",
+    );
+    bad(
+        Dataset::from_features(vec![0.0; 3], &[3], vec![2], 2),
+        "num_classes",
+    );
+    bad(Dataset::from_features(vec![], &[0], vec![], 2), "no zero");
+    bad(
+        Dataset::from_features(vec![0.0; 3], &[3], vec![0], 0),
+        "num_classes",
+    );
+    bad(
+        Dataset::from_features(vec![0.0; 3], &[usize::MAX, 2], vec![0], 2),
+        "overflows",
+    );
+    // Images as features: [channels, rows, cols].
+    let img = Dataset::from_features(vec![0.25; 2 * 12], &[3, 2, 2], vec![0, 0], 1).unwrap();
+    assert_eq!(img.feature_shape(), &[3, 2, 2]);
+}

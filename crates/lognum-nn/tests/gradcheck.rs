@@ -9,11 +9,10 @@
 //! random inputs and do not occur with these seeds.
 
 use lognum_nn::NnScalar;
-use lognum_nn::layers::{Conv2d, Flatten, Layer, LeakyRelu, Linear, MaxPool2d};
-use lognum_nn::loss::{LabelGrad, softmax_cross_entropy_with};
-use lognum_nn::model::Model;
+use lognum_nn::layers::{Conv2d, Flatten, Layer, LeakyRelu, Linear, MaxPool2d, Sequential};
+use lognum_nn::loss::{LabelGrad, mse, softmax_cross_entropy_with};
+use lognum_nn::model::ModelSpec;
 use lognum_nn::rng::Rng;
-use lognum_nn::train::ModelKind;
 use lognum_tensor::Tensor;
 
 const H: f64 = 1e-6;
@@ -133,7 +132,7 @@ fn maxpool2d() {
 fn softmax_cross_entropy_both_label_rules() {
     let mut rng = Rng::new(15);
     let z = random(&mut rng, &[4, 10]);
-    let labels = [3u8, 0, 9, 3];
+    let labels = [3usize, 0, 9, 3];
     for rule in [LabelGrad::Subtract, LabelGrad::Complement] {
         let g = softmax_cross_entropy_with(&z, &labels, rule)
             .unwrap()
@@ -160,17 +159,17 @@ fn softmax_cross_entropy_both_label_rules() {
 
 /// Whole models: the gradient of the batch cross-entropy with respect to a
 /// sample of every parameter tensor.
-fn check_model(kind: ModelKind, rows: usize, cols: usize) {
-    let mut m = Model::<f64>::new(kind, rows, cols, 21);
+fn check_model(kind: ModelSpec, rows: usize, cols: usize) {
+    let mut m = kind.build::<f64>(&[1, rows, cols], 10, 21).unwrap();
     let mut rng = Rng::new(22);
     for p in m.params_mut() {
         for v in p.value.iter_mut() {
             *v += rng.normal() * 0.05; // non-zero biases too
         }
     }
-    let x = random(&mut rng, &m.input_shape(3));
-    let labels = [1u8, 7, 4];
-    let loss = |m: &mut Model<f64>| {
+    let x = random(&mut rng, &[3, 1, rows, cols]);
+    let labels = [1usize, 7, 4];
+    let loss = |m: &mut Sequential<f64>| {
         let z = m.forward(&x).unwrap();
         softmax_cross_entropy_with(&z, &labels, LabelGrad::Complement)
             .unwrap()
@@ -178,7 +177,7 @@ fn check_model(kind: ModelKind, rows: usize, cols: usize) {
     };
     let z = m.forward(&x).unwrap();
     let out = softmax_cross_entropy_with(&z, &labels, LabelGrad::Complement).unwrap();
-    m.backward(&out.grad).unwrap();
+    m.backward(&out.grad, false).unwrap();
     let grads: Vec<Vec<f64>> = m.params_mut().iter().map(|p| p.grad.to_vec()).collect();
     for (p, grad) in grads.iter().enumerate() {
         let step = (grad.len() / 25).max(1);
@@ -196,12 +195,35 @@ fn check_model(kind: ModelKind, rows: usize, cols: usize) {
 
 #[test]
 fn mlp_end_to_end() {
-    check_model(ModelKind::Mlp, 5, 4);
+    check_model(ModelSpec::Mlp { hidden: vec![100] }, 5, 4);
+    check_model(ModelSpec::Mlp { hidden: vec![7, 6] }, 5, 4);
 }
 
 #[test]
 fn cnn_end_to_end() {
-    check_model(ModelKind::Cnn, 8, 8);
+    check_model(ModelSpec::Cnn, 8, 8);
+}
+
+/// Mean squared error: the returned gradient is that of the returned loss
+/// sum with respect to the outputs.
+#[test]
+fn mse_gradient() {
+    let mut rng = Rng::new(16);
+    let y = random(&mut rng, &[3, 4]);
+    let t = random(&mut rng, &[3, 4]);
+    let out = mse(&y, &t).unwrap();
+    let g = out.grad.to_vec();
+    let ys = y.to_vec();
+    for i in 0..ys.len() {
+        let f = |d: f64| {
+            let mut v = ys.clone();
+            v[i] += d;
+            mse(&Tensor::from_vec(v, &[3, 4]).unwrap(), &t)
+                .unwrap()
+                .loss_sum
+        };
+        assert_close(&format!("mse ∂y[{i}]"), (f(H) - f(-H)) / (2.0 * H), g[i]);
+    }
 }
 
 /// The same layers in every format agree with f64 on a forward pass (same

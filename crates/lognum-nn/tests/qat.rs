@@ -9,11 +9,12 @@
 
 use lognum_nn::data::{Dataset, find_mnist_subset, load_idx_dir};
 use lognum_nn::format::{Format, Lns12Lut, Lns16Lut};
-use lognum_nn::model::Model;
+use lognum_nn::layers::{Layer, Sequential};
+use lognum_nn::model::ModelSpec;
 use lognum_nn::qat::{Qat, is_quantized, levels_in};
 use lognum_nn::quant::{max_code, pow2};
 use lognum_nn::rng::Rng;
-use lognum_nn::train::{ModelKind, TrainConfig, train_format, train_model};
+use lognum_nn::train::{TrainConfig, train_format, train_model};
 use lognum_nn::{NnError, NnScalar};
 use lognum_tensor::Tensor;
 
@@ -123,7 +124,7 @@ fn magnitudes<T: NnScalar>(w: &[T]) -> Vec<f64> {
 
 /// Every weight tensor of `model` takes at most `L = 2^(b−1) − 1` non-zero
 /// magnitudes, each `α_T·2^-j`; returns how many tensors were checked.
-fn check_grid<T: NnScalar>(model: &Model<T>, alphas: &[f32], bits: u32) -> usize {
+fn check_grid<T: NnScalar>(model: &Sequential<T>, alphas: &[f32], bits: u32) -> usize {
     let shapes = model.param_shapes();
     let weights: Vec<&[T]> = model
         .params()
@@ -156,8 +157,8 @@ fn grid_in_forward<T: NnScalar>() {
     let x = Tensor::from_vec(vec![T::from_f64(0.5); 2 * 784], &[2, 784]).unwrap();
     let xc = Tensor::from_vec(vec![T::from_f64(0.5); 2 * 784], &[2, 1, 28, 28]).unwrap();
     for bits in 2..=8 {
-        for (kind, x, tensors) in [(ModelKind::Mlp, &x, 2), (ModelKind::Cnn, &xc, 3)] {
-            let mut m = Model::<T>::new(kind, 28, 28, 5);
+        for (kind, x, tensors) in [(ModelSpec::default(), &x, 2), (ModelSpec::Cnn, &xc, 3)] {
+            let mut m = kind.build::<T>(&[1, 28, 28], 10, 5).unwrap();
             let shadow = m.params_f64();
             let mut q = Qat::new(bits).unwrap();
             q.quantize(&mut m);
@@ -183,8 +184,10 @@ fn grid_on_every_step<T: NnScalar>(bits: u32) {
     use lognum_nn::loss::softmax_cross_entropy;
     use lognum_nn::optim::{Sgd, UpdateRule};
     let (train, _) = subset();
-    let images = train.map_images(|p| T::from_f64(f64::from(p) / 255.0));
-    let mut m = Model::<T>::new(ModelKind::Mlp, 28, 28, 9);
+    let images = train.map_features(T::from_f64);
+    let mut m = ModelSpec::default()
+        .build::<T>(&[1, 28, 28], 10, 9)
+        .unwrap();
     let mut sgd = Sgd::<T>::new(0.01, 0.0, 0.0, UpdateRule::WideMaster);
     let mut q = Qat::new(bits).unwrap();
     let first = m.params_f64();
@@ -195,7 +198,7 @@ fn grid_on_every_step<T: NnScalar>(bits: u32) {
         assert_eq!(check_grid(&m, q.alphas(), bits), 2, "step {step}");
         let out =
             softmax_cross_entropy(&m.forward(&x.unwrap()).unwrap(), &train.labels()[idx]).unwrap();
-        m.backward(&out.grad).unwrap();
+        m.backward(&out.grad, false).unwrap();
         q.restore(&mut m);
         sgd.step(m.params_mut(), 5);
     }

@@ -7,7 +7,9 @@
 
 use lognum_nn::data::{Dataset, find_mnist_subset, load_idx_dir};
 use lognum_nn::format::Format;
-use lognum_nn::train::{ModelKind, Progress, TrainConfig, UpdateRule, train_format};
+use lognum_nn::layers::Layer;
+use lognum_nn::model::ModelSpec;
+use lognum_nn::train::{Progress, TrainConfig, UpdateRule, train_format};
 
 fn subset() -> (Dataset, Dataset) {
     let dir = find_mnist_subset().expect(
@@ -122,7 +124,7 @@ fn every_update_rule_learns_in_lns12() {
 #[test]
 fn cnn_learns() {
     let cfg = TrainConfig {
-        model: ModelKind::Cnn,
+        model: ModelSpec::Cnn,
         epochs: 1,
         limit_train: Some(600),
         limit_test: Some(300),

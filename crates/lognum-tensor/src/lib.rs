@@ -96,3 +96,7 @@ pub use error::TensorError;
 pub use matmul::Accumulate;
 pub use scalar::Scalar;
 pub use tensor::Tensor;
+
+/// The number type crate, re-exported so that `LogNum` can be named without a
+/// dependency of your own.
+pub use lognum;

@@ -2,7 +2,7 @@
 
 use lognum_tensor::Tensor;
 
-use super::{Layer, no_forward};
+use super::{Layer, LayerSpec, no_forward};
 use crate::{NnError, NnScalar};
 
 /// `y = x` for `x > 0`, else `x·2^-k` (leaky ReLU with slope `2^-k`), or `0`
@@ -77,6 +77,10 @@ impl LeakyRelu {
 }
 
 impl<T: NnScalar> Layer<T> for LeakyRelu {
+    fn spec(&self) -> LayerSpec {
+        LayerSpec::LeakyRelu { shift: self.shift }
+    }
+
     fn name(&self) -> String {
         match self.shift {
             Some(k) => format!("leaky-relu 2^-{k}"),

@@ -3,7 +3,9 @@
 use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
 
-use super::{Layer, ParamMut, blocked_sum, expect_shape, no_forward, transpose_into};
+use super::{Layer, LayerSpec, ParamMut, blocked_sum, expect_shape, no_forward, transpose_into};
+use crate::init::Init;
+use crate::rng::Rng;
 use crate::{NnError, NnScalar};
 
 /// A 2-D convolution: input `[batch, in_ch, h, w]`, weight
@@ -68,6 +70,27 @@ impl<T: NnScalar> Conv2d<T> {
         }
     }
 
+    /// A convolution with weights drawn by `init` from `rng`
+    /// (`fan_in = in_ch·k²`, `fan_out = out_ch·k²`) and zero biases.
+    ///
+    /// ```
+    /// use lognum_nn::{init::Init, layers::Conv2d, rng::Rng};
+    /// let c = Conv2d::<f32>::with_init(1, 8, 5, 2, &Init::HeNormal, &mut Rng::new(1));
+    /// assert!(c.weight().iter().any(|&w| w != 0.0));
+    /// ```
+    pub fn with_init(
+        in_ch: usize,
+        out_ch: usize,
+        k: usize,
+        pad: usize,
+        init: &Init,
+        rng: &mut Rng,
+    ) -> Self {
+        let mut c = Self::new(in_ch, out_ch, k, pad);
+        init.fill(rng, in_ch * k * k, out_ch * k * k, &mut c.weight);
+        c
+    }
+
     /// The weights, `[out_ch, in_ch, k, k]` row-major.
     ///
     /// ```
@@ -96,6 +119,19 @@ impl<T: NnScalar> Conv2d<T> {
 }
 
 impl<T: NnScalar> Layer<T> for Conv2d<T> {
+    fn spec(&self) -> LayerSpec {
+        LayerSpec::Conv2d {
+            in_channels: self.in_ch,
+            out_channels: self.out_ch,
+            kernel: self.k,
+            padding: self.pad,
+        }
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["weight".into(), "bias".into()]
+    }
+
     fn name(&self) -> String {
         format!(
             "conv {}→{} {}x{} pad {}",

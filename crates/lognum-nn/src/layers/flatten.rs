@@ -2,7 +2,7 @@
 
 use lognum_tensor::{Tensor, TensorError};
 
-use super::{Layer, no_forward};
+use super::{Layer, LayerSpec, no_forward};
 use crate::{NnError, NnScalar};
 
 /// `[batch, d1, d2, …] → [batch, d1·d2·…]`; the backward pass restores the
@@ -31,6 +31,10 @@ impl Flatten {
 }
 
 impl<T: NnScalar> Layer<T> for Flatten {
+    fn spec(&self) -> LayerSpec {
+        LayerSpec::Flatten
+    }
+
     fn name(&self) -> String {
         "flatten".into()
     }

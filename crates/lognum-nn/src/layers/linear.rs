@@ -3,7 +3,9 @@
 use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
 
-use super::{Layer, ParamMut, expect_shape, no_forward, transpose_into};
+use super::{Layer, LayerSpec, ParamMut, expect_shape, no_forward, transpose_into};
+use crate::init::Init;
+use crate::rng::Rng;
 use crate::{NnError, NnScalar};
 
 /// `y = x·W + b` for a batch `x` of shape `[batch, inputs]`; `W` is stored
@@ -58,6 +60,21 @@ impl<T: NnScalar> Linear<T> {
             weight_t: Vec::new(),
             acc: Accumulate::Sequential,
         }
+    }
+
+    /// A layer with weights drawn by `init` from `rng` (`fan_in = inputs`,
+    /// `fan_out = outputs`) and zero biases.
+    ///
+    /// ```
+    /// use lognum_nn::{init::Init, layers::Linear, rng::Rng};
+    /// let fc = Linear::<f32>::with_init(784, 100, &Init::HeNormal, &mut Rng::new(1));
+    /// assert!(fc.weight().iter().any(|&w| w != 0.0));
+    /// assert!(fc.bias().iter().all(|&b| b == 0.0));
+    /// ```
+    pub fn with_init(inputs: usize, outputs: usize, init: &Init, rng: &mut Rng) -> Self {
+        let mut l = Self::new(inputs, outputs);
+        init.fill(rng, inputs, outputs, &mut l.weight);
+        l
     }
 
     /// A layer with the given weights (`[inputs, outputs]` row-major) and
@@ -119,6 +136,17 @@ impl<T: NnScalar> Linear<T> {
 }
 
 impl<T: NnScalar> Layer<T> for Linear<T> {
+    fn spec(&self) -> LayerSpec {
+        LayerSpec::Linear {
+            inputs: self.inputs,
+            outputs: self.outputs,
+        }
+    }
+
+    fn param_names(&self) -> Vec<String> {
+        vec!["weight".into(), "bias".into()]
+    }
+
     fn name(&self) -> String {
         format!("linear {}→{}", self.inputs, self.outputs)
     }

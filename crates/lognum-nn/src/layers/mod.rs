@@ -28,12 +28,16 @@ mod conv;
 mod flatten;
 mod linear;
 mod pool;
+mod sequential;
+mod spec;
 
 pub use activation::LeakyRelu;
 pub use conv::Conv2d;
 pub use flatten::Flatten;
 pub use linear::Linear;
 pub use pool::MaxPool2d;
+pub use sequential::Sequential;
+pub use spec::{LayerSpec, MAX_PARAMS};
 
 use lognum_tensor::matmul::Accumulate;
 use lognum_tensor::{Tensor, TensorError};
@@ -84,6 +88,23 @@ pub trait Layer<T: NnScalar>: Send {
     /// The parameters' shapes, in the order of [`params`](Self::params).
     fn param_shapes(&self) -> Vec<Vec<usize>> {
         Vec::new()
+    }
+
+    /// The parameters' names, in the order of [`params`](Self::params):
+    /// `"weight"` and `"bias"` for [`Linear`] and [`Conv2d`], prefixed with
+    /// the layer's index in a [`Sequential`] (`"0.weight"`). The default
+    /// names them `"param0"`, `"param1"`, …
+    fn param_names(&self) -> Vec<String> {
+        (0..self.params().len())
+            .map(|i| format!("param{i}"))
+            .collect()
+    }
+
+    /// The layer's architecture without its values, as checkpoints record
+    /// it. The default, for layers from outside this crate, is
+    /// [`LayerSpec::Custom`] with the layer's [`name`](Self::name).
+    fn spec(&self) -> LayerSpec {
+        LayerSpec::Custom { name: self.name() }
     }
 
     /// The parameters with their gradients, for the optimiser.

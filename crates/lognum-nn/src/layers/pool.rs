@@ -2,7 +2,7 @@
 
 use lognum_tensor::{Tensor, TensorError};
 
-use super::{Layer, no_forward};
+use super::{Layer, LayerSpec, no_forward};
 use crate::{NnError, NnScalar};
 
 /// Max pooling over non-overlapping `size × size` windows: input
@@ -43,6 +43,10 @@ impl MaxPool2d {
 }
 
 impl<T: NnScalar> Layer<T> for MaxPool2d {
+    fn spec(&self) -> LayerSpec {
+        LayerSpec::MaxPool2d { size: self.size }
+    }
+
     fn name(&self) -> String {
         format!("maxpool {0}x{0}", self.size)
     }

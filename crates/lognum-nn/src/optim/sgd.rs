@@ -1,130 +1,11 @@
-//! Stochastic gradient descent, in the number type's own arithmetic.
-//!
-//! One step, for every parameter `w` with gradient `g` (the batch *sum* of
-//! per-example gradients) and `η = lr / batch` converted once to `T`:
-//!
-//! ```text
-//! d = g ⊞ (λ ⊡ w)            (weight decay λ, skipped when λ = 0)
-//! v = (μ ⊡ v) ⊞ d; d = v     (momentum μ, skipped when μ = 0)
-//! w = w ⊟ (η ⊡ d)
-//! ```
-//!
-//! All of it is `T` arithmetic: for LNS `⊡` is an integer add of logs and
-//! `⊟`/`⊞` go through the format's log-add approximation.
-//!
-//! # The update stall in LNS, and [`UpdateRule`]
-//!
-//! With the paper's 20-entry table (`Δ = 0` for `d ≥ 10`), `w ⊟ u` leaves
-//! `w` unchanged whenever `|u| < |w|·2^-10`; even a correctly rounded 16-bit
-//! LNS loses updates below about `|w|·2^-11.5` (half a code), and the 12-bit
-//! word (6 fraction bits) below `|w|·2^-7.5` or so. With `lr = 0.01`, batch 5,
-//! many updates of the first layer fall below that once the loss is small,
-//! and learning slows or stops. Three rules are offered:
-//!
-//! - [`UpdateRule::Native`]: the paper's `w ⊟ η⊡g` in `T`.
-//! - [`UpdateRule::WideMaster`] (default): a master copy of every parameter
-//!   in [`NnScalar::Wide`] (for LNS [`WideMaster`](crate::WideMaster), a
-//!   32-bit word with 20 fraction bits and an integer-only interpolated Δ
-//!   reaching `d = 24`); the update is applied there and the master rounded
-//!   to `T` for the next forward pass. Small updates accumulate instead of
-//!   vanishing. Costs 4 more bytes per parameter.
-//! - [`UpdateRule::Stochastic`]: no master copy; the update is computed in
-//!   the wide type and rounded to `T` stochastically, unbiased in
-//!   expectation. Weights stay 16 (or 12) bits.
-//!
-//! The forward and backward passes are entirely in `T` under every rule.
-//!
-//! Measured (MLP, MNIST subset: 8,000 training / 2,000 test images,
-//! 10 epochs, paper hyper-parameters, seed 1, label gradient
-//! [`Complement`](crate::loss::LabelGrad::Complement)), test accuracy %:
-//!
-//! | format | native | wide-master | stochastic |
-//! |---|---|---|---|
-//! | lns16-lut | 92.45 | 93.50 | 93.75 |
-//! | lns12-lut | 89.05 | 93.25 | 92.85 |
-//! | lns16-shift | 89.65 | 92.40 | 92.10 |
-//! | lns12-shift | 83.65 | 91.70 | 91.30 |
-//! | f32 (reference) | 93.25 | 93.25 | — |
-//!
-//! The native rule costs 1 to 9 points, most for the coarser words and
-//! approximations; both wide rules recover it.
-
-use std::fmt;
-use std::str::FromStr;
+//! Stochastic gradient descent with momentum and weight decay.
 
 use lognum_tensor::Scalar;
 
+use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};
+use crate::NnScalar;
 use crate::layers::ParamMut;
 use crate::rng::Rng;
-use crate::{NnError, NnScalar};
-
-/// The stream of [`Rng::with_stream`] used for stochastic rounding, apart
-/// from the batch orders (streams = epochs) of the same seed.
-const STOCHASTIC_STREAM: u64 = 0x5eed_0f5e;
-
-/// How the optimiser applies an update to the weights.
-///
-/// ```
-/// use lognum_nn::optim::UpdateRule;
-/// assert_eq!("wide-master".parse::<UpdateRule>().unwrap(), UpdateRule::WideMaster);
-/// assert_eq!(UpdateRule::Native.to_string(), "native");
-/// assert!("foo".parse::<UpdateRule>().is_err());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum UpdateRule {
-    /// `w ⊟ η⊡g` in `T` itself, as in the paper (stalls for LNS; see the
-    /// module docs).
-    Native,
-    /// Master weights in [`NnScalar::Wide`], rounded to `T` after each step.
-    #[default]
-    WideMaster,
-    /// No master copy: each step computes `w ⊟ η⊡g` in [`NnScalar::Wide`]
-    /// and rounds the result to `T` stochastically
-    /// ([`NnScalar::narrow_stochastic`]), so that an update too small to
-    /// move `w` still moves it with the right probability.
-    Stochastic,
-}
-
-impl UpdateRule {
-    /// Every rule.
-    pub const ALL: [UpdateRule; 3] = [
-        UpdateRule::Native,
-        UpdateRule::WideMaster,
-        UpdateRule::Stochastic,
-    ];
-
-    /// The rule's name.
-    ///
-    /// ```
-    /// assert_eq!(lognum_nn::optim::UpdateRule::WideMaster.name(), "wide-master");
-    /// ```
-    pub const fn name(self) -> &'static str {
-        match self {
-            UpdateRule::Native => "native",
-            UpdateRule::WideMaster => "wide-master",
-            UpdateRule::Stochastic => "stochastic",
-        }
-    }
-}
-
-impl fmt::Display for UpdateRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.name())
-    }
-}
-
-impl FromStr for UpdateRule {
-    type Err = NnError;
-    fn from_str(s: &str) -> Result<Self, NnError> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| NnError::Config {
-                field: "update",
-                reason: format!("{s:?} is not one of: native, wide-master, stochastic"),
-            })
-    }
-}
 
 /// SGD with momentum and weight decay.
 ///
@@ -179,7 +60,8 @@ impl<T: NnScalar> Sgd<T> {
         self
     }
 
-    /// One step for a batch of `batch` examples. `params` must be the same
+    /// One step for a batch of `batch` examples (the [`Optimizer`] method,
+    /// also callable without the trait in scope). `params` must be the same
     /// list, in the same order, at every step.
     ///
     /// ```
@@ -272,8 +154,14 @@ impl<T: NnScalar> Sgd<T> {
     }
 }
 
+impl<T: NnScalar> Optimizer<T> for Sgd<T> {
+    fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
+        Sgd::step(self, params, batch);
+    }
+}
+
 /// The step's constants, converted once per step.
-struct Consts<W> {
+pub(super) struct Consts<W> {
     eta: W,
     momentum: Option<W>,
     decay: Option<W>,
