@@ -22,7 +22,8 @@
 //! - `A: `[`LogAdd`] chooses Δ: [`Lut`] (default; the paper's 20-entry table),
 //!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
 //!   on the same 21 points), [`BitShift`] (the paper's shifts), [`FloorShift`] (the shifts without
-//!   the fraction of `d`) and [`Exact`].
+//!   the fraction of `d`) and [`Exact`]. [`types`] names the common
+//!   configurations (`Lns16Lut`, `Lns16Exact`, `Lns12Shift`, …).
 //!
 //! # Representation
 //!
@@ -119,6 +120,7 @@ mod impl_serde;
 pub mod logadd;
 mod math;
 mod num;
+pub mod types;
 
 pub use convert::ConversionError;
 pub use fmt::ParseLogNumError;
