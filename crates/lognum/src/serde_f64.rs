@@ -1,5 +1,5 @@
 //! serde as a number: `#[serde(with = "lognum::serde_f64")]` writes a
-//! [`LogNum`](crate::LogNum) or [`WideLogNum`](crate::WideLogNum) as the f64
+//! [`LogNum`] or [`WideLogNum`] as the f64
 //! [`to_f64`](crate::LogNum::to_f64) returns, for files people read, and
 //! reads an f64 back rounding as [`from_f64`](crate::LogNum::from_f64) does.
 //!
