@@ -188,7 +188,7 @@ mod tests {
         assert!((4_000..6_000).contains(&big), "{big}");
         let nz = draw(&super::nonzero_wide::<26, Exact>(), &mut r, 10_000);
         assert!(nz.iter().all(|x| !x.is_zero()));
-        // LogNum<6> is a 13-bit word in a u16: the draw never sets the bits
+        // LogNum<6> is a 12-bit word in a u16: the draw never sets the bits
         // above it, and still reaches the top magnitude code.
         let ls = draw(&super::any_lognum::<6, Exact>(), &mut r, 20_000);
         assert!(
