@@ -19,6 +19,7 @@ use crate::{LogNum, WideLogNum};
 
 macro_rules! impl_approx {
     ($T:ident, $name:literal) => {
+        #[cfg_attr(docsrs, doc(cfg(feature = "approx")))]
         impl<const FRAC: u32, A> $T<FRAC, A> {
             /// `±M`: ordered like the value, `±0` both 0.
             #[inline]
@@ -43,6 +44,7 @@ macro_rules! impl_approx {
         /// assert_abs_diff_eq!(L::from_f64(0.1), L::from_f64(0.1004), epsilon = 0.001);
         /// assert_abs_diff_eq!(L::ZERO, L::NEG_ZERO);
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "approx")))]
         impl<const FRAC: u32, A> AbsDiffEq for $T<FRAC, A> {
             type Epsilon = f64;
 
@@ -69,6 +71,7 @@ macro_rules! impl_approx {
         /// assert_relative_eq!(x, L::from_bits(x.to_bits() + 1));
         /// assert_relative_ne!(x, L::from_bits(x.to_bits() + 2));
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "approx")))]
         impl<const FRAC: u32, A> RelativeEq for $T<FRAC, A> {
             fn default_max_relative() -> f64 {
                 Self::one_code()
@@ -109,6 +112,7 @@ macro_rules! impl_approx {
         /// assert_ulps_ne!(x, L::from_bits(x.to_bits() + 5));
         /// assert_ulps_eq!(L::MIN_POSITIVE, -L::MIN_POSITIVE, epsilon = 0.0, max_ulps = 2);
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "approx")))]
         impl<const FRAC: u32, A> UlpsEq for $T<FRAC, A> {
             fn default_max_ulps() -> u32 {
                 4

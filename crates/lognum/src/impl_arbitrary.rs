@@ -18,6 +18,7 @@ macro_rules! impl_arbitrary {
         #[doc = concat!("let y = ", $name, "::<10>::arbitrary(&mut u).unwrap();")]
         /// assert_ne!(x, y);
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
         impl<'a, const FRAC: u32, A> Arbitrary<'a> for $T<FRAC, A> {
             fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
                 Ok(Self::from_bits(<$W>::arbitrary(u)?))

@@ -38,9 +38,11 @@ use crate::{LogNum, WideLogNum};
 
 // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (the `PhantomData`
 // field is a 1-aligned ZST), and the all-zero `u16` is a valid value, `+0`.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
 unsafe impl<const FRAC: u32, A> Zeroable for LogNum<FRAC, A> {}
 
 // SAFETY: as above, over a `u32`.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
 unsafe impl<const FRAC: u32, A> Zeroable for WideLogNum<FRAC, A> {}
 
 /// Every `u16` is a `LogNum<10>` word.
@@ -57,6 +59,7 @@ unsafe impl<const FRAC: u32, A> Zeroable for WideLogNum<FRAC, A> {}
 // SAFETY: `repr(transparent)` over `u16`, so no padding; `Copy` and
 // `'static` (for `A: 'static`); and `WORD_MASK` of `LogNum<10>` is `0xffff`,
 // so every bit pattern is a valid word that `from_bits` would leave unchanged.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
 unsafe impl<A: 'static> Pod for LogNum<10, A> {}
 
 /// Every `u32` is a `WideLogNum` word, for every `FRAC`.
@@ -68,16 +71,19 @@ unsafe impl<A: 'static> Pod for LogNum<10, A> {}
 /// ```
 // SAFETY: `repr(transparent)` over `u32`, no padding, `Copy + 'static`; the
 // sign bit and the 31-bit field use all 32 bits (`WORD_MASK = u32::MAX`).
+#[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
 unsafe impl<const FRAC: u32, A: 'static> Pod for WideLogNum<FRAC, A> {}
 
 macro_rules! narrow_formats {
     ($($frac:literal)*) => {$(
         // SAFETY: `repr(transparent)` over `u16`: no padding or uninitialised
         // bytes, `Copy + 'static`. Reading the word out is always sound.
+        #[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
         unsafe impl<A: 'static> NoUninit for LogNum<$frac, A> {}
 
         // SAFETY: same layout as `u16`. A `u16` with no bits above
         // `WORD_BITS` is exactly a word `from_bits` can produce.
+        #[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
         unsafe impl<A: 'static> CheckedBitPattern for LogNum<$frac, A> {
             type Bits = u16;
             #[inline]

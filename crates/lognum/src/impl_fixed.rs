@@ -16,6 +16,7 @@ use crate::{LogNum, WideLogNum};
 /// `$ex` is a format with `LogNum<10>`'s range, for the examples.
 macro_rules! impl_fixed {
     ($T:ident, $name:literal, $ex:literal) => {
+        #[cfg_attr(docsrs, doc(cfg(feature = "fixed")))]
         impl<const FRAC: u32, A> $T<FRAC, A> {
             /// The nearest value to a fixed-point number, saturating and
             /// flushing like [`from_f64`](Self::from_f64).

@@ -18,6 +18,7 @@ use crate::{LogNum, WideLogNum};
 
 macro_rules! impl_half {
     ($T:ident, $name:literal) => {
+        #[cfg_attr(docsrs, doc(cfg(feature = "half")))]
         impl<const FRAC: u32, A> $T<FRAC, A> {
             /// The nearest value to an f16 (see [`from_f64`](Self::from_f64)).
             ///
@@ -83,6 +84,7 @@ macro_rules! impl_half {
         /// assert_eq!(L::try_from(f16::INFINITY), Err(ConversionError::Infinite));
         /// assert_eq!(L::try_from(f16::ONE), Ok(L::ONE));
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "half")))]
         impl<const FRAC: u32, A> TryFrom<f16> for $T<FRAC, A> {
             type Error = ConversionError;
             fn try_from(x: f16) -> Result<Self, ConversionError> {
@@ -98,6 +100,7 @@ macro_rules! impl_half {
         #[doc = concat!("type L = ", $name, "<10>;")]
         /// assert_eq!(L::try_from(bf16::NAN), Err(ConversionError::NaN));
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "half")))]
         impl<const FRAC: u32, A> TryFrom<bf16> for $T<FRAC, A> {
             type Error = ConversionError;
             fn try_from(x: bf16) -> Result<Self, ConversionError> {

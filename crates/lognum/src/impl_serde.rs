@@ -43,6 +43,7 @@ macro_rules! impl_serde {
         #[doc = concat!("let back: ", $name, "<10> = serde_json::from_str(&json).unwrap();")]
         /// assert_eq!(back.to_bits(), x.to_bits());
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl<const FRAC: u32, A> Serialize for $T<FRAC, A> {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.$ser(self.to_bits())
@@ -58,6 +59,7 @@ macro_rules! impl_serde {
         /// assert_eq!(one, L::ONE);
         /// assert!(serde_json::from_str::<lognum::LogNum<6>>("4096").is_err()); // 13 bits
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl<'de, const FRAC: u32, A> Deserialize<'de> for $T<FRAC, A> {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let bits = <$W>::deserialize(deserializer)?;

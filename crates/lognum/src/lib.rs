@@ -11,6 +11,33 @@
 //! with a small look-up table or a shift; this crate lets you choose that
 //! approximation at compile time and measure what it costs.
 //!
+//! # The approximation is part of the type
+//!
+//! `LogNum<10>` is the 16-bit word of the paper this crate follows, and its
+//! default approximation is the paper's 20-entry table ([`Lut`]), not the
+//! exact Δ: `1·1 + 2·2 + 3·3` comes out as 13.5. The second type parameter
+//! picks another one, here the correctly rounded [`Exact`]:
+//!
+//! ```
+//! use lognum::{Exact, LogNum};
+//!
+//! type Paper = LogNum<10>; // = LogNum<10, Lut>: the 20-entry table
+//! type Exact16 = LogNum<10, Exact>; // the one line that picks the approximation
+//!
+//! fn dot<T: Copy + core::ops::Add<Output = T> + core::ops::Mul<Output = T>>(v: [T; 3]) -> T {
+//!     v[0] * v[0] + v[1] * v[1] + v[2] * v[2]
+//! }
+//! let paper = dot([1.0, 2.0, 3.0].map(Paper::from_f64));
+//! let exact = dot([1.0, 2.0, 3.0].map(Exact16::from_f64));
+//! assert_eq!(paper, Paper::from_f64(13.5)); // the table's Δ+ falls short
+//! assert_eq!(exact, Exact16::from_f64(14.0)); // 14 to the nearest code
+//! assert_eq!(paper.to_string(), "13.5");
+//! ```
+//!
+//! Products are exact either way (an integer add of logs); sums carry the
+//! approximation's error, whose worst case for each approximation is in the
+//! [`logadd`] module docs.
+//!
 //! # The types
 //!
 //! - [`LogNum<FRAC, A>`](LogNum): a 16-bit word with `FRAC` (0 to 10) fraction
@@ -22,7 +49,8 @@
 //! - `A: `[`LogAdd`] chooses Δ: [`Lut`] (default; the paper's 20-entry table),
 //!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
 //!   on the same 21 points), [`BitShift`] (the paper's shifts), [`FloorShift`] (the shifts without
-//!   the fraction of `d`) and [`Exact`].
+//!   the fraction of `d`) and [`Exact`]. [`types`] names the common
+//!   configurations (`Lns16Lut`, `Lns16Exact`, `Lns12Shift`, …).
 //!
 //! # Representation
 //!
@@ -71,12 +99,13 @@
 //! | feature | brings |
 //! |---|---|
 //! | `std` (default) | `std::error::Error` for the error types |
-//! | `serde` | `Serialize`/`Deserialize` as the raw word; words with bits above `WORD_BITS` are refused |
+//! | `serde` | `Serialize`/`Deserialize` as the raw word; words with bits above `WORD_BITS` are refused; `lognum::serde_f64` for a human-readable f64 instead |
 //! | `bytemuck` | `Zeroable` for all; `Pod` for `LogNum<10>` and `WideLogNum` (every bit pattern a word); `NoUninit` and `CheckedBitPattern` for `LogNum<0..=9>` |
 //! | `approx` | `AbsDiffEq`, `RelativeEq`, `UlpsEq` with f64 tolerances (ULPs count log codes, across zero) |
 //! | `arbitrary` | `Arbitrary` from raw words (every code reachable) |
 //! | `half` | `from_f16`, `to_f16`, `from_bf16`, `to_bf16`, and `TryFrom<f16>`, `TryFrom<bf16>` |
 //! | `fixed` | `from_fixed`, `checked_from_fixed`, `to_fixed` (saturating), `checked_to_fixed` for any `fixed` type |
+//! | `proptest` (implies `std`) | `proptest::arbitrary::Arbitrary` from raw words and the strategies in `lognum::proptest` (every code reachable) |
 //!
 //! Without default features the crate is `no_std` and needs no allocator.
 //!
@@ -93,6 +122,7 @@
 //! `num_traits::real::Real` are implemented for both types.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 // No unsafe code anywhere; the `bytemuck` feature's trait impls are `unsafe
 // impl`s, allowed in that one module.
@@ -119,6 +149,18 @@ mod impl_serde;
 pub mod logadd;
 mod math;
 mod num;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod proptest;
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub mod serde_f64;
+pub mod types;
+
+// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub use convert::ConversionError;
 pub use fmt::ParseLogNumError;
