@@ -22,7 +22,9 @@
 //! - `A: `[`LogAdd`] chooses Δ: [`Lut`] (default; the paper's 20-entry table),
 //!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
 //!   on the same 21 points), [`BitShift`] (the paper's shifts), [`FloorShift`] (the shifts without
-//!   the fraction of `d`) and [`Exact`].
+//!   the fraction of `d`) and [`Exact`]. With the tables and `FloorShift` a
+//!   sum can decrease when an operand grows; `Exact`, `BitShift` and
+//!   `Interp` are monotone (see [`logadd`](logadd#monotonicity)).
 //!
 //! # Representation
 //!
