@@ -6,13 +6,14 @@
 //! literal and rounds it like `from_f64`, refusing NaN, infinities and
 //! overflow.
 //!
-//! Values whose `log2` lies within ±1000 go through f64 both ways. The rest
+//! `Display` goes through f64 for values whose `log2` lies within ±1000, and
+//! `FromStr` for literals that f64 reads as normal numbers. Values beyond
 //! exist only in the wide formats with few fraction bits (`WideLogNum<0>`
-//! reaches `2^±(2^30)`), beyond f64's range: `Display` prints them from the
-//! log code in scientific notation (`1.5e400000`), and `FromStr` reads any
-//! literal that f64 cannot hold as a normal number (`1e99999`, `2e-400`)
-//! from its digits and decimal exponent straight into the log domain, so a
-//! finite literal is never mistaken for an infinity or a zero.
+//! reaches `2^±(2^30)`): `Display` prints them from the log code in
+//! scientific notation (`1.5e400000`), and `FromStr` reads any literal that
+//! f64 cannot hold as a normal number (`1e99999`, `2e-400`) from its digits
+//! and decimal exponent straight into the log domain, so a finite literal is
+//! never mistaken for an infinity or a zero.
 
 use core::fmt::{self, Write};
 use core::str::FromStr;
