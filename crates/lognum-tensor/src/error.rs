@@ -2,6 +2,19 @@
 
 use std::fmt;
 
+/// The number of elements of `shape`, or `None` when ndarray could not
+/// hold it: the product of its non-zero axes must fit in an `isize`
+/// (ndarray's rule, so a shape with a zero axis is refused too when its
+/// other axes overflow).
+pub(crate) fn element_count(shape: &[usize]) -> Option<usize> {
+    let nonzero = shape
+        .iter()
+        .filter(|&&d| d != 0)
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize)?;
+    Some(if shape.contains(&0) { 0 } else { nonzero })
+}
+
 /// Why a tensor operation refused its operands. Shape errors name the shapes.
 ///
 /// ```
@@ -37,18 +50,39 @@ pub enum TensorError {
         /// What was expected.
         expected: String,
     },
+    /// A shape (given, or the result `op` would have) holds more elements
+    /// than can be counted in a `usize`, or more bytes than one allocation
+    /// may hold (`isize::MAX`), or the allocator refused the memory. Checked
+    /// before anything of that size is allocated: see
+    /// [`Tensor::try_full`](crate::Tensor::try_full).
+    ///
+    /// ```
+    /// use lognum_tensor::{Tensor, TensorError};
+    /// let err = Tensor::<f32>::try_zeros(&[usize::MAX, 2]).unwrap_err();
+    /// assert!(matches!(err, TensorError::TooLarge { .. }));
+    /// assert!(err.to_string().contains("too large"));
+    /// ```
+    TooLarge {
+        /// The operation.
+        op: &'static str,
+        /// The shape that could not be allocated.
+        shape: Vec<usize>,
+    },
 }
 
 impl fmt::Display for TensorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Length { len, shape } => {
-                write!(
+            Self::Length { len, shape } => match element_count(shape) {
+                Some(n) => write!(
                     f,
-                    "{len} elements do not fill shape {shape:?} ({} elements)",
-                    shape.iter().product::<usize>()
-                )
-            }
+                    "{len} elements do not fill shape {shape:?} ({n} elements)"
+                ),
+                None => write!(
+                    f,
+                    "{len} elements do not fill shape {shape:?} (too large to count)"
+                ),
+            },
             Self::ShapeMismatch { op, left, right } => {
                 write!(f, "{op}: shapes {left:?} and {right:?} are incompatible")
             }
@@ -59,6 +93,16 @@ impl fmt::Display for TensorError {
             } => {
                 write!(f, "{op}: shape {shape:?} is invalid, expected {expected}")
             }
+            Self::TooLarge { op, shape } => match element_count(shape) {
+                Some(n) => write!(
+                    f,
+                    "{op}: shape {shape:?} is too large: its {n} elements cannot be allocated"
+                ),
+                None => write!(
+                    f,
+                    "{op}: shape {shape:?} is too large: its element count overflows"
+                ),
+            },
         }
     }
 }

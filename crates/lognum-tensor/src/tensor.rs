@@ -3,7 +3,29 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 
+use crate::error::element_count;
 use crate::{Scalar, TensorError};
+
+/// A vector of as many `value`s as `shape` has elements, or
+/// [`TensorError::TooLarge`] (naming `op` and `shape`) when the count
+/// overflows, the bytes exceed `isize::MAX`, or the allocator refuses the
+/// memory (`Vec::try_reserve_exact`): refused before anything is written,
+/// instead of aborting the process.
+pub(crate) fn try_filled<T: Clone>(
+    op: &'static str,
+    shape: &[usize],
+    value: T,
+) -> Result<Vec<T>, TensorError> {
+    let too_large = || TensorError::TooLarge {
+        op,
+        shape: shape.to_vec(),
+    };
+    let n = element_count(shape).ok_or_else(too_large)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| too_large())?;
+    v.resize(n, value);
+    Ok(v)
+}
 
 /// An n-dimensional array of `T`, stored by `ndarray` in row-major order.
 ///
@@ -59,8 +81,13 @@ impl<T: Scalar> Tensor<T> {
     /// ```
     pub fn from_vec(data: Vec<T>, shape: &[usize]) -> Result<Self, TensorError> {
         let len = data.len();
-        let expected = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
-        if expected != Some(len) {
+        let Some(expected) = element_count(shape) else {
+            return Err(TensorError::TooLarge {
+                op: "from_vec",
+                shape: shape.to_vec(),
+            });
+        };
+        if expected != len {
             return Err(TensorError::Length {
                 len,
                 shape: shape.to_vec(),
@@ -75,6 +102,12 @@ impl<T: Scalar> Tensor<T> {
 
     /// A tensor of zeros.
     ///
+    /// # Panics
+    ///
+    /// If `shape` is too large to allocate, with the message of
+    /// [`TensorError::TooLarge`]; [`try_zeros`](Self::try_zeros) returns
+    /// that error instead.
+    ///
     /// ```
     /// let t = lognum_tensor::Tensor::<f32>::zeros(&[2, 2]);
     /// assert_eq!(t.to_vec(), vec![0.0; 4]);
@@ -83,16 +116,56 @@ impl<T: Scalar> Tensor<T> {
         Self::full(shape, T::zero())
     }
 
+    /// A tensor of zeros, or [`TensorError::TooLarge`] if `shape` cannot
+    /// be allocated (see [`try_full`](Self::try_full)).
+    ///
+    /// ```
+    /// use lognum_tensor::Tensor;
+    /// assert_eq!(Tensor::<f32>::try_zeros(&[2, 2]).unwrap().len(), 4);
+    /// assert!(Tensor::<f32>::try_zeros(&[1 << 40, 1 << 40]).is_err());
+    /// ```
+    pub fn try_zeros(shape: &[usize]) -> Result<Self, TensorError> {
+        Self::try_full(shape, T::zero())
+    }
+
     /// A tensor with every element `value`.
+    ///
+    /// # Panics
+    ///
+    /// If `shape` is too large to allocate, with the message of
+    /// [`TensorError::TooLarge`]; [`try_full`](Self::try_full) returns that
+    /// error instead.
     ///
     /// ```
     /// let t = lognum_tensor::Tensor::full(&[3], 2.0f64);
     /// assert_eq!(t.to_vec(), vec![2.0; 3]);
     /// ```
     pub fn full(shape: &[usize], value: T) -> Self {
-        Self {
-            data: ArrayD::from_elem(IxDyn(shape), value),
-        }
+        Self::try_full(shape, value).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A tensor with every element `value`, or [`TensorError::TooLarge`]
+    /// if `shape` cannot be allocated: its element count overflows `usize`
+    /// (or, for the non-zero axes, `isize`), its bytes exceed `isize::MAX`,
+    /// or the allocator refuses the memory. The last is asked before
+    /// anything is written (`Vec::try_reserve_exact`); on a system that
+    /// overcommits memory without limit (Linux's `vm.overcommit_memory =
+    /// 1`) a grant does not promise that the pages exist, and filling them
+    /// can still run out of memory. Every operation of this crate that
+    /// creates a tensor (matrix products, convolution, broadcasting,
+    /// pooling) sizes its result the same way.
+    ///
+    /// ```
+    /// use lognum_tensor::{Tensor, TensorError};
+    /// assert_eq!(Tensor::try_full(&[2], 1.5f32).unwrap().to_vec(), vec![1.5; 2]);
+    /// let err = Tensor::try_full(&[usize::MAX, 2], 0.0f32).unwrap_err();
+    /// assert!(matches!(err, TensorError::TooLarge { .. }));
+    /// ```
+    pub fn try_full(shape: &[usize], value: T) -> Result<Self, TensorError> {
+        let data = try_filled("full", shape, value)?;
+        Ok(Self {
+            data: ArrayD::from_shape_vec(IxDyn(shape), data).expect("length checked"),
+        })
     }
 
     /// A tensor from f64 values, rounded to `T`.
@@ -221,8 +294,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert!(t.reshape(&[4]).is_err());
     /// ```
     pub fn reshape(&self, shape: &[usize]) -> Result<Self, TensorError> {
-        let expected = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
-        if expected != Some(self.len()) {
+        if element_count(shape) != Some(self.len()) {
             return Err(TensorError::ShapeMismatch {
                 op: "reshape",
                 left: self.shape().to_vec(),
@@ -280,7 +352,8 @@ impl<T: Scalar> Tensor<T> {
         self.permute(&axes)
     }
 
-    /// A view broadcast to `shape`, materialised (numpy rules).
+    /// A view broadcast to `shape`, materialised (numpy rules). A `shape`
+    /// too large to allocate is [`TensorError::TooLarge`].
     ///
     /// ```
     /// let t = lognum_tensor::Tensor::from_vec(vec![1.0f32, 2.0], &[2]).unwrap();
@@ -291,6 +364,11 @@ impl<T: Scalar> Tensor<T> {
         if self.shape() == shape {
             return Ok(self.clone());
         }
+        let too_large = || TensorError::TooLarge {
+            op: "broadcast",
+            shape: shape.to_vec(),
+        };
+        element_count(shape).ok_or_else(too_large)?;
         let view = self
             .data
             .broadcast(IxDyn(shape))
@@ -299,8 +377,13 @@ impl<T: Scalar> Tensor<T> {
                 left: self.shape().to_vec(),
                 right: shape.to_vec(),
             })?;
+        let mut data = Vec::new();
+        data.try_reserve_exact(view.len())
+            .map_err(|_| too_large())?;
+        // A view iterates in logical (row-major) order.
+        data.extend(view.iter().copied());
         Ok(Self {
-            data: view.as_standard_layout().into_owned(),
+            data: ArrayD::from_shape_vec(IxDyn(shape), data).map_err(|_| too_large())?,
         })
     }
 
@@ -337,12 +420,15 @@ impl<T: Scalar> Tensor<T> {
                 right: rhs.shape().to_vec(),
             }
         })?;
+        // Sized first: a shape too large to allocate is also too large for
+        // ndarray to broadcast to.
+        let out = try_filled("zip_with", &shape, V::zero())?;
         let a = self.data.broadcast(IxDyn(&shape)).expect("shape checked");
         let b = rhs
             .as_array()
             .broadcast(IxDyn(&shape))
             .expect("shape checked");
-        let mut out = ArrayD::from_elem(IxDyn(&shape), V::zero());
+        let mut out = ArrayD::from_shape_vec(IxDyn(&shape), out).expect("length checked");
         ndarray::Zip::from(&mut out)
             .and(&a)
             .and(&b)

@@ -106,6 +106,9 @@ macro_rules! impl_convert {
             }
 
             /// The value as an f64: `±2^(L / 2^FRAC)`, within an f64 ulp or two.
+            /// Only the wide format with `FRAC < 20` holds values beyond
+            /// f64's range: those become `±∞` or (below the subnormals)
+            /// `±0`; `Display` and `FromStr` work from the log code instead.
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]

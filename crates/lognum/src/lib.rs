@@ -50,7 +50,10 @@
 //!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
 //!   on the same 21 points), [`BitShift`] (the paper's shifts), [`FloorShift`] (the shifts without
 //!   the fraction of `d`) and [`Exact`]. [`types`] names the common
-//!   configurations (`Lns16Lut`, `Lns16Exact`, `Lns12Shift`, …).
+//!   configurations (`Lns16Lut`, `Lns16Exact`, `Lns12Shift`, …). With the
+//!   tables and `FloorShift` a sum can decrease when an operand grows;
+//!   `Exact`, `BitShift` and `Interp` are monotone (see
+//!   [`logadd`](logadd#monotonicity)).
 //!
 //! # Representation
 //!

@@ -11,6 +11,11 @@
 //! `hypot` use the approximation `A`; everything else (`floor`, `exp`, `ln`,
 //! trigonometry, …) is computed in f64 and rounded back, which is approximate
 //! and leaves the log domain.
+//!
+//! Where f64 would return NaN (`ln`, `log2`, `log10` or `sqrt` of a negative
+//! number, `acos(2)`, …) the result is `+0`, as `from_f64(NaN)` is; where it
+//! would return ±∞ (`ln(0)`, `log2(0)`) the result saturates to `MIN` or
+//! `MAX`. So `ln(−1) = log2(−1) = +0` and `ln(0) = log2(0) = MIN`.
 
 use num_traits::real::Real;
 use num_traits::{
@@ -318,15 +323,17 @@ macro_rules! impl_num {
                 let x = self.to_f64() * (1u64 << FRAC) as f64;
                 Self::from_log2_code(false, crate::math::round_i64(x))
             }
-            /// `log2|x|` is the log code itself, `L/2^FRAC`, rounded into
-            /// the format. `log2` of zero or a negative number is `MIN`.
+            /// `log2 x` is the log code itself, `L/2^FRAC`, rounded into
+            /// the format. Like `ln`, `log10` and `log` (and f64): `log2`
+            /// of either zero is `MIN` (−∞, saturated) and of a negative
+            /// number `+0` (NaN has no code: `+0` stands for it, as in
+            /// `from_f64` and `sqrt`).
             #[inline]
             fn log2(self) -> Self {
                 match self.log2_code() {
-                    Some(l) if self.is_sign_positive() => {
-                        Self::from_f64(l as f64 / (1u64 << FRAC) as f64)
-                    }
-                    _ => Self::MIN,
+                    None => Self::MIN,
+                    Some(_) if self.is_sign_negative() => Self::ZERO,
+                    Some(l) => Self::from_f64(l as f64 / (1u64 << FRAC) as f64),
                 }
             }
             #[inline]
@@ -349,10 +356,20 @@ macro_rules! impl_num {
             fn cbrt(self) -> Self {
                 $T::cbrt(self)
             }
-            /// `sqrt(x² + y²)` with exact squares and root and one add through `A`.
-            #[inline]
+            /// `sqrt(x² + y²)` as `max · sqrt(1 + (min/max)²)` on the
+            /// magnitudes: the quotient, square, root and product are exact
+            /// in the log domain (up to rounding), the one add goes through
+            /// `A`. Squaring `x` itself would overflow or flush to zero in
+            /// the narrow range (`300² > MAX` of `LogNum<10>`); the ratio
+            /// is at most 1, so only the final product can saturate.
             fn hypot(self, other: Self) -> Self {
-                self.powi(2).add_approx(other.powi(2)).sqrt()
+                let (a, b) = ($T::abs(self), $T::abs(other));
+                let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+                if $T::is_zero(hi) {
+                    return Self::ZERO;
+                }
+                let r = lo.div_exact(hi);
+                hi.mul_exact(Self::ONE.add_approx(r.mul_exact(r)).sqrt())
             }
             #[inline]
             fn atan2(self, other: Self) -> Self {

@@ -62,11 +62,14 @@ impl Conv2dParams {
     }
 
     /// The output size for an input of `(h, w)` and a kernel of `(kh, kw)`,
-    /// or `None` if the kernel does not fit or a stride or kernel size is 0.
+    /// or `None` if the kernel does not fit, a stride or kernel size is 0,
+    /// or the padded input size (`h + 2·ph`, `w + 2·pw`) overflows `usize`.
     ///
     /// ```
     /// let p = lognum_tensor::Conv2dParams::default();
     /// assert_eq!(p.output_size((5, 7), (3, 3)), Some((3, 5)));
+    /// let huge = lognum_tensor::Conv2dParams::new((1, 1), (usize::MAX / 2 + 1, 0));
+    /// assert_eq!(huge.output_size((2, 2), (1, 1)), None);
     /// ```
     pub fn output_size(
         &self,
@@ -74,10 +77,11 @@ impl Conv2dParams {
         kernel: (usize, usize),
     ) -> Option<(usize, usize)> {
         let dim = |x: usize, k: usize, s: usize, p: usize| {
-            if s == 0 || k == 0 || x + 2 * p < k {
+            let padded = p.checked_mul(2)?.checked_add(x)?;
+            if s == 0 || k == 0 || padded < k {
                 None
             } else {
-                Some((x + 2 * p - k) / s + 1)
+                Some((padded - k) / s + 1)
             }
         };
         Some((
@@ -120,8 +124,25 @@ impl Geometry {
             .ok_or_else(|| TensorError::InvalidShape {
                 op,
                 shape: input.to_vec(),
-                expected: format!("a {}x{} kernel to fit with {:?}", kernel.0, kernel.1, p),
+                expected: format!(
+                    "a {}x{} kernel to fit with {:?} (and the padded size to fit in usize)",
+                    kernel.0, kernel.1, p
+                ),
             })?;
+        // Every buffer the convolution and its gradients allocate is at
+        // most one of these; each must have a countable size.
+        let too_large = |shape: Vec<usize>| TensorError::TooLarge { op, shape };
+        let rows = c
+            .checked_mul(kernel.0)
+            .and_then(|r| r.checked_mul(kernel.1))
+            .ok_or_else(|| too_large(vec![c, kernel.0, kernel.1]))?;
+        let cols = n
+            .checked_mul(oh)
+            .and_then(|r| r.checked_mul(ow))
+            .ok_or_else(|| too_large(vec![n, oh, ow]))?;
+        for shape in [vec![rows, cols], vec![n, c, h, w]] {
+            crate::error::element_count(&shape).ok_or_else(|| too_large(shape.clone()))?;
+        }
         Ok(Self {
             n,
             c,
@@ -174,7 +195,7 @@ pub fn im2col<T: Scalar>(
 ) -> Result<Tensor<T>, TensorError> {
     let g = Geometry::new("im2col", input.shape(), kernel, params)?;
     let x = input.contiguous();
-    let mut cols = vec![T::zero(); g.rows() * g.cols()];
+    let mut cols = crate::tensor::try_filled("im2col", &[g.rows(), g.cols()], T::zero())?;
     let (ncols, plane) = (g.cols(), g.oh * g.ow);
     for c in 0..g.c {
         for i in 0..g.kh {
@@ -229,7 +250,7 @@ pub fn col2im<T: Scalar>(
         });
     }
     let src = cols.contiguous();
-    let mut img = vec![T::zero(); g.n * g.c * g.h * g.w];
+    let mut img = crate::tensor::try_filled("col2im", input_shape, T::zero())?;
     let (ncols, plane) = (g.cols(), g.oh * g.ow);
     for c in 0..g.c {
         for i in 0..g.kh {

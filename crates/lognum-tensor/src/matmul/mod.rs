@@ -245,7 +245,7 @@ pub fn gemm_generic_wide<T: Scalar>(m: usize, k: usize, n: usize, a: &[T], b: &[
 /// multiply-adds, else four per thread (for balance).
 fn row_chunk(m: usize, k: usize, n: usize) -> usize {
     let threads = rayon::current_num_threads();
-    if threads == 1 || m * k.max(1) * n < 1 << 20 {
+    if threads == 1 || m.saturating_mul(k.max(1)).saturating_mul(n) < 1 << 20 {
         return m.max(1);
     }
     m.div_ceil(threads * 4).max(1)
@@ -264,7 +264,7 @@ macro_rules! tuned_gemm {
             // One block of rows per thread: matrixmultiply packs `b` for
             // each call and runs best on tall blocks.
             let threads = rayon::current_num_threads();
-            let rows = if m * k.max(1) * n < 1 << 20 {
+            let rows = if m.saturating_mul(k.max(1)).saturating_mul(n) < 1 << 20 {
                 m
             } else {
                 m.div_ceil(threads)
@@ -322,7 +322,7 @@ tuned_gemm!(
 #[inline]
 pub(crate) fn assert_dims(m: usize, k: usize, n: usize, a: usize, b: usize, c: usize) {
     assert!(
-        a == m * k && b == k * n && c == m * n,
+        m.checked_mul(k) == Some(a) && k.checked_mul(n) == Some(b) && m.checked_mul(n) == Some(c),
         "gemm: slice lengths do not match {m}x{k} · {k}x{n}"
     );
 }
@@ -332,7 +332,8 @@ impl<T: Scalar> Tensor<T> {
     /// of rank ≥ 2 multiply their last two axes, and the leading (batch) axes
     /// broadcast; a 2-D operand is shared by every batch. Sums in the
     /// [`Accumulate::Sequential`] order through the type's kernel
-    /// ([`Scalar::gemm`]).
+    /// ([`Scalar::gemm`]). A result too large to allocate is
+    /// [`TensorError::TooLarge`], found before any work.
     ///
     /// ```
     /// use lognum_tensor::Tensor;
@@ -375,15 +376,21 @@ impl<T: Scalar> Tensor<T> {
         }
         let batch = crate::tensor::broadcast_shapes(&ls[..ls.len() - 2], &rs[..rs.len() - 2])
             .ok_or_else(mismatch)?;
-        let count: usize = batch.iter().product();
         let mut out_shape = batch.clone();
         out_shape.extend([m, n]);
-        let mut out = vec![T::zero(); count * m * n];
+        // Sized (and refused if too large) before any operand is copied.
+        let mut out = crate::tensor::try_filled("matmul", &out_shape, T::zero())?;
         if ls.len() == 2 && rs.len() == 2 {
             let (a, b) = (self.contiguous(), rhs.contiguous());
             T::gemm_with(acc, m, k, n, &a, &b, &mut out);
             return Tensor::from_vec(out, &out_shape);
         }
+        if out.is_empty() {
+            // Nothing to compute, and nothing to broadcast: an operand
+            // broadcast over the batch could still be large.
+            return Tensor::from_vec(out, &out_shape);
+        }
+        let count = out.len() / (m * n);
         let lhs = self
             .broadcast_to(&[batch.as_slice(), &[m, k]].concat())?
             .to_vec();

@@ -34,7 +34,7 @@ impl<T: Scalar> Tensor<T> {
         let (ph, pw) = params.padding;
         let size = params
             .output_size((h, w), kernel)
-            .filter(|_| 2 * ph <= kernel.0 && 2 * pw <= kernel.1);
+            .filter(|_| ph <= kernel.0 / 2 && pw <= kernel.1 / 2);
         let Some((oh, ow)) = size else {
             return Err(TensorError::InvalidShape {
                 op,
@@ -45,27 +45,27 @@ impl<T: Scalar> Tensor<T> {
                 ),
             });
         };
+        let out_shape = [n, c, oh, ow];
+        let mut out = crate::tensor::try_filled(op, &out_shape, T::zero())?;
+        let mut idx = crate::tensor::try_filled(op, &out_shape, 0usize)?;
         let x = self.contiguous();
-        let mut out = Vec::with_capacity(n * c * oh * ow);
-        let mut idx = Vec::with_capacity(n * c * oh * ow);
+        // The rows (or columns) of the input under window `o` of one axis:
+        // the window `o·s − p .. o·s − p + k`, clipped to the input.
+        let span = |o: usize, s: usize, p: usize, k: usize, len: usize| {
+            let start = o * s;
+            start.saturating_sub(p)..(start + k).saturating_sub(p).min(len)
+        };
+        let mut at_out = 0;
         for plane in 0..n * c {
             let base = plane * h * w;
             for y in 0..oh {
-                let y0 = (y * params.stride.0) as isize - ph as isize;
+                let rows = span(y, params.stride.0, ph, kernel.0, h);
                 for xo in 0..ow {
-                    let x0 = (xo * params.stride.1) as isize - pw as isize;
+                    let cols = span(xo, params.stride.1, pw, kernel.1, w);
                     let mut best: Option<usize> = None;
-                    for i in 0..kernel.0 as isize {
-                        let sy = y0 + i;
-                        if sy < 0 || sy >= h as isize {
-                            continue;
-                        }
-                        for j in 0..kernel.1 as isize {
-                            let sx = x0 + j;
-                            if sx < 0 || sx >= w as isize {
-                                continue;
-                            }
-                            let at = base + sy as usize * w + sx as usize;
+                    for sy in rows.clone() {
+                        for sx in cols.clone() {
+                            let at = base + sy * w + sx;
                             if best.is_none_or(|b| x[at] > x[b]) {
                                 best = Some(at);
                             }
@@ -74,8 +74,9 @@ impl<T: Scalar> Tensor<T> {
                     // Padding of at most half the window leaves every window
                     // at least one input element.
                     let b = best.expect("every window holds an input element");
-                    out.push(x[b]);
-                    idx.push(b);
+                    out[at_out] = x[b];
+                    idx[at_out] = b;
+                    at_out += 1;
                 }
             }
         }
@@ -99,7 +100,11 @@ impl<T: Scalar> Tensor<T> {
         input_shape: &[usize],
     ) -> Result<Tensor<T>, TensorError> {
         let op = "max_pool2d_backward";
-        let len: usize = input_shape.iter().product();
+        let len =
+            crate::error::element_count(input_shape).ok_or_else(|| TensorError::TooLarge {
+                op,
+                shape: input_shape.to_vec(),
+            })?;
         if indices.len() != grad_out.len() {
             return Err(TensorError::InvalidShape {
                 op,
@@ -114,7 +119,7 @@ impl<T: Scalar> Tensor<T> {
                 expected: format!("indices below {len}, got {bad}"),
             });
         }
-        let mut dx = vec![T::zero(); len];
+        let mut dx = crate::tensor::try_filled(op, input_shape, T::zero())?;
         for (&i, &g) in indices.iter().zip(grad_out.contiguous().iter()) {
             dx[i] = dx[i].add(g);
         }

@@ -11,6 +11,10 @@ use crate::math;
 /// returned without evaluation: `|Δ±(d)| ≤ 1.45·2^-d / (1 − 2^-d)` which is below
 /// half a code there.
 ///
+/// **Monotone**: Δ+ falls at most half a code per code of `d`, so its
+/// rounding at most one, and no sum decreases when an operand grows (see
+/// [the module docs](crate::logadd#monotonicity)).
+///
 /// **Speed.** For `FRAC ≤ 10` (every [`LogNum`](crate::LogNum)) the series are
 /// evaluated once, at compile time, for every `d` below that cutoff, and a sum
 /// is a table load: `(FRAC + 2)·2^FRAC` entries of 32 bits (48 KiB at

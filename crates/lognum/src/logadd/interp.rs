@@ -25,6 +25,11 @@ use super::{LogAdd, TABLE_CAP};
 /// for `d ≥ r/2`, Δ− ≤ 0.179 + 2^-FRAC. Below `r/2` Δ− is unbounded, as for
 /// every table.
 ///
+/// **Monotone** for `FRAC ≤ 10`: each chord falls by at most half a code per
+/// code, but past `RANGE` the value drops from `Δ+(RANGE)` to zero at once,
+/// more than one code from `FRAC = 11` on (see [the module
+/// docs](crate::logadd#monotonicity)).
+///
 /// ```
 /// use lognum::{Interp, LogAdd, Exact};
 /// // Much closer to the exact value than the 20-entry table at d = 0.3.

@@ -22,6 +22,12 @@ use crate::math;
 /// (`|Δ−(1/4) − Δ−(1/2)| = 0.88041`). For [`SoftmaxLut`] (`r = 1/64`): Δ+ ≤
 /// 1/256 + 2^-(FRAC+1), Δ− ≤ 0.9962 + 2^-(FRAC+1) for `d ≥ 1/128`.
 ///
+/// **Not monotone.** Δ+ is a step function, and where a step falls by more
+/// than one code a sum falls when an operand grows by one code past it
+/// (`x + y = Y + Δ+(Y − X)` for `|y| > |x|`): `Lut` from `FRAC = 3` on (234
+/// codes at its first step at `FRAC = 10`), `SoftmaxLut` from `FRAC = 8`.
+/// See [the module docs](crate::logadd#monotonicity).
+///
 /// ```
 /// use lognum::{LogAdd, Lut, SoftmaxLut};
 /// // d = 0.3 rounds to the sample at 0.5: Δ+(0.5) = 0.7716 → 790 codes.
@@ -38,7 +44,8 @@ pub type SoftmaxLut = Lut<6, 10>;
 
 /// Like [`Lut`] but indexed by truncation, `floor(d / r)`, as the authors'
 /// Python code does; entry `i` samples the middle of its interval,
-/// `Δ((i + 1/2)·r)`, so the error bound is the same as [`Lut`]'s.
+/// `Δ((i + 1/2)·r)`, so the error bound is the same as [`Lut`]'s. Not
+/// monotone either, for the same reason and from the same `FRAC`.
 ///
 /// ```
 /// use lognum::{LogAdd, TruncLut};

@@ -32,6 +32,42 @@
 //! first table step the log error of a difference is unbounded. In linear terms
 //! the damage is small: the operands then agree to within `r·ln 2` relative
 //! to each other, and the result is a small fraction of either.
+//!
+//! ## Monotonicity
+//!
+//! With the table approximations a sum can *decrease* when an operand
+//! increases: in `LogNum<10, Lut>`, `0x0001 + 0x0100 = 0x0500` but
+//! `0x0001 + 0x0101 = 0x0417`, and 1,005,632 of the 2^32 pairs `(x, y)` have
+//! `x + y' < x + y` for the next value `y'` after `y`. The reason: with `x`
+//! fixed and `|y| > |x|` of the same sign, `x + y = Y + Δ+(Y − X)`, so one
+//! code more of `y` adds one code to `Y` and one to `d`; the sum falls
+//! wherever Δ+ falls by more than one code from `d` to `d + 1`. Every other
+//! case is monotone with any non-increasing Δ+ and −Δ− (a larger `y` of the
+//! other sign only cancels less). Hence `+` is monotone in each operand
+//! exactly when Δ+ never drops by more than one code per code (the table
+//! is for the default shapes):
+//!
+//! | approximation | monotone | why (at `FRAC` fraction bits) | falling pairs of `LogNum<10>` |
+//! |---|---|---|---|
+//! | [`Exact`] | always | Δ+ falls at most half a code per code, its rounding at most one | 0 |
+//! | [`BitShift`] | always | a chord falling half a code per code, continuous at every integer `d` | 0 |
+//! | [`Interp`] | `FRAC ≤ 10` | chords as above; only the cut-off at `d = RANGE = 10` drops `Δ+(10)·2^FRAC` codes at once | 0 |
+//! | [`Lut`] | `FRAC ≤ 2` | steps of `r = 1/2`: 234 codes at the first at `FRAC = 10` | 1,005,632 |
+//! | [`TruncLut`] | `FRAC ≤ 2` | the same steps, offset by `r/2` | 997,252 |
+//! | [`SoftmaxLut`] | `FRAC ≤ 7` | steps of `r = 1/64`: up to 8 codes at `FRAC = 10` | 12,971,014 |
+//! | [`FloorShift`] | `FRAC ≤ 1` | steps of 1: `2^(FRAC−1)` codes at `d = 1` | 495,584 |
+//!
+//! The last column counts the `(x, y)` of the 2^32 pairs with `x + y' <
+//! x + y` (`cargo test -p lognum --release --test monotone -- --ignored`,
+//! 2.5 minutes on one core).
+//!
+//! So at the paper's 16-bit word `Exact`, `BitShift` and `Interp` are
+//! monotone and `Lut`, `TruncLut`, `SoftmaxLut` and `FloorShift` are not.
+//! A fall is at most twice the approximation's Δ+ error bound, so it does
+//! not widen the error bounds above; it matters where code relies on
+//! order, e.g. a sum compared against a threshold or a search over sums. The
+//! crate's tests check the rule on Δ at every code for `FRAC` 0 to 11 and 16,
+//! and on `+` for every pair of `LogNum<6>` and a sample of `LogNum<10>`.
 
 mod exact;
 mod interp;

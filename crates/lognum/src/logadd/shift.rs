@@ -32,6 +32,11 @@ use super::LogAdd;
 /// codes of truncation. Below `d = 1/2`, as for every table, Δ− is
 /// unbounded.
 ///
+/// **Monotone** at every `FRAC`: the chord falls by at most one code per two
+/// codes of `d` and meets the next unit's chord at every integer `d`, so no
+/// sum decreases when an operand grows (see [the module
+/// docs](crate::logadd#monotonicity)).
+///
 /// **Long sums.** For `d` beyond a few units Δ+ is `ln 2 ≈ 0.69` of the
 /// true value (`Δ+(d) ≈ 2^-d/ln 2`), while Δ− is close to its own: a term
 /// far below the running sum is undercounted when it has the sum's sign and
@@ -117,6 +122,10 @@ impl LogAdd for BitShift {
 /// The shifts are exact codes while `⌊d⌋ < FRAC`, so no rounding term is added;
 /// past that the shifted-out bits are worth less than one code, where the
 /// error is far inside the bound.
+///
+/// **Not monotone** from `FRAC = 2` on: Δ+ falls by `2^(FRAC−1−n)` codes at
+/// each integer `d = n + 1`, so a sum falls there when an operand grows by one
+/// code (see [the module docs](crate::logadd#monotonicity)).
 ///
 /// ```
 /// use lognum::{FloorShift, LogAdd};

@@ -26,6 +26,10 @@ pub struct Bound {
 /// An approximation with its bound as documented.
 pub trait Documented: LogAdd {
     fn bound(frac: u32) -> Bound;
+    /// Whether `x + y` never decreases as `y` increases, at `frac`
+    /// fraction bits: exactly when Δ+ never falls by more than one code
+    /// from one code `d` to the next (see `lognum::logadd`).
+    fn monotone(frac: u32) -> bool;
 }
 
 fn half(frac: u32) -> f64 {
@@ -38,6 +42,10 @@ fn from(x: f64, frac: u32) -> u32 {
 }
 
 impl Documented for Exact {
+    /// Δ+ falls at most half a code per code, so its rounding at most one.
+    fn monotone(_frac: u32) -> bool {
+        true
+    }
     /// Correct rounding.
     fn bound(frac: u32) -> Bound {
         Bound {
@@ -49,6 +57,11 @@ impl Documented for Exact {
 }
 
 impl Documented for Lut {
+    /// Steps of r = 1/2 falling by more than a code from FRAC = 3 on (234
+    /// codes at the first step at FRAC = 10).
+    fn monotone(frac: u32) -> bool {
+        frac <= 2
+    }
     /// r/4 = 0.125 and 0.8805 (d ≥ 1/4), plus half a code.
     fn bound(frac: u32) -> Bound {
         Bound {
@@ -60,6 +73,10 @@ impl Documented for Lut {
 }
 
 impl Documented for TruncLut {
+    /// The same steps as `Lut`.
+    fn monotone(frac: u32) -> bool {
+        frac <= 2
+    }
     /// The same as `Lut`.
     fn bound(frac: u32) -> Bound {
         <Lut>::bound(frac)
@@ -67,6 +84,10 @@ impl Documented for TruncLut {
 }
 
 impl Documented for SoftmaxLut {
+    /// Steps of r = 1/64: at most one code up to FRAC = 7 (8 at FRAC = 10).
+    fn monotone(frac: u32) -> bool {
+        frac <= 7
+    }
     /// 1/256 and 0.9962 (d ≥ 1/128), plus half a code.
     fn bound(frac: u32) -> Bound {
         Bound {
@@ -78,6 +99,11 @@ impl Documented for SoftmaxLut {
 }
 
 impl Documented for Interp {
+    /// Chords fall at most half a code per code; only the cut-off at d = 10,
+    /// Δ+(10)·2^FRAC codes, falls by more than one code from FRAC = 11 on.
+    fn monotone(frac: u32) -> bool {
+        frac <= 10
+    }
     /// r²·ln2/32 = 0.00542 and 0.179 (d ≥ 1/4), plus one code.
     fn bound(frac: u32) -> Bound {
         Bound {
@@ -89,6 +115,11 @@ impl Documented for Interp {
 }
 
 impl Documented for BitShift {
+    /// The chord of 2^-f falls half a code per code and joins up at every
+    /// integer d.
+    fn monotone(_frac: u32) -> bool {
+        true
+    }
     /// 0.0861 + 1.5 codes, and 0.6466 + 2 codes for d ≥ 1/2.
     fn bound(frac: u32) -> Bound {
         let code = 2.0 * half(frac);
@@ -101,6 +132,10 @@ impl Documented for BitShift {
 }
 
 impl Documented for FloorShift {
+    /// Falls by 2^(FRAC−1−n) codes at every integer n + 1 of d.
+    fn monotone(frac: u32) -> bool {
+        frac <= 1
+    }
     /// 1 − log2 1.5 < 0.4151 and 0.5 (d ≥ 1/2), no rounding term.
     fn bound(frac: u32) -> Bound {
         Bound {
