@@ -217,3 +217,9 @@ pub fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
         .zip(b)
         .fold(T::ZERO, |acc, (&x, &y)| acc.add(x.mul(y)))
 }
+
+/// The workspace README's code, compiled and run as a doctest (this crate
+/// is not published, so it may include a file outside its directory).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
