@@ -23,12 +23,11 @@
 //! training step.
 
 use std::any::TypeId;
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
 
 use lognum::{Interp, LogAdd, LogNum, WideLogNum};
 
-use crate::matmul::lns::{Isa, IsaUnavailable, words, words_mut};
+use crate::lns::cache::Cache;
+use crate::lns::{Isa, IsaUnavailable, words, words_mut};
 
 /// One plain SGD step on master weights, `master ⊟= eta ⊡ widen(grad)` and
 /// `weight = narrow(master)` where `grad` is nonzero, on the fastest
@@ -159,28 +158,21 @@ const TABLE: usize = 4096;
 /// (`base`, then `slope`), built on first use and kept for the process:
 /// every training step calls the kernel several times, and rebuilding 32 KB
 /// each time was a measurable share of a step.
-fn samples<const WF: u32, const R: u32, const RANGE: u32>() -> [&'static [i32; TABLE]; 2] {
-    type Cache = HashMap<(TypeId, u32), [&'static [i32; TABLE]; 2]>;
-    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
-    let key = (TypeId::of::<Interp<R, RANGE>>(), WF);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(&found) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return found;
-    }
-    let segments = Interp::<R, RANGE>::SEGMENTS;
-    let (mut base, mut slope) = (Box::new([0; TABLE]), Box::new([0; TABLE]));
-    for (half, plus) in [true, false].into_iter().enumerate() {
-        let s = Interp::<R, RANGE>::samples::<WF>(plus);
-        let off = half * (segments + 1);
-        for i in 0..segments {
-            base[off + i] = s[i] as i32;
-            slope[off + i] = s[i + 1] as i32 - s[i] as i32;
+fn samples<const WF: u32, const R: u32, const RANGE: u32>() -> &'static [Box<[i32; TABLE]>; 2] {
+    static CACHE: Cache<(TypeId, u32), [Box<[i32; TABLE]>; 2]> = Cache::new();
+    CACHE.get_or_init((TypeId::of::<Interp<R, RANGE>>(), WF), || {
+        let segments = Interp::<R, RANGE>::SEGMENTS;
+        let (mut base, mut slope) = (Box::new([0; TABLE]), Box::new([0; TABLE]));
+        for (half, plus) in [true, false].into_iter().enumerate() {
+            let s = Interp::<R, RANGE>::samples::<WF>(plus);
+            let off = half * (segments + 1);
+            for i in 0..segments {
+                base[off + i] = s[i] as i32;
+                slope[off + i] = s[i + 1] as i32 - s[i] as i32;
+            }
         }
-    }
-    let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
-    *cache
-        .entry(key)
-        .or_insert_with(|| [Box::leak(base), Box::leak(slope)])
+        [base, slope]
+    })
 }
 
 /// The step's constants: `η`'s word and the interpolation samples, laid
@@ -216,6 +208,7 @@ impl<const FRAC: u32, const WF: u32> Kernel<FRAC, WF> {
         let () = Self::WF_FITS;
         let segments = Interp::<R, RANGE>::SEGMENTS;
         let [base, slope] = samples::<WF, R, RANGE>();
+        let (base, slope) = (&**base, &**slope);
         Kernel {
             eta: eta.to_bits(),
             base,

@@ -45,8 +45,8 @@ mod x86;
 
 use lognum::{LogAdd, LogNum};
 
-pub use crate::matmul::lns::{Isa, IsaUnavailable};
-use crate::matmul::lns::{tables, words, words_mut};
+pub use crate::lns::{Isa, IsaUnavailable};
+use crate::lns::{tables, words, words_mut};
 
 /// `out[i] = a[i] + b[i]` on the fastest available instruction set, with
 /// the bits of `LogNum`'s `+`.

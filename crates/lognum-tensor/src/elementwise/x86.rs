@@ -26,8 +26,8 @@
 use core::arch::x86_64::*;
 
 use super::Format;
-use crate::matmul::lns::tables::{D0_SLOT, LnsTables};
-use crate::matmul::lns::x86::{Lookup, Shift512, gather_words256, gather_words512, shift_delta512};
+use crate::lns::tables::{D0_SLOT, LnsTables};
+use crate::lns::x86::{Lookup, Shift512, gather_words256, gather_words512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;

@@ -1,0 +1,126 @@
+//! The LNS machinery the vector kernels share: the instruction sets and
+//! their detection, the per-type tables of Δ (built once per
+//! `LogNum<FRAC, A>` and cached), the raw words of a `LogNum` slice, and
+//! the per-ISA look-ups of Δ. The ops ([`matmul::lns`](crate::matmul::lns),
+//! [`elementwise`](crate::elementwise), [`master`](crate::master)) build on
+//! it; it depends on none of them.
+//!
+//! ```
+//! use lognum_tensor::lns::Isa;
+//! assert!(Isa::available().contains(&Isa::detect()));
+//! ```
+
+pub(crate) mod cache;
+pub(crate) mod tables;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x86;
+
+use std::fmt;
+
+use lognum::LogNum;
+
+/// An instruction set a kernel can run on.
+///
+/// ```
+/// use lognum_tensor::lns::Isa;
+/// assert!(Isa::Portable.is_available());
+/// assert!(Isa::available().contains(&Isa::detect()));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Isa {
+    /// Plain Rust, one lane at a time: runs everywhere, defines the bits.
+    Portable,
+    /// x86-64 AVX2: 16 lanes, table gathers.
+    Avx2,
+    /// x86-64 AVX-512F + BW: 32 lanes, word permutes, a computed Δ or table
+    /// gathers.
+    Avx512,
+}
+
+impl Isa {
+    /// True if this CPU can run the path (checked at run time).
+    ///
+    /// ```
+    /// assert!(lognum_tensor::lns::Isa::Portable.is_available());
+    /// ```
+    pub fn is_available(self) -> bool {
+        match self {
+            Isa::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512bw")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// Every path this CPU can run, portable first.
+    ///
+    /// ```
+    /// let isas = lognum_tensor::lns::Isa::available();
+    /// assert_eq!(isas[0], lognum_tensor::lns::Isa::Portable);
+    /// ```
+    pub fn available() -> Vec<Isa> {
+        [Isa::Portable, Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|i| i.is_available())
+            .collect()
+    }
+
+    /// The fastest available path (what the kernels use by default).
+    ///
+    /// ```
+    /// assert!(lognum_tensor::lns::Isa::detect().is_available());
+    /// ```
+    pub fn detect() -> Isa {
+        *Isa::available().last().unwrap_or(&Isa::Portable)
+    }
+}
+
+impl fmt::Display for Isa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Isa::Portable => "portable",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+        })
+    }
+}
+
+/// The requested instruction set is not available on this CPU.
+///
+/// ```
+/// use lognum_tensor::lns::{Isa, IsaUnavailable};
+/// assert_eq!(IsaUnavailable(Isa::Avx512).to_string(), "avx512 is not available on this CPU");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IsaUnavailable(pub Isa);
+
+impl fmt::Display for IsaUnavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is not available on this CPU", self.0)
+    }
+}
+
+impl std::error::Error for IsaUnavailable {}
+
+/// The raw words of a `LogNum` slice.
+pub(crate) fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
+    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
+    // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (its other field
+    // is a zero-sized `PhantomData`), so the slices have the same layout.
+    unsafe { std::slice::from_raw_parts(x.as_ptr().cast(), x.len()) }
+}
+
+/// The raw words of a mutable `LogNum` slice.
+pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [u16] {
+    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
+    // SAFETY: as in `words`; writing a `u16` is writing a valid `LogNum`
+    // (every word is a value; `from_bits` masks unused high bits, and the
+    // kernels never set them).
+    unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) }
+}

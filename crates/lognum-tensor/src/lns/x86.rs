@@ -1,0 +1,146 @@
+//! The x86-64 look-ups of Δ that the matrix and element-wise kernels
+//! share: the computed Δ of a [`Shifted`] table, the word gathers from the
+//! full table, and the choice between them.
+//!
+//! Every function here is `unsafe` only because of `#[target_feature]`
+//! (and the gathers because their indices must stay in the table):
+//! callers must have checked the CPU.
+
+use core::arch::x86_64::*;
+
+use super::tables::{KILL, LnsTables, Shifted, Structured};
+
+/// Constants of the computed Δ of a [`Shifted`] table, 32 lanes.
+#[derive(Clone, Copy)]
+pub(crate) struct Shift512 {
+    zero: __m512i,
+    /// `2^frac − 1`: the fraction of `d`.
+    frac_mask: __m512i,
+    /// `frac`: the shift count that leaves `n`.
+    frac: __m512i,
+    plus: __m512i,
+    minus: __m512i,
+    kill: __m512i,
+}
+
+impl Shift512 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn new(s: Option<&Shifted>) -> Self {
+        let s = s.copied().unwrap_or(Shifted {
+            frac: 0,
+            plus: 0,
+            minus: 0,
+        });
+        Shift512 {
+            zero: _mm512_setzero_si512(),
+            frac_mask: _mm512_set1_epi16(((1u32 << s.frac) - 1) as i16),
+            frac: _mm512_set1_epi16(s.frac as i16),
+            plus: _mm512_set1_epi16(s.plus as i16),
+            minus: _mm512_set1_epi16(s.minus as i16),
+            kill: _mm512_set1_epi16(KILL),
+        }
+    }
+}
+
+/// The `i16` table entries at the 32 word indices of `idx`, zero in lanes
+/// outside `live`: two 16-lane gathers of 32 bits at scale 2 (each reads
+/// its entry and the next), narrowed back to words.
+///
+/// # Safety
+///
+/// Every live index `i` must have entries `i` and `i + 1` inside the table
+/// that `full` points to.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn gather_words512(full: *const i32, idx: __m512i, live: __mmask32) -> __m512i {
+    let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
+    let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64::<1>(idx));
+    let zero = _mm512_setzero_si512();
+    // SAFETY: the caller keeps every live index and the one after it in the
+    // table.
+    let (glo, ghi) = unsafe {
+        (
+            _mm512_mask_i32gather_epi32::<2>(zero, live as u16, lo, full),
+            _mm512_mask_i32gather_epi32::<2>(zero, (live >> 16) as u16, hi, full),
+        )
+    };
+    _mm512_inserti64x4::<1>(
+        _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
+        _mm512_cvtepi32_epi16(ghi),
+    )
+}
+
+/// [`Shifted::eval`] for 32 code differences `d`, −Δ− in the lanes of
+/// `diff`: the fraction shifted right by one and by two, subtracted from
+/// the constant the sign picks (once for Δ+, both for Δ−), a per-lane right
+/// shift by `n` (`vpsrlvw`, 0 for counts from 16, as `eval` has it),
+/// negated for −Δ−, and [`KILL`] where `d = 0` and the signs differ.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m512i {
+    let f = _mm512_and_si512(d, c.frac_mask);
+    let half = _mm512_srli_epi16::<1>(f);
+    let quarter = _mm512_srli_epi16::<2>(f);
+    let n = _mm512_srlv_epi16(d, c.frac);
+    let x = _mm512_sub_epi16(_mm512_mask_blend_epi16(diff, c.plus, c.minus), half);
+    let x = _mm512_mask_sub_epi16(x, diff, x, quarter);
+    let v = _mm512_srlv_epi16(x, n);
+    let v = _mm512_mask_sub_epi16(v, diff, c.zero, v);
+    let kill = _mm512_mask_testn_epi16_mask(diff, d, d);
+    _mm512_mask_mov_epi16(v, kill, c.kill)
+}
+
+/// How an AVX-512 log-add (the matmul step, the element-wise sum) finds Δ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
+    PermRound,
+    /// Bucket by truncation (a right shift), then `vpermi2w`.
+    PermTrunc,
+    /// Computed from `d` ([`shift_delta512`]).
+    Shift,
+    /// The full table, two 16-lane gathers.
+    Gather,
+}
+
+impl Lookup {
+    /// The fastest way for `t`: the permute, else the computed Δ, else the
+    /// gathers.
+    pub(crate) fn of(t: &LnsTables) -> Self {
+        match (&t.structured, &t.shifted) {
+            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
+            (Some(_), _) => Lookup::PermTrunc,
+            (None, Some(_)) => Lookup::Shift,
+            (None, None) => Lookup::Gather,
+        }
+    }
+}
+
+/// The `i16` table entries at the 16 word indices of `idx`: two 8-lane
+/// gathers of 32 bits at scale 2 (each reads its entry and the next),
+/// narrowed back to words (the unpack and the pack both work within
+/// 128-bit halves, so the lanes come back in order).
+///
+/// # Safety
+///
+/// Every index `i` must have entries `i` and `i + 1` inside the table that
+/// `full` points to.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn gather_words256(full: *const i32, idx: __m256i) -> __m256i {
+    let zero = _mm256_setzero_si256();
+    let lo = _mm256_unpacklo_epi16(idx, zero);
+    let hi = _mm256_unpackhi_epi16(idx, zero);
+    // SAFETY: the caller keeps every index and the one after it in the
+    // table.
+    let (glo, ghi) = unsafe {
+        (
+            _mm256_i32gather_epi32::<2>(full, lo),
+            _mm256_i32gather_epi32::<2>(full, hi),
+        )
+    };
+    let low16 = _mm256_set1_epi32(0xffff);
+    _mm256_packus_epi32(_mm256_and_si256(glo, low16), _mm256_and_si256(ghi, low16))
+}
