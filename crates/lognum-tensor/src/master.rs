@@ -27,7 +27,7 @@ use std::any::TypeId;
 use lognum::{Interp, LogAdd, LogNum, WideLogNum};
 
 use crate::lns::cache::Cache;
-use crate::lns::{Isa, IsaUnavailable, words, words_mut};
+use crate::lns::{self, Isa, IsaUnavailable, Lookup, dispatch, words, words_mut};
 
 /// One plain SGD step on master weights, `master ⊟= eta ⊡ widen(grad)` and
 /// `weight = narrow(master)` where `grad` is nonzero, on the fastest
@@ -112,42 +112,35 @@ pub fn sgd_step_with_isa<
     // kernel writes only magnitude and sign bits, which make a valid value.
     let m =
         unsafe { std::slice::from_raw_parts_mut(master.as_mut_ptr().cast::<u32>(), master.len()) };
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: checked above that the CPU has AVX-512F/BW.
-            unsafe { run_avx512(&k, g, m, w) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: checked above that the CPU has AVX2.
-            unsafe { run_avx2(&k, g, m, w) }
-        }
-        _ => k.run(g, m, w),
+    // The step reads no Δ table and clamps nothing.
+    dispatch(isa, Lookup::Gather, false, Step { k: &k, g, m, w })
+}
+
+/// The arguments of the step, as a [`Kernel`](crate::lns::Kernel): one
+/// loop that the compiler vectorises for each instruction set it runs on.
+struct Step<'a, const FRAC: u32, const WF: u32> {
+    k: &'a Kernel<FRAC, WF>,
+    g: &'a [u16],
+    m: &'a mut [u32],
+    w: &'a mut [u16],
+}
+
+impl<const FRAC: u32, const WF: u32> lns::Kernel for Step<'_, FRAC, WF> {
+    fn portable(self) {
+        self.k.run(self.g, self.m, self.w)
     }
-    Ok(())
-}
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-unsafe fn run_avx512<const FRAC: u32, const WF: u32>(
-    k: &Kernel<FRAC, WF>,
-    g: &[u16],
-    m: &mut [u32],
-    w: &mut [u16],
-) {
-    k.run(g, m, w);
-}
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, _: lns::x86::Avx512) {
+        self.k.run(self.g, self.m, self.w)
+    }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn run_avx2<const FRAC: u32, const WF: u32>(
-    k: &Kernel<FRAC, WF>,
-    g: &[u16],
-    m: &mut [u32],
-    w: &mut [u16],
-) {
-    k.run(g, m, w);
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const CLAMP: bool>(self, _: lns::x86::Avx2) {
+        self.k.run(self.g, self.m, self.w)
+    }
 }
 
 /// Entries of each look-up array: both halves of the largest `Interp`

@@ -17,7 +17,8 @@
 //! keep their common sign: `−0 + −0 = −0`, as the scalar sum gives.
 //!
 //! Every function here is `unsafe` only because of `#[target_feature]`:
-//! callers must have checked the CPU (the dispatch in [`super`] does).
+//! callers must have checked the CPU (the kernels in [`super`] hold the
+//! token of the instruction set that [`crate::lns::dispatch`] gives them).
 //! Memory accesses stay inside the slices: full vectors only while
 //! `LANES` words remain, the rest through masked loads and stores
 //! (AVX-512) or a stack buffer (AVX2); table indices are clamped to the
@@ -26,8 +27,9 @@
 use core::arch::x86_64::*;
 
 use super::Format;
+use crate::lns::Lookup;
 use crate::lns::tables::{D0_SLOT, LnsTables};
-use crate::lns::x86::{Lookup, Shift512, gather_words256, gather_words512, shift_delta512};
+use crate::lns::x86::{Shift512, gather_words256, gather_words512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -171,40 +173,15 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     _mm512_mask_mov_epi16(w, flush, c.zero)
 }
 
-/// `out = a + b` (or `a − b`) on AVX-512, words of the format of `t`.
+/// `out = a + b` (or `a − b`) on AVX-512, words of the format of `t`, Δ
+/// found by `L` (a [`Lookup`] as `u8`), clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX-512F and AVX-512BW. The slices must have the
 /// same length.
 #[target_feature(enable = "avx512f,avx512bw")]
-pub(super) unsafe fn add_avx512<const NEG_B: bool>(
-    t: &LnsTables,
-    a: &[u16],
-    b: &[u16],
-    out: &mut [u16],
-) {
-    let clamp = t.max != i16::MAX;
-    macro_rules! go {
-        ($l:expr, $clamp:expr) => {
-            sums512::<{ $l as u8 }, $clamp, NEG_B>(t, a, b, out)
-        };
-    }
-    match (Lookup::of(t), clamp) {
-        (Lookup::PermRound, false) => go!(Lookup::PermRound, false),
-        (Lookup::PermRound, true) => go!(Lookup::PermRound, true),
-        (Lookup::PermTrunc, false) => go!(Lookup::PermTrunc, false),
-        (Lookup::PermTrunc, true) => go!(Lookup::PermTrunc, true),
-        (Lookup::Shift, false) => go!(Lookup::Shift, false),
-        (Lookup::Shift, true) => go!(Lookup::Shift, true),
-        (Lookup::Gather, false) => go!(Lookup::Gather, false),
-        (Lookup::Gather, true) => go!(Lookup::Gather, true),
-    }
-}
-
-#[inline]
-#[target_feature(enable = "avx512f,avx512bw")]
-fn sums512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
+pub(super) unsafe fn add_avx512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     t: &LnsTables,
     a: &[u16],
     b: &[u16],
@@ -244,25 +221,26 @@ fn prod512<const CLAMP: bool>(c: &Mul512, x: __m512i, y: __m512i) -> __m512i {
     _mm512_ternarylogic_epi32(m, _mm512_xor_si512(x, y), c.sign, 0xf8)
 }
 
-/// `out = a · b` on AVX-512.
+/// `out = a · b` on AVX-512, clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX-512F and AVX-512BW. The slices must have the
 /// same length.
 #[target_feature(enable = "avx512f,avx512bw")]
-pub(super) unsafe fn mul_avx512(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
+pub(super) unsafe fn mul_avx512<const CLAMP: bool>(
+    f: Format,
+    a: &[u16],
+    b: &[u16],
+    out: &mut [u16],
+) {
     let c = Mul512 {
         zero: _mm512_setzero_si512(),
         mag: _mm512_set1_epi16(f.max as i16),
         sign: _mm512_set1_epi16(f.sign as i16),
         bias: _mm512_set1_epi16(f.bias as i16),
     };
-    if f.max != i16::MAX as u16 {
-        map512(a, b, out, |x, y| prod512::<true>(&c, x, y));
-    } else {
-        map512(a, b, out, |x, y| prod512::<false>(&c, x, y));
-    }
+    map512(a, b, out, |x, y| prod512::<CLAMP>(&c, x, y));
 }
 
 /// `out[i..i + 32] = op(a[i..i + 32], b[i..i + 32])` over the slices, the
@@ -350,13 +328,14 @@ fn sum256<const CLAMP: bool, const NEG_B: bool>(
     _mm256_andnot_si256(flush, w)
 }
 
-/// `out = a + b` (or `a − b`) on AVX2, words of the format of `t`.
+/// `out = a + b` (or `a − b`) on AVX2, words of the format of `t`,
+/// clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX2. The slices must have the same length.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn add_avx2<const NEG_B: bool>(
+pub(super) unsafe fn add_avx2<const CLAMP: bool, const NEG_B: bool>(
     t: &LnsTables,
     a: &[u16],
     b: &[u16],
@@ -374,11 +353,7 @@ pub(super) unsafe fn add_avx2<const NEG_B: bool>(
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
     };
     let full = t.full.as_ptr().cast::<i32>();
-    if t.max != i16::MAX {
-        map256(a, b, out, |x, y| sum256::<true, NEG_B>(&c, full, x, y));
-    } else {
-        map256(a, b, out, |x, y| sum256::<false, NEG_B>(&c, full, x, y));
-    }
+    map256(a, b, out, |x, y| sum256::<CLAMP, NEG_B>(&c, full, x, y));
 }
 
 /// Constants of the AVX2 product.
@@ -406,24 +381,20 @@ fn prod256<const CLAMP: bool>(c: &Mul256, x: __m256i, y: __m256i) -> __m256i {
     _mm256_or_si256(m, _mm256_and_si256(_mm256_xor_si256(x, y), c.sign))
 }
 
-/// `out = a · b` on AVX2.
+/// `out = a · b` on AVX2, clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX2. The slices must have the same length.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn mul_avx2(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
+pub(super) unsafe fn mul_avx2<const CLAMP: bool>(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
     let c = Mul256 {
         zero: _mm256_setzero_si256(),
         mag: _mm256_set1_epi16(f.max as i16),
         sign: _mm256_set1_epi16(f.sign as i16),
         bias: _mm256_set1_epi16(f.bias as i16),
     };
-    if f.max != i16::MAX as u16 {
-        map256(a, b, out, |x, y| prod256::<true>(&c, x, y));
-    } else {
-        map256(a, b, out, |x, y| prod256::<false>(&c, x, y));
-    }
+    map256(a, b, out, |x, y| prod256::<CLAMP>(&c, x, y));
 }
 
 /// `out[i..i + 16] = op(a[i..i + 16], b[i..i + 16])` over the slices, the

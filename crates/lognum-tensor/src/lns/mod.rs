@@ -1,9 +1,10 @@
-//! The LNS machinery the vector kernels share: the instruction sets and
-//! their detection, the per-type tables of Δ (built once per
-//! `LogNum<FRAC, A>` and cached), the raw words of a `LogNum` slice, and
-//! the per-ISA look-ups of Δ. The ops ([`matmul::lns`](crate::matmul::lns),
-//! [`elementwise`](crate::elementwise), [`master`](crate::master)) build on
-//! it; it depends on none of them.
+//! The LNS machinery the vector kernels share: the instruction sets
+//! ([`Isa`]) and their detection, the per-type tables of Δ (built once per
+//! `LogNum<FRAC, A>` and cached), the raw words of a `LogNum` slice, the
+//! per-ISA look-ups of Δ, and the one dispatch that runs a kernel, written
+//! once over the instruction sets, on the one chosen at run time. The ops
+//! ([`matmul::lns`](crate::matmul::lns), [`elementwise`](crate::elementwise),
+//! [`master`](crate::master)) build on it; it depends on none of them.
 //!
 //! ```
 //! use lognum_tensor::lns::Isa;
@@ -18,6 +19,8 @@ pub(crate) mod x86;
 use std::fmt;
 
 use lognum::LogNum;
+
+use tables::{LnsTables, Structured};
 
 /// An instruction set a kernel can run on.
 ///
@@ -123,4 +126,99 @@ pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [
     // (every word is a value; `from_bits` masks unused high bits, and the
     // kernels never set them).
     unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) }
+}
+
+/// How a vector log-add finds Δ for a type's tables (AVX-512 has all four;
+/// AVX2 always gathers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
+    PermRound,
+    /// Bucket by truncation (a right shift), then `vpermi2w`.
+    PermTrunc,
+    /// Computed from `d` (the shifts of a [`Shifted`](tables::Shifted)
+    /// table).
+    Shift,
+    /// The full table, gathered.
+    Gather,
+}
+
+impl Lookup {
+    /// The fastest way for `t`: the permute, else the computed Δ, else the
+    /// gathers.
+    pub(crate) fn of(t: &LnsTables) -> Self {
+        match (&t.structured, &t.shifted) {
+            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
+            (Some(_), _) => Lookup::PermTrunc,
+            (None, Some(_)) => Lookup::Shift,
+            (None, None) => Lookup::Gather,
+        }
+    }
+}
+
+/// A kernel written once and run on any instruction set by [`dispatch`].
+///
+/// The vector paths receive the token of their instruction set and run
+/// inside a `#[target_feature]` function ([`x86::Avx512::vectorize`]);
+/// their implementations must be `#[inline(always)]` (and so must the loop
+/// skeletons and lane operations they call), so that the whole body is
+/// compiled there with the features on.
+pub(crate) trait Kernel: Sized {
+    /// The reference path, one lane at a time.
+    fn portable(self);
+    /// The AVX-512 path, Δ found by `L` (a [`Lookup`] as `u8`), magnitudes
+    /// clamped to the format's largest when `CLAMP`.
+    #[cfg(target_arch = "x86_64")]
+    fn avx512<const L: u8, const CLAMP: bool>(self, v: x86::Avx512);
+    /// The AVX2 path (Δ always gathered).
+    #[cfg(target_arch = "x86_64")]
+    fn avx2<const CLAMP: bool>(self, v: x86::Avx2);
+}
+
+/// Runs `k` on `isa`, monomorphised for `lookup` (AVX-512 only) and
+/// `clamp` (magnitudes need clamping to the format's largest, `FRAC < 10`):
+/// the one place that turns run-time choices into kernel instances.
+pub(crate) fn dispatch<K: Kernel>(
+    isa: Isa,
+    lookup: Lookup,
+    clamp: bool,
+    k: K,
+) -> Result<(), IsaUnavailable> {
+    match isa {
+        Isa::Portable => k.portable(),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            let v = x86::Avx512::new().ok_or(IsaUnavailable(isa))?;
+            macro_rules! go {
+                ($($l:ident, $c:literal;)*) => {
+                    match (lookup, clamp) {
+                        $((Lookup::$l, $c) => {
+                            // SAFETY: the token exists, so the CPU has
+                            // AVX-512F/BW.
+                            unsafe { v.vectorize::<K, { Lookup::$l as u8 }, $c>(k) }
+                        })*
+                    }
+                };
+            }
+            go!(
+                PermRound, false; PermRound, true; PermTrunc, false; PermTrunc, true;
+                Shift, false; Shift, true; Gather, false; Gather, true;
+            );
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            let v = x86::Avx2::new().ok_or(IsaUnavailable(isa))?;
+            // SAFETY: the token exists, so the CPU has AVX2.
+            unsafe {
+                if clamp {
+                    v.vectorize::<K, true>(k)
+                } else {
+                    v.vectorize::<K, false>(k)
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => return Err(IsaUnavailable(isa)),
+    }
+    Ok(())
 }

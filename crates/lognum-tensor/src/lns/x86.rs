@@ -1,14 +1,56 @@
-//! The x86-64 look-ups of Δ that the matrix and element-wise kernels
-//! share: the computed Δ of a [`Shifted`] table, the word gathers from the
-//! full table, and the choice between them.
+//! The x86-64 part of the shared machinery: the tokens that prove an
+//! instruction set is there and enter it ([`Avx512`], [`Avx2`]), and the
+//! look-ups of Δ that the matrix and element-wise kernels share (the
+//! computed Δ of a [`Shifted`] table, the word gathers from the full
+//! table).
 //!
-//! Every function here is `unsafe` only because of `#[target_feature]`
-//! (and the gathers because their indices must stay in the table):
-//! callers must have checked the CPU.
+//! The look-ups are `#[target_feature]` functions: callers must have
+//! checked the CPU (holding a token is that check), and the gathers'
+//! indices must stay in the table.
 
 use core::arch::x86_64::*;
 
-use super::tables::{KILL, LnsTables, Shifted, Structured};
+use super::Kernel;
+use super::tables::{KILL, Shifted};
+
+/// Proof that the CPU runs AVX-512F and AVX-512BW: a value exists only
+/// where [`Avx512::new`] found both.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx512(());
+
+impl Avx512 {
+    /// The token, if this CPU has AVX-512F and AVX-512BW.
+    pub(crate) fn new() -> Option<Self> {
+        super::Isa::Avx512.is_available().then_some(Avx512(()))
+    }
+
+    /// Runs `k`'s AVX-512 path with the features enabled, so that the
+    /// kernel's `#[inline(always)]` body and its lane operations compile
+    /// to AVX-512 code here.
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn vectorize<K: Kernel, const L: u8, const CLAMP: bool>(self, k: K) {
+        k.avx512::<L, CLAMP>(self)
+    }
+}
+
+/// Proof that the CPU runs AVX2: a value exists only where [`Avx2::new`]
+/// found it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx2(());
+
+impl Avx2 {
+    /// The token, if this CPU has AVX2.
+    pub(crate) fn new() -> Option<Self> {
+        super::Isa::Avx2.is_available().then_some(Avx2(()))
+    }
+
+    /// Runs `k`'s AVX2 path with the feature enabled (see
+    /// [`Avx512::vectorize`]).
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn vectorize<K: Kernel, const CLAMP: bool>(self, k: K) {
+        k.avx2::<CLAMP>(self)
+    }
+}
 
 /// Constants of the computed Δ of a [`Shifted`] table, 32 lanes.
 #[derive(Clone, Copy)]
@@ -90,32 +132,6 @@ pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m51
     let v = _mm512_mask_sub_epi16(v, diff, c.zero, v);
     let kill = _mm512_mask_testn_epi16_mask(diff, d, d);
     _mm512_mask_mov_epi16(v, kill, c.kill)
-}
-
-/// How an AVX-512 log-add (the matmul step, the element-wise sum) finds Δ.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lookup {
-    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
-    PermRound,
-    /// Bucket by truncation (a right shift), then `vpermi2w`.
-    PermTrunc,
-    /// Computed from `d` ([`shift_delta512`]).
-    Shift,
-    /// The full table, two 16-lane gathers.
-    Gather,
-}
-
-impl Lookup {
-    /// The fastest way for `t`: the permute, else the computed Δ, else the
-    /// gathers.
-    pub(crate) fn of(t: &LnsTables) -> Self {
-        match (&t.structured, &t.shifted) {
-            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
-            (Some(_), _) => Lookup::PermTrunc,
-            (None, Some(_)) => Lookup::Shift,
-            (None, None) => Lookup::Gather,
-        }
-    }
 }
 
 /// The `i16` table entries at the 16 word indices of `idx`: two 8-lane

@@ -69,6 +69,7 @@
 //! [`BitShift`]: lognum::BitShift
 
 mod portable;
+mod skeleton;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
@@ -77,8 +78,10 @@ use rayon::prelude::*;
 
 use super::Accumulate;
 use crate::lns::tables::{self, LnsTables};
+#[cfg(target_arch = "x86_64")]
+use crate::lns::x86::{Avx2, Avx512};
 pub use crate::lns::{Isa, IsaUnavailable};
-use crate::lns::{words, words_mut};
+use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
 /// one `vpermi2w`), `"shift"` (Δ computed by shifts and subtractions),
@@ -224,38 +227,92 @@ pub(crate) enum Order {
     Tree,
 }
 
+/// Rows of `c` from rows of `a` and packed `b` in `order`, on `isa`.
 fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, order: Order, pb: &PackedB, c: &mut [u16]) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::gemm_rows_avx512(t, a, k, order, pb, c) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
-            unsafe { x86::gemm_rows_avx2(t, a, k, order, pb, c) }
-        }
-        _ => match order {
+    let rows = Rows {
+        t,
+        a,
+        k,
+        order,
+        pb,
+        c,
+    };
+    dispatch(isa, Lookup::of(t), t.max != i16::MAX, rows).expect("checked by gemm_with_isa");
+}
+
+/// The arguments of [`run`], as a [`Kernel`].
+struct Rows<'a> {
+    t: &'a LnsTables,
+    a: &'a [u16],
+    k: usize,
+    order: Order,
+    pb: &'a PackedB,
+    c: &'a mut [u16],
+}
+
+impl Kernel for Rows<'_> {
+    fn portable(self) {
+        let Rows {
+            t,
+            a,
+            k,
+            order,
+            pb,
+            c,
+        } = self;
+        match order {
             Order::Blocked(kb) => portable::gemm_rows(t, a, k, kb, pb, c),
             Order::Tree => portable::gemm_rows_tree(t, a, k, pb, c),
-        },
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, v: Avx512) {
+        let lanes = x86::Lanes512::<L, CLAMP>::new(v, self.t);
+        skeleton::rows(&lanes, self.t, self.a, self.k, self.order, self.pb, self.c);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const CLAMP: bool>(self, v: Avx2) {
+        let lanes = x86::Lanes256::<CLAMP>::new(v, self.t);
+        skeleton::rows(&lanes, self.t, self.a, self.k, self.order, self.pb, self.c);
     }
 }
 
+/// Wide-accumulator rows on `isa` (Δ is not used).
 fn run_wide(isa: Isa, t: &LnsTables, a: &[u16], k: usize, pw: &PackedWide, c: &mut [f64]) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::gemm_rows_wide_avx512(t, a, k, pw, c) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
-            unsafe { x86::gemm_rows_wide_avx2(t, a, k, pw, c) }
-        }
-        _ => portable::gemm_rows_wide(t, a, k, pw, c),
+    let rows = WideRows { t, a, k, pw, c };
+    dispatch(isa, Lookup::Gather, false, rows).expect("checked by gemm_with_isa");
+}
+
+/// The arguments of [`run_wide`], as a [`Kernel`].
+struct WideRows<'a> {
+    t: &'a LnsTables,
+    a: &'a [u16],
+    k: usize,
+    pw: &'a PackedWide,
+    c: &'a mut [f64],
+}
+
+impl Kernel for WideRows<'_> {
+    fn portable(self) {
+        portable::gemm_rows_wide(self.t, self.a, self.k, self.pw, self.c)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, _: Avx512) {
+        // SAFETY: the token proves the CPU has AVX-512F/BW.
+        unsafe { x86::gemm_rows_wide_avx512(self.t, self.a, self.k, self.pw, self.c) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const CLAMP: bool>(self, _: Avx2) {
+        // SAFETY: the token proves the CPU has AVX2.
+        unsafe { x86::gemm_rows_wide_avx2(self.t, self.a, self.k, self.pw, self.c) }
     }
 }
 
