@@ -28,8 +28,8 @@ use core::arch::x86_64::*;
 
 use super::Format;
 use crate::lns::Lookup;
-use crate::lns::tables::{D0_SLOT, LnsTables};
-use crate::lns::x86::{Shift512, gather_words256, gather_words512, shift_delta512};
+use crate::lns::tables::LnsTables;
+use crate::lns::x86::{Perm512, Shift512, gather_words256, gather_words512, shift_delta512};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -47,18 +47,12 @@ struct Sum512 {
     mag: __m512i,
     /// `SIGN_MASK`.
     sign: __m512i,
-    /// Structured: `2^(15 − shift)` for the rounding multiply, or `shift`
-    /// for the truncating shift.
-    mul: __m512i,
-    /// Structured: the clamp bucket `E`; gather: the cutoff.
-    clamp: __m512i,
-    /// Structured: the slot of `d = 0`.
-    d0: __m512i,
+    /// Gather: the cutoff.
+    cut: __m512i,
     /// Structured: the offset of the −Δ− slots; gather: of the −Δ− half.
     minus_off: __m512i,
-    /// Structured: the Δ+ and −Δ− slots.
-    plus: __m512i,
-    minus: __m512i,
+    /// Bucketed Δ.
+    perm: Perm512,
     /// Computed Δ.
     shifted: Shift512,
 }
@@ -66,48 +60,17 @@ struct Sum512 {
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw")]
 fn sum_consts512(t: &LnsTables) -> Sum512 {
-    let zero = _mm512_setzero_si512();
-    let (mul, clamp, minus_off, plus, minus) = match &t.structured {
-        Some(s) => {
-            // SAFETY: `perm` holds 64 i16, two 32-lane loads.
-            let (p, m) = unsafe {
-                (
-                    _mm512_loadu_epi16(s.perm.as_ptr()),
-                    _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
-                )
-            };
-            // `find_structure` picks shifts from 1 to 15.
-            let mul = if s.round {
-                1u16 << (15 - s.shift)
-            } else {
-                s.shift as u16
-            };
-            (
-                _mm512_set1_epi16(mul as i16),
-                _mm512_set1_epi16(s.entries as i16),
-                _mm512_set1_epi16(32),
-                p,
-                m,
-            )
-        }
-        None => (
-            zero,
-            _mm512_set1_epi16(t.cutoff as i16),
-            _mm512_set1_epi16((1u32 << t.half_log2) as u16 as i16),
-            zero,
-            zero,
-        ),
+    let minus_off = match t.structured {
+        Some(_) => 32,
+        None => (1u32 << t.half_log2) as u16 as i16,
     };
     Sum512 {
-        zero,
+        zero: _mm512_setzero_si512(),
         mag: _mm512_set1_epi16(t.max),
         sign: _mm512_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
-        mul,
-        clamp,
-        d0: _mm512_set1_epi16(D0_SLOT as i16),
-        minus_off,
-        plus,
-        minus,
+        cut: _mm512_set1_epi16(t.cutoff as i16),
+        minus_off: _mm512_set1_epi16(minus_off),
+        perm: Perm512::new(t.structured.as_ref()),
         shifted: Shift512::new(t.shifted.as_ref()),
     }
 }
@@ -138,24 +101,14 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     let delta = if L == Lookup::Shift as u8 {
         shift_delta512(&c.shifted, d, diff)
     } else if L == Lookup::Gather as u8 {
-        let idx = _mm512_min_epu16(d, c.clamp);
+        let idx = _mm512_min_epu16(d, c.cut);
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
         // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
         unsafe { gather_words512(full, idx, live) }
     } else {
-        // (d + 2^(shift−1)) >> shift as a rounding multiply-high, or
-        // d >> shift (per-lane counts: one instruction, where a shift by a
-        // register count is two).
-        let bucket = if L == Lookup::PermRound as u8 {
-            _mm512_mulhrs_epi16(d, c.mul)
-        } else {
-            _mm512_srlv_epi16(d, c.mul)
-        };
-        // d = 0 takes slot 30: Δ+(0) for equal signs, a flush for opposite.
-        let dnz = _mm512_test_epi16_mask(d, d);
-        let idx = _mm512_mask_min_epu16(c.d0, dnz, bucket, c.clamp);
+        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
-        _mm512_maskz_permutex2var_epi16(live, c.plus, idx, c.minus)
+        c.perm.delta(idx, live)
     };
     let mut r = if L == Lookup::Shift as u8 {
         // Lanes with a zero operand keep the larger one (the mask of the add).

@@ -11,7 +11,7 @@
 use core::arch::x86_64::*;
 
 use super::Kernel;
-use super::tables::{KILL, Shifted};
+use super::tables::{D0_SLOT, KILL, Shifted, Structured};
 
 /// Proof that the CPU runs AVX-512F and AVX-512BW: a value exists only
 /// where [`Avx512::new`] found both.
@@ -49,6 +49,84 @@ impl Avx2 {
     #[target_feature(enable = "avx2")]
     pub(crate) fn vectorize<K: Kernel, const CLAMP: bool>(self, k: K) {
         k.avx2::<CLAMP>(self)
+    }
+}
+
+/// Constants of the bucketed Δ of a [`Structured`] table, 32 lanes: the
+/// bucket of `d`, then one `vpermi2w` over the table's 64 slots.
+#[derive(Clone, Copy)]
+pub(crate) struct Perm512 {
+    /// `2^(15 − shift)` for the rounding multiply, or `shift` for the
+    /// truncating per-lane shift.
+    mul: __m512i,
+    /// The clamp bucket `E`.
+    clamp: __m512i,
+    /// The slot of `d = 0`.
+    d0: __m512i,
+    /// The Δ+ slots and the −Δ− slots.
+    plus: __m512i,
+    minus: __m512i,
+}
+
+impl Perm512 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn new(s: Option<&Structured>) -> Self {
+        let zero = _mm512_setzero_si512();
+        let Some(s) = s else {
+            return Perm512 {
+                mul: zero,
+                clamp: zero,
+                d0: zero,
+                plus: zero,
+                minus: zero,
+            };
+        };
+        // SAFETY: `perm` holds 64 i16, two 32-lane loads.
+        let (plus, minus) = unsafe {
+            (
+                _mm512_loadu_epi16(s.perm.as_ptr()),
+                _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
+            )
+        };
+        // `find_structure` picks shifts from 1 to 15.
+        let mul = if s.round {
+            1u16 << (15 - s.shift.min(15))
+        } else {
+            s.shift as u16
+        };
+        Perm512 {
+            mul: _mm512_set1_epi16(mul as i16),
+            clamp: _mm512_set1_epi16(s.entries as i16),
+            d0: _mm512_set1_epi16(D0_SLOT as i16),
+            plus,
+            minus,
+        }
+    }
+
+    /// The Δ+ slot of 32 code differences `d`: the bucket `(d + h) >> shift`
+    /// (a rounding multiply-high if `round`, else a per-lane right shift:
+    /// one instruction either way; `round` is a constant where the kernels
+    /// call this) clamped to `E`, and [`D0_SLOT`] for `d = 0`. Bit 5 more
+    /// picks the −Δ− slot.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn slot(&self, d: __m512i, round: bool) -> __m512i {
+        let bucket = if round {
+            _mm512_mulhrs_epi16(d, self.mul)
+        } else {
+            _mm512_srlv_epi16(d, self.mul)
+        };
+        let dnz = _mm512_test_epi16_mask(d, d);
+        _mm512_mask_min_epu16(self.d0, dnz, bucket, self.clamp)
+    }
+
+    /// The table entries at 32 slots `idx` (0 to 63), zero outside `live`.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn delta(&self, idx: __m512i, live: __mmask32) -> __m512i {
+        _mm512_maskz_permutex2var_epi16(live, self.plus, idx, self.minus)
     }
 }
 

@@ -17,8 +17,10 @@ use super::PackedWide;
 use super::portable;
 use super::skeleton::Lanes;
 use crate::lns::Lookup;
-use crate::lns::tables::{D0_SLOT, LnsTables};
-use crate::lns::x86::{Avx2, Avx512, Shift512, gather_words256, gather_words512, shift_delta512};
+use crate::lns::tables::LnsTables;
+use crate::lns::x86::{
+    Avx2, Avx512, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
+};
 
 // ---------------------------------------------------------------- AVX-512 --
 
@@ -27,19 +29,14 @@ use crate::lns::x86::{Avx2, Avx512, Shift512, gather_words256, gather_words512, 
 struct C512 {
     zero: __m512i,
     max: __m512i,
-    /// Structured: `2^(15 − shift)` for the rounding multiply.
-    mul: __m512i,
-    /// Structured: the shift count for truncation.
-    shift: __m128i,
-    /// Structured: the clamp bucket `E`; gather: the cutoff.
-    clamp: __m512i,
-    d0: __m512i,
-    plus: __m512i,
-    minus: __m512i,
+    /// Gather: the cutoff.
+    cut: __m512i,
     /// Gather: `half_log2 − 5`.
     half_shift: __m128i,
     /// Word assembly: `mag_bits − 5`.
     sign_shift: __m128i,
+    /// Bucketed Δ.
+    perm: Perm512,
     /// Computed Δ.
     shifted: Shift512,
 }
@@ -47,42 +44,13 @@ struct C512 {
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw")]
 fn consts512(t: &LnsTables) -> C512 {
-    let (mul, shift, clamp, plus, minus) = match &t.structured {
-        Some(s) => {
-            // SAFETY: `perm` holds 64 i16, two 32-lane loads.
-            let (p, m) = unsafe {
-                (
-                    _mm512_loadu_epi16(s.perm.as_ptr()),
-                    _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
-                )
-            };
-            (
-                _mm512_set1_epi16(1i16 << (15 - s.shift.min(15))),
-                _mm_cvtsi32_si128(s.shift as i32),
-                _mm512_set1_epi16(s.entries as i16),
-                p,
-                m,
-            )
-        }
-        None => (
-            _mm512_setzero_si512(),
-            _mm_setzero_si128(),
-            _mm512_set1_epi16(t.cutoff as i16),
-            _mm512_setzero_si512(),
-            _mm512_setzero_si512(),
-        ),
-    };
     C512 {
         zero: _mm512_setzero_si512(),
         max: _mm512_set1_epi16(t.max),
-        mul,
-        shift,
-        clamp,
-        d0: _mm512_set1_epi16(D0_SLOT as i16),
-        plus,
-        minus,
+        cut: _mm512_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
         sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        perm: Perm512::new(t.structured.as_ref()),
         shifted: Shift512::new(t.shifted.as_ref()),
     }
 }
@@ -118,23 +86,16 @@ fn step512<const L: u8, const CLAMP: bool>(
         return;
     }
     let t = if L == Lookup::Gather as u8 {
-        let idx = _mm512_min_epu16(d, c.clamp);
+        let idx = _mm512_min_epu16(d, c.cut);
         let off = _mm512_sll_epi16(_mm512_xor_si512(*acc_s, sg), c.half_shift);
         let idx = _mm512_add_epi16(idx, off);
         // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
         unsafe { gather_words512(full, idx, live) }
     } else {
-        let bucket = if L == Lookup::PermRound as u8 {
-            _mm512_mulhrs_epi16(d, c.mul)
-        } else {
-            _mm512_srl_epi16(d, c.shift)
-        };
-        // d = 0 takes slot 30: Δ+(0) for equal signs, a flush for opposite.
-        let dnz = _mm512_test_epi16_mask(d, d);
-        let idx = _mm512_mask_min_epu16(c.d0, dnz, bucket, c.clamp);
+        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
         // idx | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ.
         let idx = _mm512_ternarylogic_epi32(idx, *acc_s, sg, 0xf6);
-        _mm512_maskz_permutex2var_epi16(live, c.plus, idx, c.minus)
+        c.perm.delta(idx, live)
     };
     let mut r = _mm512_adds_epi16(big, t);
     if CLAMP {
