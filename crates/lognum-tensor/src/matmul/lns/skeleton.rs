@@ -307,11 +307,16 @@ fn group<V: Lanes, const R: usize, const W: usize>(
 }
 
 /// The pairwise order (see `portable::gemm_rows_tree`) for the column block
-/// `at` of every row, `R` rows × `W` vectors at a time, in passes of
-/// [`KC`] steps like [`group`]. Level `l` of row `r` of group `g` is entry
-/// `(g·levels + l)·R + r` of the stacks, `live` false where a level is
-/// empty or holds only zero terms (those are skipped; adding zero is
-/// exact).
+/// `at` of every row, `R` rows × `W` vectors at a time, all of `k` per
+/// group of rows. Level `l` of row `r` is entry `l·R + r` of the stacks,
+/// `live` false where a level is empty or holds only zero terms (those are
+/// skipped; adding zero is exact).
+///
+/// Terms go in pairs `p, p + 1` (`p` even): the sum of the pair is level
+/// 0's merge, done in registers, so level 0 is never stored. Unlike
+/// [`group`], the tree is not blocked over `k`: every group's stacks would
+/// then have to be kept between passes, and with the pass's panel rows
+/// they outgrow L1 (measured slower).
 #[inline(always)]
 fn tree<V: Lanes, const R: usize, const W: usize>(
     v: &V,
@@ -323,54 +328,69 @@ fn tree<V: Lanes, const R: usize, const W: usize>(
     at: Cols,
 ) {
     let n = pb.n;
-    let groups = c.len() / (R * n);
     let levels = crate::matmul::tree_levels(k);
-    let mut st_m = vec![[v.zero(); W]; groups * levels * R];
+    let mut st_m = vec![[v.zero(); W]; levels * R];
     let mut st_s = st_m.clone();
-    let mut live = vec![false; groups * levels * R];
-    let (mut pair, mut sign) = (vec![0u32; R * KC], vec![0usize; R * KC]);
-    for c0 in (0..k).step_by(KC) {
-        let c1 = (c0 + KC).min(k);
-        for g in 0..groups {
-            pass_terms::<R>(t, a, k, g, (c0, c1), &mut pair, &mut sign);
-            let base = g * levels * R;
-            for p in c0..c1 {
-                let bm = load_bm::<V, W>(v, pb, at, p);
-                let top = (p + 1).trailing_zeros() as usize;
-                for r in 0..R {
-                    let term = (p - c0) * R + r;
-                    let mut cur_live = pair[term] != 0;
-                    let (mut cm, mut cs) = ([v.zero(); W], [v.zero(); W]);
+    let mut live = vec![false; levels * R];
+    let (mut pair, mut sign) = (vec![0u32; R * k], vec![0usize; R * k]);
+    for (g, cg) in c.chunks_exact_mut(R * n).enumerate() {
+        pass_terms::<R>(t, a, k, g, (0, k), &mut pair, &mut sign);
+        live.fill(false);
+        let mut p = 0;
+        while p < k {
+            // One term (the last of an odd `k`) or a pair.
+            let two = p + 1 < k;
+            let bm = load_bm::<V, W>(v, pb, at, p);
+            let bm1 = if two {
+                load_bm::<V, W>(v, pb, at, p + 1)
+            } else {
+                bm
+            };
+            let last = p + usize::from(two);
+            let top = (last + 1).trailing_zeros() as usize;
+            for r in 0..R {
+                let (t0, t1) = (p * R + r, last * R + r);
+                let mut cur_live = pair[t0] != 0;
+                let (mut cm, mut cs) = ([v.zero(); W], [v.zero(); W]);
+                if cur_live {
+                    (cm, cs) = products::<V, W>(v, pb, at, p, &bm, (pair[t0], sign[t0]));
+                }
+                if two && pair[t1] != 0 {
+                    // Level 0's merge: the later term plus the earlier one.
+                    let (mut m1, mut s1) =
+                        products::<V, W>(v, pb, at, p + 1, &bm1, (pair[t1], sign[t1]));
                     if cur_live {
-                        (cm, cs) = products::<V, W>(v, pb, at, p, &bm, (pair[term], sign[term]));
+                        for j in 0..W {
+                            v.step(&mut m1[j], &mut s1[j], cm[j], cs[j]);
+                        }
                     }
-                    for l in 0..top {
-                        let i = base + l * R + r;
-                        if !live[i] {
-                            continue;
-                        }
-                        if cur_live {
-                            for j in 0..W {
-                                v.step(&mut cm[j], &mut cs[j], st_m[i][j], st_s[i][j]);
-                            }
-                        } else {
-                            (cm, cs, cur_live) = (st_m[i], st_s[i], true);
-                        }
-                        live[i] = false;
+                    (cm, cs, cur_live) = (m1, s1, true);
+                }
+                for l in usize::from(two)..top {
+                    let i = l * R + r;
+                    if !live[i] {
+                        continue;
                     }
                     if cur_live {
-                        let i = base + top * R + r;
-                        (st_m[i], st_s[i], live[i]) = (cm, cs, true);
+                        for j in 0..W {
+                            v.step(&mut cm[j], &mut cs[j], st_m[i][j], st_s[i][j]);
+                        }
+                    } else {
+                        (cm, cs, cur_live) = (st_m[i], st_s[i], true);
                     }
+                    live[i] = false;
+                }
+                if cur_live {
+                    let i = top * R + r;
+                    (st_m[i], st_s[i], live[i]) = (cm, cs, true);
                 }
             }
+            p = last + 1;
         }
-    }
-    for (g, cg) in c.chunks_exact_mut(R * n).enumerate() {
         for (r, crow) in cg.chunks_exact_mut(n).enumerate() {
             let (mut cm, mut cs) = ([v.zero(); W], [v.zero(); W]);
             for l in 0..levels {
-                let i = (g * levels + l) * R + r;
+                let i = l * R + r;
                 if live[i] {
                     for j in 0..W {
                         v.step(&mut cm[j], &mut cs[j], st_m[i][j], st_s[i][j]);
