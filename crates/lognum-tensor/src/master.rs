@@ -138,7 +138,7 @@ impl<const FRAC: u32, const WF: u32> lns::Kernel for Step<'_, FRAC, WF> {
 
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    fn avx2<const CLAMP: bool>(self, _: lns::x86::Avx2) {
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: lns::x86::Avx2) {
         self.k.run(self.g, self.m, self.w)
     }
 }

@@ -251,7 +251,7 @@ impl<const FRAC: u32, A> Kernel for Mul<'_, FRAC, A> {
 
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    fn avx2<const CLAMP: bool>(self, _: Avx2) {
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
         let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
         // SAFETY: the token proves the CPU has AVX2; the lengths were checked.
         unsafe { x86::mul_avx2::<CLAMP>(self.format, a, b, out) }
@@ -302,7 +302,7 @@ impl<const FRAC: u32, A: LogAdd, const NEG_B: bool> Kernel for Sum<'_, FRAC, A, 
 
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    fn avx2<const CLAMP: bool>(self, _: Avx2) {
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
         let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
         // SAFETY: the token proves the CPU has AVX2; the lengths were checked.
         unsafe { x86::add_avx2::<CLAMP, NEG_B>(self.t, a, b, out) }

@@ -129,12 +129,13 @@ pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [
 }
 
 /// How a vector log-add finds Δ for a type's tables (AVX-512 has all four;
-/// AVX2 always gathers).
+/// AVX2 all but the computed Δ, which needs a per-lane 16-bit shift).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lookup {
-    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w`.
+    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w` (AVX2: eight
+    /// `vpshufb` and a blend tree).
     PermRound,
-    /// Bucket by truncation (a right shift), then `vpermi2w`.
+    /// Bucket by truncation (a right shift), then as `PermRound`.
     PermTrunc,
     /// Computed from `d` (the shifts of a [`Shifted`](tables::Shifted)
     /// table).
@@ -170,9 +171,10 @@ pub(crate) trait Kernel: Sized {
     /// clamped to the format's largest when `CLAMP`.
     #[cfg(target_arch = "x86_64")]
     fn avx512<const L: u8, const CLAMP: bool>(self, v: x86::Avx512);
-    /// The AVX2 path (Δ always gathered).
+    /// The AVX2 path, Δ found by `L`: [`Lookup::PermRound`] or
+    /// [`Lookup::PermTrunc`] (by byte shuffles), else [`Lookup::Gather`].
     #[cfg(target_arch = "x86_64")]
-    fn avx2<const CLAMP: bool>(self, v: x86::Avx2);
+    fn avx2<const L: u8, const CLAMP: bool>(self, v: x86::Avx2);
 }
 
 /// Runs `k` on `isa`, monomorphised for `lookup` (AVX-512 only) and
@@ -208,14 +210,26 @@ pub(crate) fn dispatch<K: Kernel>(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => {
             let v = x86::Avx2::new().ok_or(IsaUnavailable(isa))?;
-            // SAFETY: the token exists, so the CPU has AVX2.
-            unsafe {
-                if clamp {
-                    v.vectorize::<K, true>(k)
-                } else {
-                    v.vectorize::<K, false>(k)
-                }
+            // AVX2 has no per-lane 16-bit shift: a computed Δ gathers.
+            let lookup = match lookup {
+                Lookup::Shift => Lookup::Gather,
+                l => l,
+            };
+            macro_rules! go {
+                ($($l:ident, $c:literal;)*) => {
+                    match (lookup, clamp) {
+                        $((Lookup::$l, $c) => {
+                            // SAFETY: the token exists, so the CPU has AVX2.
+                            unsafe { v.vectorize::<K, { Lookup::$l as u8 }, $c>(k) }
+                        })*
+                        (Lookup::Shift, _) => unreachable!("mapped to Gather above"),
+                    }
+                };
             }
+            go!(
+                PermRound, false; PermRound, true; PermTrunc, false; PermTrunc, true;
+                Gather, false; Gather, true;
+            );
         }
         #[cfg(not(target_arch = "x86_64"))]
         _ => return Err(IsaUnavailable(isa)),

@@ -47,8 +47,8 @@ impl Avx2 {
     /// Runs `k`'s AVX2 path with the feature enabled (see
     /// [`Avx512::vectorize`]).
     #[target_feature(enable = "avx2")]
-    pub(crate) fn vectorize<K: Kernel, const CLAMP: bool>(self, k: K) {
-        k.avx2::<CLAMP>(self)
+    pub(crate) fn vectorize<K: Kernel, const L: u8, const CLAMP: bool>(self, k: K) {
+        k.avx2::<L, CLAMP>(self)
     }
 }
 
@@ -127,6 +127,98 @@ impl Perm512 {
     #[target_feature(enable = "avx512f,avx512bw")]
     pub(crate) fn delta(&self, idx: __m512i, live: __mmask32) -> __m512i {
         _mm512_maskz_permutex2var_epi16(live, self.plus, idx, self.minus)
+    }
+}
+
+/// Constants of the bucketed Δ of a [`Structured`] table, 16 lanes, for
+/// AVX2, which has no word permute: the 64 slots as eight 16-byte tables of
+/// 8 words (in both 128-bit halves), one `vpshufb` each, and a blend tree
+/// on bits 3 to 5 of the slot.
+#[derive(Clone, Copy)]
+pub(crate) struct Perm256 {
+    /// `2^(15 − shift)` for the rounding multiply.
+    mul: __m256i,
+    /// `shift` for the truncating shift.
+    shift: __m128i,
+    /// The clamp bucket `E`.
+    clamp: __m256i,
+    /// The slot of `d = 0`.
+    d0: __m256i,
+    /// Slots `8g .. 8g + 8`, for `g` in `0..8`.
+    tables: [__m256i; 8],
+}
+
+impl Perm256 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn new(s: Option<&Structured>) -> Self {
+        let zero = _mm256_setzero_si256();
+        let Some(s) = s else {
+            return Perm256 {
+                mul: zero,
+                shift: _mm_setzero_si128(),
+                clamp: zero,
+                d0: zero,
+                tables: [zero; 8],
+            };
+        };
+        let mut tables = [zero; 8];
+        for (g, t) in tables.iter_mut().enumerate() {
+            // SAFETY: `perm` holds 64 i16; group `g` is 8 of them from `8g`.
+            *t = unsafe {
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(s.perm.as_ptr().add(8 * g).cast()))
+            };
+        }
+        Perm256 {
+            mul: _mm256_set1_epi16((1u16 << (15 - s.shift.min(15))) as i16),
+            shift: _mm_cvtsi32_si128(s.shift as i32),
+            clamp: _mm256_set1_epi16(s.entries as i16),
+            d0: _mm256_set1_epi16(D0_SLOT as i16),
+            tables,
+        }
+    }
+
+    /// The Δ+ slot of 16 code differences `d`, as [`Perm512::slot`] gives
+    /// it. Bit 5 more picks the −Δ− slot.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn slot(&self, d: __m256i, round: bool) -> __m256i {
+        let bucket = if round {
+            _mm256_mulhrs_epi16(d, self.mul)
+        } else {
+            _mm256_srl_epi16(d, self.shift)
+        };
+        let idx = _mm256_min_epu16(bucket, self.clamp);
+        let dz = _mm256_cmpeq_epi16(d, _mm256_setzero_si256());
+        _mm256_blendv_epi8(idx, self.d0, dz)
+    }
+
+    /// The table entries at 16 slots `idx` (0 to 63).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn delta(&self, idx: __m256i) -> __m256i {
+        // Each word's shuffle control: bytes 2j and 2j + 1 of its table,
+        // j = idx & 7.
+        let j = _mm256_and_si256(idx, _mm256_set1_epi16(7));
+        let ctrl = _mm256_add_epi16(
+            _mm256_mullo_epi16(j, _mm256_set1_epi16(0x0202)),
+            _mm256_set1_epi16(0x0100),
+        );
+        let r = self.tables.map(|t| _mm256_shuffle_epi8(t, ctrl));
+        // Bit b of idx (b = 3, 4, 5) to bit 7 of both bytes of its word,
+        // where `vpblendvb` reads it: idx·(2^(15−b) + 2^(7−b)) is
+        // (idx << (15 − b)) + (idx << (7 − b)), two fields that do not
+        // overlap for idx < 64, each with bit b where it is needed.
+        let bit = |m: i16| _mm256_mullo_epi16(idx, _mm256_set1_epi16(m));
+        let (b3, b4, b5) = (bit(0x1010), bit(0x0808), bit(0x0404));
+        let a0 = _mm256_blendv_epi8(r[0], r[1], b3);
+        let a1 = _mm256_blendv_epi8(r[2], r[3], b3);
+        let a2 = _mm256_blendv_epi8(r[4], r[5], b3);
+        let a3 = _mm256_blendv_epi8(r[6], r[7], b3);
+        let c0 = _mm256_blendv_epi8(a0, a1, b4);
+        let c1 = _mm256_blendv_epi8(a2, a3, b4);
+        _mm256_blendv_epi8(c0, c1, b5)
     }
 }
 

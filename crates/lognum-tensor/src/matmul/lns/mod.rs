@@ -30,8 +30,10 @@
 //!   with no memory access. (For `FRAC ≤ 10` the constants are at most
 //!   1536, so nothing wraps in 16 bits.)
 //!
-//! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift, so
-//! it gathers for every approximation: computing [`BitShift`]'s Δ there on
+//! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift.
+//! It looks the bucketed table up by byte shuffles instead: eight 16-byte
+//! `vpshufb` tables of 8 words and a blend tree on bits 3 to 5 of the slot.
+//! Every other approximation gathers: computing [`BitShift`]'s Δ there on
 //! 32-bit halves (`vpsrlvd`) measured no faster than the two gathers.
 //!
 //! # Lane representation
@@ -84,14 +86,17 @@ pub use crate::lns::{Isa, IsaUnavailable};
 use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
-/// one `vpermi2w`), `"shift"` (Δ computed by shifts and subtractions),
-/// `"gather"` (the full table) or `"scalar"`. The element-wise add and
-/// subtract ([`elementwise`](crate::elementwise)) take the same path.
+/// one `vpermi2w`), `"shuffle"` (the bucketed table by `vpshufb`, AVX2),
+/// `"shift"` (Δ computed by shifts and subtractions), `"gather"` (the full
+/// table) or `"scalar"`. The element-wise add and subtract
+/// ([`elementwise`](crate::elementwise)) take the same path on AVX-512 and
+/// gather on AVX2.
 ///
 /// ```
 /// use lognum::{BitShift, Exact, FloorShift, Lut};
 /// use lognum_tensor::matmul::lns::{Isa, kernel_name};
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Portable), "scalar");
+/// assert_eq!(kernel_name::<10, Lut>(Isa::Avx2), "shuffle");
 /// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "gather");
 /// if Isa::Avx512.is_available() {
 ///     assert_eq!(kernel_name::<10, Lut>(Isa::Avx512), "permute");
@@ -101,13 +106,14 @@ use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 /// }
 /// ```
 pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
-    let t = || tables::tables::<FRAC, A>();
-    match isa {
-        Isa::Portable => "scalar",
-        Isa::Avx2 => "gather",
-        Isa::Avx512 if t().structured.is_some() => "permute",
-        Isa::Avx512 if t().shifted.is_some() => "shift",
-        Isa::Avx512 => "gather",
+    let t = tables::tables::<FRAC, A>();
+    match (isa, Lookup::of(t)) {
+        (Isa::Portable, _) => "scalar",
+        (Isa::Avx2, Lookup::PermRound | Lookup::PermTrunc) => "shuffle",
+        (Isa::Avx2, _) => "gather",
+        (Isa::Avx512, Lookup::PermRound | Lookup::PermTrunc) => "permute",
+        (Isa::Avx512, Lookup::Shift) => "shift",
+        (Isa::Avx512, Lookup::Gather) => "gather",
     }
 }
 
@@ -275,8 +281,8 @@ impl Kernel for Rows<'_> {
 
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    fn avx2<const CLAMP: bool>(self, v: Avx2) {
-        let lanes = x86::Lanes256::<CLAMP>::new(v, self.t);
+    fn avx2<const L: u8, const CLAMP: bool>(self, v: Avx2) {
+        let lanes = x86::Lanes256::<L, CLAMP>::new(v, self.t);
         skeleton::rows(&lanes, self.t, self.a, self.k, self.order, self.pb, self.c);
     }
 }
@@ -310,7 +316,7 @@ impl Kernel for WideRows<'_> {
 
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    fn avx2<const CLAMP: bool>(self, _: Avx2) {
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
         // SAFETY: the token proves the CPU has AVX2.
         unsafe { x86::gemm_rows_wide_avx2(self.t, self.a, self.k, self.pw, self.c) }
     }

@@ -19,7 +19,7 @@ use super::skeleton::Lanes;
 use crate::lns::Lookup;
 use crate::lns::tables::LnsTables;
 use crate::lns::x86::{
-    Avx2, Avx512, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
+    Avx2, Avx512, Perm256, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
 };
 
 // ---------------------------------------------------------------- AVX-512 --
@@ -284,6 +284,8 @@ struct C256 {
     cut: __m256i,
     half_shift: __m128i,
     sign_shift: __m128i,
+    /// Bucketed Δ.
+    perm: Perm256,
 }
 
 #[inline]
@@ -296,14 +298,16 @@ fn consts256(t: &LnsTables) -> C256 {
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
         sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        perm: Perm256::new(t.structured.as_ref()),
     }
 }
 
-/// One log-add, 16 lanes (sign `sg`, 0 or 32), from the full table by two
-/// 8-lane gathers.
+/// One log-add, 16 lanes (sign `sg`, 0 or 32): Δ by byte shuffles from the
+/// bucketed table (`L` a permute [`Lookup`]) or by two 8-lane gathers from
+/// the full table.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn step256<const CLAMP: bool>(
+fn step256<const L: u8, const CLAMP: bool>(
     c: &C256,
     full: *const i32,
     acc_m: &mut __m256i,
@@ -315,13 +319,21 @@ fn step256<const CLAMP: bool>(
     let small = _mm256_min_epi16(*acc_m, m);
     let d = _mm256_sub_epi16(big, small);
     let lt = _mm256_cmpgt_epi16(m, *acc_m);
-    // All ones where an operand is zero: those lanes read the zero entry.
+    // All ones where an operand is zero: those lanes add nothing.
     let dead = _mm256_cmpgt_epi16(c.one, small);
-    let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
-    let off = _mm256_sll_epi16(_mm256_xor_si256(*acc_s, sg), c.half_shift);
-    let idx = _mm256_add_epi16(idx, off);
-    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
-    let t = unsafe { gather_words256(full, idx) };
+    let t = if L == Lookup::Gather as u8 {
+        // Dead lanes read the zero entry at the cutoff.
+        let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
+        let off = _mm256_sll_epi16(_mm256_xor_si256(*acc_s, sg), c.half_shift);
+        let idx = _mm256_add_epi16(idx, off);
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+        unsafe { gather_words256(full, idx) }
+    } else {
+        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
+        // idx | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ.
+        let idx = _mm256_or_si256(idx, _mm256_xor_si256(*acc_s, sg));
+        _mm256_andnot_si256(dead, c.perm.delta(idx))
+    };
     let mut r = _mm256_adds_epi16(big, t);
     if CLAMP {
         r = _mm256_min_epi16(r, c.max);
@@ -330,15 +342,16 @@ fn step256<const CLAMP: bool>(
     *acc_s = _mm256_blendv_epi8(*acc_s, sg, lt);
 }
 
-/// The AVX2 lanes: 16 words, Δ gathered, magnitudes clamped to the
-/// format's largest if `CLAMP`.
-pub(crate) struct Lanes256<const CLAMP: bool> {
+/// The AVX2 lanes: 16 words, Δ found by `L` (a [`Lookup`] as `u8`: a
+/// permute kind or `Gather`), magnitudes clamped to the format's largest
+/// if `CLAMP`.
+pub(crate) struct Lanes256<const L: u8, const CLAMP: bool> {
     c: C256,
     full: *const i32,
     _isa: Avx2,
 }
 
-impl<const CLAMP: bool> Lanes256<CLAMP> {
+impl<const L: u8, const CLAMP: bool> Lanes256<L, CLAMP> {
     /// The lanes for the tables `t`.
     #[inline(always)]
     pub(crate) fn new(isa: Avx2, t: &LnsTables) -> Self {
@@ -354,7 +367,7 @@ impl<const CLAMP: bool> Lanes256<CLAMP> {
 
 // SAFETY (every block below): `self` holds an `Avx2` token, so the CPU has
 // AVX2; memory is touched only where a comment says so.
-impl<const CLAMP: bool> Lanes for Lanes256<CLAMP> {
+impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     const LANES: usize = 16;
     type V = __m256i;
 
@@ -391,7 +404,7 @@ impl<const CLAMP: bool> Lanes for Lanes256<CLAMP> {
     #[inline(always)]
     fn step(&self, acc_m: &mut __m256i, acc_s: &mut __m256i, m: __m256i, s: __m256i) {
         // SAFETY: see the impl.
-        unsafe { step256::<CLAMP>(&self.c, self.full, acc_m, acc_s, m, s) }
+        unsafe { step256::<L, CLAMP>(&self.c, self.full, acc_m, acc_s, m, s) }
     }
 
     #[inline(always)]
