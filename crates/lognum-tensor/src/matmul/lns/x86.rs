@@ -150,6 +150,7 @@ impl<const L: u8, const CLAMP: bool> Lanes512<L, CLAMP> {
 // has AVX-512F/BW; memory is touched only where a comment says so.
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes512<L, CLAMP> {
     const LANES: usize = 32;
+    const TWO_ROWS_WIDE: bool = false;
     type V = __m512i;
 
     #[inline(always)]
@@ -369,6 +370,7 @@ impl<const L: u8, const CLAMP: bool> Lanes256<L, CLAMP> {
 // AVX2; memory is touched only where a comment says so.
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     const LANES: usize = 16;
+    const TWO_ROWS_WIDE: bool = true;
     type V = __m256i;
 
     #[inline(always)]
