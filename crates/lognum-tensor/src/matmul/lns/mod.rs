@@ -8,6 +8,12 @@
 //! columns of `b` at once, and each product is log-added into its column's
 //! accumulator. `rayon` splits the rows of large products across threads.
 //!
+//! The loops (register blocks of rows × vectors, passes over `k`, the
+//! pairwise tree) are written once, over the lane operations each
+//! instruction set supplies; [`crate::lns`] picks the instruction set and
+//! the instance at run time. The portable kernels, one lane at a time,
+//! define the bits every path reproduces.
+//!
 //! # Every approximation, one kernel
 //!
 //! The scalar semantics are [`lognum::arith::mul_magnitudes`] and
