@@ -11,7 +11,7 @@
 //! | path | add, sub | mul |
 //! |---|---|---|
 //! | [`Isa::Avx512`] (F + BW) | 32 lanes; Δ by one `vpermi2w` from the 64-entry bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], computed by shifts and subtractions for [`BitShift`], by two 16-lane gathers from the full table otherwise | 32 lanes |
-//! | [`Isa::Avx2`] | 16 lanes, two 8-lane gathers from the full table (every approximation) | 16 lanes |
+//! | [`Isa::Avx2`] | 16 lanes; Δ by eight `vpshufb` and a blend tree from the bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], by two 8-lane gathers from the full table otherwise | 16 lanes |
 //! | [`Isa::Portable`] | the scalar `+` and `−` | the scalar `·` (the compiler vectorises it) |
 //!
 //! # Semantics
@@ -305,7 +305,7 @@ impl<const FRAC: u32, A: LogAdd, const NEG_B: bool> Kernel for Sum<'_, FRAC, A, 
     fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
         let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
         // SAFETY: the token proves the CPU has AVX2; the lengths were checked.
-        unsafe { x86::add_avx2::<CLAMP, NEG_B>(self.t, a, b, out) }
+        unsafe { x86::add_avx2::<L, CLAMP, NEG_B>(self.t, a, b, out) }
     }
 }
 

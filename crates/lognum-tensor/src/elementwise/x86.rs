@@ -29,7 +29,9 @@ use core::arch::x86_64::*;
 use super::Format;
 use crate::lns::Lookup;
 use crate::lns::tables::LnsTables;
-use crate::lns::x86::{Perm512, Shift512, gather_words256, gather_words512, shift_delta512};
+use crate::lns::x86::{
+    Perm256, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
+};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -240,13 +242,19 @@ struct Sum256 {
     /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
     /// −Δ− half.
     half_shift: __m128i,
+    /// `mag_bits − 5`: shifts `SIGN_MASK` down to bit 5, the −Δ− slots of
+    /// the bucketed table.
+    slot_shift: __m128i,
+    /// Bucketed Δ.
+    perm: Perm256,
 }
 
-/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ from the full
-/// table by two 8-lane gathers.
+/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ by byte
+/// shuffles from the bucketed table (`L` a permute [`Lookup`]) or from the
+/// full table by two 8-lane gathers.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn sum256<const CLAMP: bool, const NEG_B: bool>(
+fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     c: &Sum256,
     full: *const i32,
     x: __m256i,
@@ -265,12 +273,19 @@ fn sum256<const CLAMP: bool, const NEG_B: bool>(
     let b_larger = _mm256_cmpgt_epi16(b, a);
     // SIGN_MASK where the signs differ.
     let s = _mm256_and_si256(_mm256_xor_si256(x, y), c.sign);
-    // All ones where an operand is zero: those lanes read the zero entry.
+    // All ones where an operand is zero: those lanes add nothing.
     let dead = _mm256_cmpgt_epi16(c.one, small);
-    let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
-    let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
-    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
-    let delta = unsafe { gather_words256(full, idx) };
+    let delta = if L == Lookup::Gather as u8 {
+        // Dead lanes read the zero entry at the cutoff.
+        let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
+        let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+        unsafe { gather_words256(full, idx) }
+    } else {
+        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
+        let idx = _mm256_or_si256(idx, _mm256_srl_epi16(s, c.slot_shift));
+        _mm256_andnot_si256(dead, c.perm.delta(idx))
+    };
     let mut r = _mm256_adds_epi16(big, delta);
     if CLAMP {
         r = _mm256_min_epi16(r, c.mag);
@@ -288,7 +303,7 @@ fn sum256<const CLAMP: bool, const NEG_B: bool>(
 ///
 /// The CPU must support AVX2. The slices must have the same length.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn add_avx2<const CLAMP: bool, const NEG_B: bool>(
+pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     t: &LnsTables,
     a: &[u16],
     b: &[u16],
@@ -304,9 +319,11 @@ pub(super) unsafe fn add_avx2<const CLAMP: bool, const NEG_B: bool>(
         sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
+        slot_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        perm: Perm256::new(t.structured.as_ref()),
     };
     let full = t.full.as_ptr().cast::<i32>();
-    map256(a, b, out, |x, y| sum256::<CLAMP, NEG_B>(&c, full, x, y));
+    map256(a, b, out, |x, y| sum256::<L, CLAMP, NEG_B>(&c, full, x, y));
 }
 
 /// Constants of the AVX2 product.

@@ -95,8 +95,7 @@ use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 /// one `vpermi2w`), `"shuffle"` (the bucketed table by `vpshufb`, AVX2),
 /// `"shift"` (Δ computed by shifts and subtractions), `"gather"` (the full
 /// table) or `"scalar"`. The element-wise add and subtract
-/// ([`elementwise`](crate::elementwise)) take the same path on AVX-512 and
-/// gather on AVX2.
+/// ([`elementwise`](crate::elementwise)) take the same path.
 ///
 /// ```
 /// use lognum::{BitShift, Exact, FloorShift, Lut};
