@@ -1,8 +1,9 @@
 //! The x86-64 part of the shared machinery: the tokens that prove an
 //! instruction set is there and enter it ([`Avx512`], [`Avx2`]), and the
-//! look-ups of Δ that the matrix and element-wise kernels share (the
-//! computed Δ of a [`Shifted`] table, the word gathers from the full
-//! table).
+//! look-ups of Δ that the matrix and element-wise kernels share: the
+//! bucketed table of a [`Structured`] type by a word permute
+//! ([`Perm512`]) or byte shuffles ([`Perm256`]), the computed Δ of a
+//! [`Shifted`] table, and the word gathers from the full table.
 //!
 //! The look-ups are `#[target_feature]` functions: callers must have
 //! checked the CPU (holding a token is that check), and the gathers'

@@ -1,8 +1,9 @@
 //! The loop skeletons of the vector kernels, written once over [`Lanes`]:
 //! the sequential-blocked order ([`group`]) and the pairwise tree
-//! ([`tree`]), each register-blocked over `R` rows × `W` vectors and
-//! blocked over `k` (passes of [`KC`] steps, so that the panel rows of a
-//! pass stay in L1 while every row group uses them). Each instruction set
+//! ([`tree`]), each register-blocked over `R` rows × `W` vectors; the
+//! first also blocked over `k` (passes of [`KC`] steps, so that the panel
+//! rows of a pass stay in L1 while every row group uses them), the second
+//! summing terms in pairs in registers. Each instruction set
 //! supplies only its lane operations (`super::x86`); the portable kernels
 //! (`super::portable`) are the reference they must match bit for bit.
 //!
@@ -49,10 +50,10 @@ pub(crate) trait Lanes {
 
 /// Steps of `k` per pass over the rows: the panel's rows for one pass
 /// (48 × 768 bytes at full width) stay in L1 while every row uses them.
-pub(crate) const KC: usize = 48;
+const KC: usize = 48;
 
-/// Rows per chunk: the per-row state of one chunk (block sums or tree
-/// stacks) stays in L2, however tall `a` is.
+/// Rows per chunk: the block sums of one chunk's rows stay in L2, however
+/// tall `a` is.
 const ROWS: usize = 128;
 
 /// Rows of `c` (each `pb.n` wide) from rows of `a` (each `k` long) and
