@@ -7,15 +7,18 @@
 //! ```
 //!
 //! Prints multiply-accumulates per second for `f32` (tuned GEMM),
-//! `LogNum<10>` with the paper's table and with bit shifts (LNS kernels),
-//! and `LogNum<10>` through the generic loop, and the ratios between them.
+//! `LogNum<10>` with the paper's table and with bit shifts (LNS kernels,
+//! sequential and pairwise order), `LogNum<10>` through the generic loop,
+//! and, on a CPU with AVX-512, the LNS kernels forced onto AVX2; and the
+//! ratios between them.
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use lognum::{BitShift, LogNum, Lut};
+use lognum::{BitShift, LogAdd, LogNum, Lut};
 use lognum_tensor::Scalar;
-use lognum_tensor::matmul::gemm_generic;
+use lognum_tensor::matmul::lns::{self, Isa};
+use lognum_tensor::matmul::{Accumulate, gemm_generic};
 
 /// Seeded values `±2^u`, `u` uniform in [−4, 2] (as the benches use).
 fn inputs(seed: u64, len: usize) -> Vec<f64> {
@@ -61,6 +64,20 @@ fn tuned<T: Scalar>(n: usize, a: &[T], b: &[T], c: &mut [T]) {
     T::gemm(n, n, n, a, b, c);
 }
 
+fn pairwise<A: LogAdd>(
+    n: usize,
+    a: &[LogNum<10, A>],
+    b: &[LogNum<10, A>],
+    c: &mut [LogNum<10, A>],
+) {
+    lns::gemm(Accumulate::Pairwise, n, n, n, a, b, c);
+}
+
+fn avx2<A: LogAdd>(n: usize, a: &[LogNum<10, A>], b: &[LogNum<10, A>], c: &mut [LogNum<10, A>]) {
+    lns::gemm_with_isa(Isa::Avx2, Accumulate::Sequential, n, n, n, a, b, c)
+        .expect("the CPU has AVX2");
+}
+
 fn generic<T: Scalar>(n: usize, a: &[T], b: &[T], c: &mut [T]) {
     gemm_generic(n, n, n, a, b, c);
 }
@@ -78,7 +95,23 @@ fn main() {
         case::<LogNum<10, Lut>>("LogNum<10, Lut> kernel", n, 1, tuned),
         case::<LogNum<10, BitShift>>("LogNum<10, BitShift> kernel", n, 1, tuned),
         case::<LogNum<10, Lut>>("LogNum<10, Lut> generic loop", n, 20, generic),
+        case::<LogNum<10, Lut>>("LogNum<10, Lut> pairwise", n, 1, pairwise::<Lut>),
+        case::<LogNum<10, BitShift>>("LogNum<10, BitShift> pairwise", n, 1, pairwise::<BitShift>),
     ];
+    if Isa::Avx2.is_available() && Isa::detect() != Isa::Avx2 {
+        cases.push(case::<LogNum<10, Lut>>(
+            "LogNum<10, Lut> AVX2",
+            n,
+            1,
+            avx2::<Lut>,
+        ));
+        cases.push(case::<LogNum<10, BitShift>>(
+            "LogNum<10, BitShift> AVX2",
+            n,
+            1,
+            avx2::<BitShift>,
+        ));
+    }
     pool.install(|| {
         for round in 0..rounds {
             for c in cases.iter_mut().filter(|c| round % c.every == 0) {
@@ -107,4 +140,16 @@ fn main() {
         rate(2) / rate(0) * 100.0
     );
     println!("  LUT ÷ LUT generic:     {:.0} ×", rate(1) / rate(3));
+    println!(
+        "  pairwise ÷ sequential: LUT {:.2}, shift {:.2}",
+        rate(4) / rate(1),
+        rate(5) / rate(2)
+    );
+    if cases.len() > 6 {
+        println!(
+            "  AVX2 ÷ AVX-512:        LUT {:.2}, shift {:.2}",
+            rate(6) / rate(1),
+            rate(7) / rate(2)
+        );
+    }
 }

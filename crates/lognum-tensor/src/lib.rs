@@ -84,6 +84,7 @@ pub mod conv;
 pub mod elementwise;
 mod error;
 mod fixed_mac;
+pub mod lns;
 pub mod master;
 pub mod matmul;
 mod pool;

@@ -23,12 +23,11 @@
 //! training step.
 
 use std::any::TypeId;
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
 
 use lognum::{Interp, LogAdd, LogNum, WideLogNum};
 
-use crate::matmul::lns::{Isa, IsaUnavailable, words, words_mut};
+use crate::lns::cache::Cache;
+use crate::lns::{self, Isa, IsaUnavailable, Lookup, dispatch, words, words_mut};
 
 /// One plain SGD step on master weights, `master ⊟= eta ⊡ widen(grad)` and
 /// `weight = narrow(master)` where `grad` is nonzero, on the fastest
@@ -113,42 +112,35 @@ pub fn sgd_step_with_isa<
     // kernel writes only magnitude and sign bits, which make a valid value.
     let m =
         unsafe { std::slice::from_raw_parts_mut(master.as_mut_ptr().cast::<u32>(), master.len()) };
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: checked above that the CPU has AVX-512F/BW.
-            unsafe { run_avx512(&k, g, m, w) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: checked above that the CPU has AVX2.
-            unsafe { run_avx2(&k, g, m, w) }
-        }
-        _ => k.run(g, m, w),
+    // The step reads no Δ table and clamps nothing.
+    dispatch(isa, Lookup::Gather, false, Step { k: &k, g, m, w })
+}
+
+/// The arguments of the step, as a [`Kernel`](crate::lns::Kernel): one
+/// loop that the compiler vectorises for each instruction set it runs on.
+struct Step<'a, const FRAC: u32, const WF: u32> {
+    k: &'a Kernel<FRAC, WF>,
+    g: &'a [u16],
+    m: &'a mut [u32],
+    w: &'a mut [u16],
+}
+
+impl<const FRAC: u32, const WF: u32> lns::Kernel for Step<'_, FRAC, WF> {
+    fn portable(self) {
+        self.k.run(self.g, self.m, self.w)
     }
-    Ok(())
-}
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-unsafe fn run_avx512<const FRAC: u32, const WF: u32>(
-    k: &Kernel<FRAC, WF>,
-    g: &[u16],
-    m: &mut [u32],
-    w: &mut [u16],
-) {
-    k.run(g, m, w);
-}
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, _: lns::x86::Avx512) {
+        self.k.run(self.g, self.m, self.w)
+    }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn run_avx2<const FRAC: u32, const WF: u32>(
-    k: &Kernel<FRAC, WF>,
-    g: &[u16],
-    m: &mut [u32],
-    w: &mut [u16],
-) {
-    k.run(g, m, w);
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: lns::x86::Avx2) {
+        self.k.run(self.g, self.m, self.w)
+    }
 }
 
 /// Entries of each look-up array: both halves of the largest `Interp`
@@ -159,28 +151,21 @@ const TABLE: usize = 4096;
 /// (`base`, then `slope`), built on first use and kept for the process:
 /// every training step calls the kernel several times, and rebuilding 32 KB
 /// each time was a measurable share of a step.
-fn samples<const WF: u32, const R: u32, const RANGE: u32>() -> [&'static [i32; TABLE]; 2] {
-    type Cache = HashMap<(TypeId, u32), [&'static [i32; TABLE]; 2]>;
-    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
-    let key = (TypeId::of::<Interp<R, RANGE>>(), WF);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(&found) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return found;
-    }
-    let segments = Interp::<R, RANGE>::SEGMENTS;
-    let (mut base, mut slope) = (Box::new([0; TABLE]), Box::new([0; TABLE]));
-    for (half, plus) in [true, false].into_iter().enumerate() {
-        let s = Interp::<R, RANGE>::samples::<WF>(plus);
-        let off = half * (segments + 1);
-        for i in 0..segments {
-            base[off + i] = s[i] as i32;
-            slope[off + i] = s[i + 1] as i32 - s[i] as i32;
+fn samples<const WF: u32, const R: u32, const RANGE: u32>() -> &'static [Box<[i32; TABLE]>; 2] {
+    static CACHE: Cache<(TypeId, u32), [Box<[i32; TABLE]>; 2]> = Cache::new();
+    CACHE.get_or_init((TypeId::of::<Interp<R, RANGE>>(), WF), || {
+        let segments = Interp::<R, RANGE>::SEGMENTS;
+        let (mut base, mut slope) = (Box::new([0; TABLE]), Box::new([0; TABLE]));
+        for (half, plus) in [true, false].into_iter().enumerate() {
+            let s = Interp::<R, RANGE>::samples::<WF>(plus);
+            let off = half * (segments + 1);
+            for i in 0..segments {
+                base[off + i] = s[i] as i32;
+                slope[off + i] = s[i + 1] as i32 - s[i] as i32;
+            }
         }
-    }
-    let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
-    *cache
-        .entry(key)
-        .or_insert_with(|| [Box::leak(base), Box::leak(slope)])
+        [base, slope]
+    })
 }
 
 /// The step's constants: `η`'s word and the interpolation samples, laid
@@ -216,6 +201,7 @@ impl<const FRAC: u32, const WF: u32> Kernel<FRAC, WF> {
         let () = Self::WF_FITS;
         let segments = Interp::<R, RANGE>::SEGMENTS;
         let [base, slope] = samples::<WF, R, RANGE>();
+        let (base, slope) = (&**base, &**slope);
         Kernel {
             eta: eta.to_bits(),
             base,

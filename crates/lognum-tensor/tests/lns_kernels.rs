@@ -98,6 +98,8 @@ const SHAPES: &[(usize, usize, usize)] = &[
     (3, 9, 160),
     (2, 300, 31),
     (6, 64, 129),
+    // More rows than one chunk of the vector kernels' row loop.
+    (131, 50, 70),
 ];
 
 #[test]

@@ -11,7 +11,7 @@
 //! | path | add, sub | mul |
 //! |---|---|---|
 //! | [`Isa::Avx512`] (F + BW) | 32 lanes; Δ by one `vpermi2w` from the 64-entry bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], computed by shifts and subtractions for [`BitShift`], by two 16-lane gathers from the full table otherwise | 32 lanes |
-//! | [`Isa::Avx2`] | 16 lanes, two 8-lane gathers from the full table (every approximation) | 16 lanes |
+//! | [`Isa::Avx2`] | 16 lanes; Δ by eight `vpshufb` and a blend tree from the bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], by two 8-lane gathers from the full table otherwise | 16 lanes |
 //! | [`Isa::Portable`] | the scalar `+` and `−` | the scalar `·` (the compiler vectorises it) |
 //!
 //! # Semantics
@@ -45,8 +45,11 @@ mod x86;
 
 use lognum::{LogAdd, LogNum};
 
-pub use crate::matmul::lns::{Isa, IsaUnavailable};
-use crate::matmul::lns::{tables, words, words_mut};
+use crate::lns::tables::{self, LnsTables};
+#[cfg(target_arch = "x86_64")]
+use crate::lns::x86::{Avx2, Avx512};
+pub use crate::lns::{Isa, IsaUnavailable};
+use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 
 /// `out[i] = a[i] + b[i]` on the fastest available instruction set, with
 /// the bits of `LogNum`'s `+`.
@@ -220,22 +223,39 @@ pub fn mul_with_isa<const FRAC: u32, A>(
         return Err(IsaUnavailable(isa));
     }
     let format = Format::of::<FRAC, A>();
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            let (a, b, out) = (words(a), words(b), words_mut(out));
-            // SAFETY: `is_available` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::mul_avx512(format, a, b, out) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            let (a, b, out) = (words(a), words(b), words_mut(out));
-            // SAFETY: `is_available` checked that the CPU supports AVX2.
-            unsafe { x86::mul_avx2(format, a, b, out) }
-        }
-        _ => portable::mul(a, b, out),
+    let clamp = format.max != i16::MAX as u16;
+    dispatch(isa, Lookup::Gather, clamp, Mul { format, a, b, out })
+}
+
+/// The arguments of [`mul_with_isa`], as a [`Kernel`].
+struct Mul<'a, const FRAC: u32, A> {
+    format: Format,
+    a: &'a [LogNum<FRAC, A>],
+    b: &'a [LogNum<FRAC, A>],
+    out: &'a mut [LogNum<FRAC, A>],
+}
+
+impl<const FRAC: u32, A> Kernel for Mul<'_, FRAC, A> {
+    fn portable(self) {
+        portable::mul(self.a, self.b, self.out)
     }
-    Ok(())
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, _: Avx512) {
+        let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
+        // SAFETY: the token proves the CPU has AVX-512F/BW; the lengths were
+        // checked.
+        unsafe { x86::mul_avx512::<CLAMP>(self.format, a, b, out) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
+        let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
+        // SAFETY: the token proves the CPU has AVX2; the lengths were checked.
+        unsafe { x86::mul_avx2::<CLAMP>(self.format, a, b, out) }
+    }
 }
 
 /// `add_with_isa` (`NEG_B = false`) and `sub_with_isa` (`NEG_B = true`).
@@ -253,24 +273,40 @@ fn sum_with_isa<const FRAC: u32, A: LogAdd, const NEG_B: bool>(
     if a.is_empty() {
         return Ok(());
     }
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            let t = tables::tables::<FRAC, A>();
-            let (a, b, out) = (words(a), words(b), words_mut(out));
-            // SAFETY: `is_available` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::add_avx512::<NEG_B>(t, a, b, out) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            let t = tables::tables::<FRAC, A>();
-            let (a, b, out) = (words(a), words(b), words_mut(out));
-            // SAFETY: `is_available` checked that the CPU supports AVX2.
-            unsafe { x86::add_avx2::<NEG_B>(t, a, b, out) }
-        }
-        _ => portable::add::<FRAC, A, NEG_B>(a, b, out),
+    let t = tables::tables::<FRAC, A>();
+    let sum = Sum::<FRAC, A, NEG_B> { t, a, b, out };
+    dispatch(isa, Lookup::of(t), t.max != i16::MAX, sum)
+}
+
+/// The arguments of [`sum_with_isa`], as a [`Kernel`].
+struct Sum<'a, const FRAC: u32, A, const NEG_B: bool> {
+    t: &'a LnsTables,
+    a: &'a [LogNum<FRAC, A>],
+    b: &'a [LogNum<FRAC, A>],
+    out: &'a mut [LogNum<FRAC, A>],
+}
+
+impl<const FRAC: u32, A: LogAdd, const NEG_B: bool> Kernel for Sum<'_, FRAC, A, NEG_B> {
+    fn portable(self) {
+        portable::add::<FRAC, A, NEG_B>(self.a, self.b, self.out)
     }
-    Ok(())
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, _: Avx512) {
+        let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
+        // SAFETY: the token proves the CPU has AVX-512F/BW; the lengths were
+        // checked.
+        unsafe { x86::add_avx512::<L, CLAMP, NEG_B>(self.t, a, b, out) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
+        let (a, b, out) = (words(self.a), words(self.b), words_mut(self.out));
+        // SAFETY: the token proves the CPU has AVX2; the lengths were checked.
+        unsafe { x86::add_avx2::<L, CLAMP, NEG_B>(self.t, a, b, out) }
+    }
 }
 
 /// The fastest available path: [`Isa::detect`]'s choice, without building

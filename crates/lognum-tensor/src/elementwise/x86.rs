@@ -17,7 +17,8 @@
 //! keep their common sign: `−0 + −0 = −0`, as the scalar sum gives.
 //!
 //! Every function here is `unsafe` only because of `#[target_feature]`:
-//! callers must have checked the CPU (the dispatch in [`super`] does).
+//! callers must have checked the CPU (the kernels in [`super`] hold the
+//! token of the instruction set that [`crate::lns::dispatch`] gives them).
 //! Memory accesses stay inside the slices: full vectors only while
 //! `LANES` words remain, the rest through masked loads and stores
 //! (AVX-512) or a stack buffer (AVX2); table indices are clamped to the
@@ -26,8 +27,11 @@
 use core::arch::x86_64::*;
 
 use super::Format;
-use crate::matmul::lns::tables::{D0_SLOT, LnsTables};
-use crate::matmul::lns::x86::{Lookup, Shift512, gather_words256, gather_words512, shift_delta512};
+use crate::lns::Lookup;
+use crate::lns::tables::LnsTables;
+use crate::lns::x86::{
+    Perm256, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
+};
 
 /// Words per AVX-512 vector.
 const LANES512: usize = 32;
@@ -45,18 +49,12 @@ struct Sum512 {
     mag: __m512i,
     /// `SIGN_MASK`.
     sign: __m512i,
-    /// Structured: `2^(15 − shift)` for the rounding multiply, or `shift`
-    /// for the truncating shift.
-    mul: __m512i,
-    /// Structured: the clamp bucket `E`; gather: the cutoff.
-    clamp: __m512i,
-    /// Structured: the slot of `d = 0`.
-    d0: __m512i,
+    /// Gather: the cutoff.
+    cut: __m512i,
     /// Structured: the offset of the −Δ− slots; gather: of the −Δ− half.
     minus_off: __m512i,
-    /// Structured: the Δ+ and −Δ− slots.
-    plus: __m512i,
-    minus: __m512i,
+    /// Bucketed Δ.
+    perm: Perm512,
     /// Computed Δ.
     shifted: Shift512,
 }
@@ -64,48 +62,17 @@ struct Sum512 {
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw")]
 fn sum_consts512(t: &LnsTables) -> Sum512 {
-    let zero = _mm512_setzero_si512();
-    let (mul, clamp, minus_off, plus, minus) = match &t.structured {
-        Some(s) => {
-            // SAFETY: `perm` holds 64 i16, two 32-lane loads.
-            let (p, m) = unsafe {
-                (
-                    _mm512_loadu_epi16(s.perm.as_ptr()),
-                    _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
-                )
-            };
-            // `find_structure` picks shifts from 1 to 15.
-            let mul = if s.round {
-                1u16 << (15 - s.shift)
-            } else {
-                s.shift as u16
-            };
-            (
-                _mm512_set1_epi16(mul as i16),
-                _mm512_set1_epi16(s.entries as i16),
-                _mm512_set1_epi16(32),
-                p,
-                m,
-            )
-        }
-        None => (
-            zero,
-            _mm512_set1_epi16(t.cutoff as i16),
-            _mm512_set1_epi16((1u32 << t.half_log2) as u16 as i16),
-            zero,
-            zero,
-        ),
+    let minus_off = match t.structured {
+        Some(_) => 32,
+        None => (1u32 << t.half_log2) as u16 as i16,
     };
     Sum512 {
-        zero,
+        zero: _mm512_setzero_si512(),
         mag: _mm512_set1_epi16(t.max),
         sign: _mm512_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
-        mul,
-        clamp,
-        d0: _mm512_set1_epi16(D0_SLOT as i16),
-        minus_off,
-        plus,
-        minus,
+        cut: _mm512_set1_epi16(t.cutoff as i16),
+        minus_off: _mm512_set1_epi16(minus_off),
+        perm: Perm512::new(t.structured.as_ref()),
         shifted: Shift512::new(t.shifted.as_ref()),
     }
 }
@@ -136,24 +103,14 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     let delta = if L == Lookup::Shift as u8 {
         shift_delta512(&c.shifted, d, diff)
     } else if L == Lookup::Gather as u8 {
-        let idx = _mm512_min_epu16(d, c.clamp);
+        let idx = _mm512_min_epu16(d, c.cut);
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
         // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
         unsafe { gather_words512(full, idx, live) }
     } else {
-        // (d + 2^(shift−1)) >> shift as a rounding multiply-high, or
-        // d >> shift (per-lane counts: one instruction, where a shift by a
-        // register count is two).
-        let bucket = if L == Lookup::PermRound as u8 {
-            _mm512_mulhrs_epi16(d, c.mul)
-        } else {
-            _mm512_srlv_epi16(d, c.mul)
-        };
-        // d = 0 takes slot 30: Δ+(0) for equal signs, a flush for opposite.
-        let dnz = _mm512_test_epi16_mask(d, d);
-        let idx = _mm512_mask_min_epu16(c.d0, dnz, bucket, c.clamp);
+        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
-        _mm512_maskz_permutex2var_epi16(live, c.plus, idx, c.minus)
+        c.perm.delta(idx, live)
     };
     let mut r = if L == Lookup::Shift as u8 {
         // Lanes with a zero operand keep the larger one (the mask of the add).
@@ -171,40 +128,15 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     _mm512_mask_mov_epi16(w, flush, c.zero)
 }
 
-/// `out = a + b` (or `a − b`) on AVX-512, words of the format of `t`.
+/// `out = a + b` (or `a − b`) on AVX-512, words of the format of `t`, Δ
+/// found by `L` (a [`Lookup`] as `u8`), clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX-512F and AVX-512BW. The slices must have the
 /// same length.
 #[target_feature(enable = "avx512f,avx512bw")]
-pub(super) unsafe fn add_avx512<const NEG_B: bool>(
-    t: &LnsTables,
-    a: &[u16],
-    b: &[u16],
-    out: &mut [u16],
-) {
-    let clamp = t.max != i16::MAX;
-    macro_rules! go {
-        ($l:expr, $clamp:expr) => {
-            sums512::<{ $l as u8 }, $clamp, NEG_B>(t, a, b, out)
-        };
-    }
-    match (Lookup::of(t), clamp) {
-        (Lookup::PermRound, false) => go!(Lookup::PermRound, false),
-        (Lookup::PermRound, true) => go!(Lookup::PermRound, true),
-        (Lookup::PermTrunc, false) => go!(Lookup::PermTrunc, false),
-        (Lookup::PermTrunc, true) => go!(Lookup::PermTrunc, true),
-        (Lookup::Shift, false) => go!(Lookup::Shift, false),
-        (Lookup::Shift, true) => go!(Lookup::Shift, true),
-        (Lookup::Gather, false) => go!(Lookup::Gather, false),
-        (Lookup::Gather, true) => go!(Lookup::Gather, true),
-    }
-}
-
-#[inline]
-#[target_feature(enable = "avx512f,avx512bw")]
-fn sums512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
+pub(super) unsafe fn add_avx512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     t: &LnsTables,
     a: &[u16],
     b: &[u16],
@@ -244,25 +176,26 @@ fn prod512<const CLAMP: bool>(c: &Mul512, x: __m512i, y: __m512i) -> __m512i {
     _mm512_ternarylogic_epi32(m, _mm512_xor_si512(x, y), c.sign, 0xf8)
 }
 
-/// `out = a · b` on AVX-512.
+/// `out = a · b` on AVX-512, clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX-512F and AVX-512BW. The slices must have the
 /// same length.
 #[target_feature(enable = "avx512f,avx512bw")]
-pub(super) unsafe fn mul_avx512(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
+pub(super) unsafe fn mul_avx512<const CLAMP: bool>(
+    f: Format,
+    a: &[u16],
+    b: &[u16],
+    out: &mut [u16],
+) {
     let c = Mul512 {
         zero: _mm512_setzero_si512(),
         mag: _mm512_set1_epi16(f.max as i16),
         sign: _mm512_set1_epi16(f.sign as i16),
         bias: _mm512_set1_epi16(f.bias as i16),
     };
-    if f.max != i16::MAX as u16 {
-        map512(a, b, out, |x, y| prod512::<true>(&c, x, y));
-    } else {
-        map512(a, b, out, |x, y| prod512::<false>(&c, x, y));
-    }
+    map512(a, b, out, |x, y| prod512::<CLAMP>(&c, x, y));
 }
 
 /// `out[i..i + 32] = op(a[i..i + 32], b[i..i + 32])` over the slices, the
@@ -309,13 +242,19 @@ struct Sum256 {
     /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
     /// −Δ− half.
     half_shift: __m128i,
+    /// `mag_bits − 5`: shifts `SIGN_MASK` down to bit 5, the −Δ− slots of
+    /// the bucketed table.
+    slot_shift: __m128i,
+    /// Bucketed Δ.
+    perm: Perm256,
 }
 
-/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ from the full
-/// table by two 8-lane gathers.
+/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ by byte
+/// shuffles from the bucketed table (`L` a permute [`Lookup`]) or from the
+/// full table by two 8-lane gathers.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn sum256<const CLAMP: bool, const NEG_B: bool>(
+fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     c: &Sum256,
     full: *const i32,
     x: __m256i,
@@ -334,12 +273,19 @@ fn sum256<const CLAMP: bool, const NEG_B: bool>(
     let b_larger = _mm256_cmpgt_epi16(b, a);
     // SIGN_MASK where the signs differ.
     let s = _mm256_and_si256(_mm256_xor_si256(x, y), c.sign);
-    // All ones where an operand is zero: those lanes read the zero entry.
+    // All ones where an operand is zero: those lanes add nothing.
     let dead = _mm256_cmpgt_epi16(c.one, small);
-    let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
-    let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
-    // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
-    let delta = unsafe { gather_words256(full, idx) };
+    let delta = if L == Lookup::Gather as u8 {
+        // Dead lanes read the zero entry at the cutoff.
+        let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
+        let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+        unsafe { gather_words256(full, idx) }
+    } else {
+        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
+        let idx = _mm256_or_si256(idx, _mm256_srl_epi16(s, c.slot_shift));
+        _mm256_andnot_si256(dead, c.perm.delta(idx))
+    };
     let mut r = _mm256_adds_epi16(big, delta);
     if CLAMP {
         r = _mm256_min_epi16(r, c.mag);
@@ -350,13 +296,14 @@ fn sum256<const CLAMP: bool, const NEG_B: bool>(
     _mm256_andnot_si256(flush, w)
 }
 
-/// `out = a + b` (or `a − b`) on AVX2, words of the format of `t`.
+/// `out = a + b` (or `a − b`) on AVX2, words of the format of `t`,
+/// clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX2. The slices must have the same length.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn add_avx2<const NEG_B: bool>(
+pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     t: &LnsTables,
     a: &[u16],
     b: &[u16],
@@ -372,13 +319,11 @@ pub(super) unsafe fn add_avx2<const NEG_B: bool>(
         sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
+        slot_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        perm: Perm256::new(t.structured.as_ref()),
     };
     let full = t.full.as_ptr().cast::<i32>();
-    if t.max != i16::MAX {
-        map256(a, b, out, |x, y| sum256::<true, NEG_B>(&c, full, x, y));
-    } else {
-        map256(a, b, out, |x, y| sum256::<false, NEG_B>(&c, full, x, y));
-    }
+    map256(a, b, out, |x, y| sum256::<L, CLAMP, NEG_B>(&c, full, x, y));
 }
 
 /// Constants of the AVX2 product.
@@ -406,24 +351,20 @@ fn prod256<const CLAMP: bool>(c: &Mul256, x: __m256i, y: __m256i) -> __m256i {
     _mm256_or_si256(m, _mm256_and_si256(_mm256_xor_si256(x, y), c.sign))
 }
 
-/// `out = a · b` on AVX2.
+/// `out = a · b` on AVX2, clamped to `MAX` if `CLAMP`.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX2. The slices must have the same length.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn mul_avx2(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
+pub(super) unsafe fn mul_avx2<const CLAMP: bool>(f: Format, a: &[u16], b: &[u16], out: &mut [u16]) {
     let c = Mul256 {
         zero: _mm256_setzero_si256(),
         mag: _mm256_set1_epi16(f.max as i16),
         sign: _mm256_set1_epi16(f.sign as i16),
         bias: _mm256_set1_epi16(f.bias as i16),
     };
-    if f.max != i16::MAX as u16 {
-        map256(a, b, out, |x, y| prod256::<true>(&c, x, y));
-    } else {
-        map256(a, b, out, |x, y| prod256::<false>(&c, x, y));
-    }
+    map256(a, b, out, |x, y| prod256::<CLAMP>(&c, x, y));
 }
 
 /// `out[i..i + 16] = op(a[i..i + 16], b[i..i + 16])` over the slices, the

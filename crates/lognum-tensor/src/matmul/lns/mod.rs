@@ -8,6 +8,12 @@
 //! columns of `b` at once, and each product is log-added into its column's
 //! accumulator. `rayon` splits the rows of large products across threads.
 //!
+//! The loops (register blocks of rows × vectors, passes over `k`, the
+//! pairwise tree) are written once, over the lane operations each
+//! instruction set supplies; [`crate::lns`] picks the instruction set and
+//! the instance at run time. The portable kernels, one lane at a time,
+//! define the bits every path reproduces.
+//!
 //! # Every approximation, one kernel
 //!
 //! The scalar semantics are [`lognum::arith::mul_magnitudes`] and
@@ -30,8 +36,10 @@
 //!   with no memory access. (For `FRAC ≤ 10` the constants are at most
 //!   1536, so nothing wraps in 16 bits.)
 //!
-//! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift, so
-//! it gathers for every approximation: computing [`BitShift`]'s Δ there on
+//! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift.
+//! It looks the bucketed table up by byte shuffles instead: eight 16-byte
+//! `vpshufb` tables of 8 words and a blend tree on bits 3 to 5 of the slot.
+//! Every other approximation gathers: computing [`BitShift`]'s Δ there on
 //! 32-bit halves (`vpsrlvd`) measured no faster than the two gathers.
 //!
 //! # Lane representation
@@ -69,116 +77,31 @@
 //! [`BitShift`]: lognum::BitShift
 
 mod portable;
-pub(crate) mod tables;
+mod skeleton;
 #[cfg(target_arch = "x86_64")]
-pub(crate) mod x86;
-
-use std::fmt;
+mod x86;
 
 use lognum::{LogAdd, LogNum};
 use rayon::prelude::*;
 
 use super::Accumulate;
-use tables::LnsTables;
-
-/// An instruction set a kernel can run on.
-///
-/// ```
-/// use lognum_tensor::matmul::lns::Isa;
-/// assert!(Isa::Portable.is_available());
-/// assert!(Isa::available().contains(&Isa::detect()));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Isa {
-    /// Plain Rust, one lane at a time: runs everywhere, defines the bits.
-    Portable,
-    /// x86-64 AVX2: 16 lanes, table gathers.
-    Avx2,
-    /// x86-64 AVX-512F + BW: 32 lanes, word permutes, a computed Δ or table
-    /// gathers.
-    Avx512,
-}
-
-impl Isa {
-    /// True if this CPU can run the path (checked at run time).
-    ///
-    /// ```
-    /// assert!(lognum_tensor::matmul::lns::Isa::Portable.is_available());
-    /// ```
-    pub fn is_available(self) -> bool {
-        match self {
-            Isa::Portable => true,
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => {
-                std::arch::is_x86_feature_detected!("avx512f")
-                    && std::arch::is_x86_feature_detected!("avx512bw")
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            _ => false,
-        }
-    }
-
-    /// Every path this CPU can run, portable first.
-    ///
-    /// ```
-    /// let isas = lognum_tensor::matmul::lns::Isa::available();
-    /// assert_eq!(isas[0], lognum_tensor::matmul::lns::Isa::Portable);
-    /// ```
-    pub fn available() -> Vec<Isa> {
-        [Isa::Portable, Isa::Avx2, Isa::Avx512]
-            .into_iter()
-            .filter(|i| i.is_available())
-            .collect()
-    }
-
-    /// The fastest available path (what [`gemm`] uses).
-    ///
-    /// ```
-    /// assert!(lognum_tensor::matmul::lns::Isa::detect().is_available());
-    /// ```
-    pub fn detect() -> Isa {
-        *Isa::available().last().unwrap_or(&Isa::Portable)
-    }
-}
-
-impl fmt::Display for Isa {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Isa::Portable => "portable",
-            Isa::Avx2 => "avx2",
-            Isa::Avx512 => "avx512",
-        })
-    }
-}
-
-/// The requested instruction set is not available on this CPU.
-///
-/// ```
-/// use lognum_tensor::matmul::lns::{Isa, IsaUnavailable};
-/// assert_eq!(IsaUnavailable(Isa::Avx512).to_string(), "avx512 is not available on this CPU");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IsaUnavailable(pub Isa);
-
-impl fmt::Display for IsaUnavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} is not available on this CPU", self.0)
-    }
-}
-
-impl std::error::Error for IsaUnavailable {}
+use crate::lns::tables::{self, LnsTables};
+#[cfg(target_arch = "x86_64")]
+use crate::lns::x86::{Avx2, Avx512};
+pub use crate::lns::{Isa, IsaUnavailable};
+use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
-/// one `vpermi2w`), `"shift"` (Δ computed by shifts and subtractions),
-/// `"gather"` (the full table) or `"scalar"`. The element-wise add and
-/// subtract ([`elementwise`](crate::elementwise)) take the same path.
+/// one `vpermi2w`), `"shuffle"` (the bucketed table by `vpshufb`, AVX2),
+/// `"shift"` (Δ computed by shifts and subtractions), `"gather"` (the full
+/// table) or `"scalar"`. The element-wise add and subtract
+/// ([`elementwise`](crate::elementwise)) take the same path.
 ///
 /// ```
 /// use lognum::{BitShift, Exact, FloorShift, Lut};
 /// use lognum_tensor::matmul::lns::{Isa, kernel_name};
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Portable), "scalar");
+/// assert_eq!(kernel_name::<10, Lut>(Isa::Avx2), "shuffle");
 /// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "gather");
 /// if Isa::Avx512.is_available() {
 ///     assert_eq!(kernel_name::<10, Lut>(Isa::Avx512), "permute");
@@ -188,13 +111,14 @@ impl std::error::Error for IsaUnavailable {}
 /// }
 /// ```
 pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
-    let t = || tables::tables::<FRAC, A>();
-    match isa {
-        Isa::Portable => "scalar",
-        Isa::Avx2 => "gather",
-        Isa::Avx512 if t().structured.is_some() => "permute",
-        Isa::Avx512 if t().shifted.is_some() => "shift",
-        Isa::Avx512 => "gather",
+    let t = tables::tables::<FRAC, A>();
+    match (isa, Lookup::of(t)) {
+        (Isa::Portable, _) => "scalar",
+        (Isa::Avx2, Lookup::PermRound | Lookup::PermTrunc) => "shuffle",
+        (Isa::Avx2, _) => "gather",
+        (Isa::Avx512, Lookup::PermRound | Lookup::PermTrunc) => "permute",
+        (Isa::Avx512, Lookup::Shift) => "shift",
+        (Isa::Avx512, Lookup::Gather) => "gather",
     }
 }
 
@@ -314,56 +238,93 @@ pub(crate) enum Order {
     Tree,
 }
 
+/// Rows of `c` from rows of `a` and packed `b` in `order`, on `isa`.
 fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, order: Order, pb: &PackedB, c: &mut [u16]) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::gemm_rows_avx512(t, a, k, order, pb, c) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
-            unsafe { x86::gemm_rows_avx2(t, a, k, order, pb, c) }
-        }
-        _ => match order {
+    let rows = Rows {
+        t,
+        a,
+        k,
+        order,
+        pb,
+        c,
+    };
+    dispatch(isa, Lookup::of(t), t.max != i16::MAX, rows).expect("checked by gemm_with_isa");
+}
+
+/// The arguments of [`run`], as a [`Kernel`].
+struct Rows<'a> {
+    t: &'a LnsTables,
+    a: &'a [u16],
+    k: usize,
+    order: Order,
+    pb: &'a PackedB,
+    c: &'a mut [u16],
+}
+
+impl Kernel for Rows<'_> {
+    fn portable(self) {
+        let Rows {
+            t,
+            a,
+            k,
+            order,
+            pb,
+            c,
+        } = self;
+        match order {
             Order::Blocked(kb) => portable::gemm_rows(t, a, k, kb, pb, c),
             Order::Tree => portable::gemm_rows_tree(t, a, k, pb, c),
-        },
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, v: Avx512) {
+        let lanes = x86::Lanes512::<L, CLAMP>::new(v, self.t);
+        skeleton::rows(&lanes, self.t, self.a, self.k, self.order, self.pb, self.c);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const L: u8, const CLAMP: bool>(self, v: Avx2) {
+        let lanes = x86::Lanes256::<L, CLAMP>::new(v, self.t);
+        skeleton::rows(&lanes, self.t, self.a, self.k, self.order, self.pb, self.c);
     }
 }
 
+/// Wide-accumulator rows on `isa` (Δ is not used).
 fn run_wide(isa: Isa, t: &LnsTables, a: &[u16], k: usize, pw: &PackedWide, c: &mut [f64]) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX-512F/BW.
-            unsafe { x86::gemm_rows_wide_avx512(t, a, k, pw, c) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: `gemm_with_isa` checked that the CPU supports AVX2.
-            unsafe { x86::gemm_rows_wide_avx2(t, a, k, pw, c) }
-        }
-        _ => portable::gemm_rows_wide(t, a, k, pw, c),
+    let rows = WideRows { t, a, k, pw, c };
+    dispatch(isa, Lookup::Gather, false, rows).expect("checked by gemm_with_isa");
+}
+
+/// The arguments of [`run_wide`], as a [`Kernel`].
+struct WideRows<'a> {
+    t: &'a LnsTables,
+    a: &'a [u16],
+    k: usize,
+    pw: &'a PackedWide,
+    c: &'a mut [f64],
+}
+
+impl Kernel for WideRows<'_> {
+    fn portable(self) {
+        portable::gemm_rows_wide(self.t, self.a, self.k, self.pw, self.c)
     }
-}
 
-/// The raw words of a `LogNum` slice.
-pub(crate) fn words<const FRAC: u32, A>(x: &[LogNum<FRAC, A>]) -> &[u16] {
-    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
-    // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (its other field
-    // is a zero-sized `PhantomData`), so the slices have the same layout.
-    unsafe { std::slice::from_raw_parts(x.as_ptr().cast(), x.len()) }
-}
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx512<const L: u8, const CLAMP: bool>(self, _: Avx512) {
+        // SAFETY: the token proves the CPU has AVX-512F/BW.
+        unsafe { x86::gemm_rows_wide_avx512(self.t, self.a, self.k, self.pw, self.c) }
+    }
 
-/// The raw words of a mutable `LogNum` slice.
-pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [u16] {
-    const { assert!(size_of::<LogNum<FRAC, A>>() == 2 && align_of::<LogNum<FRAC, A>>() == 2) };
-    // SAFETY: as in `words`; writing a `u16` is writing a valid `LogNum`
-    // (every word is a value; `from_bits` masks unused high bits, and the
-    // kernels never set them).
-    unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn avx2<const L: u8, const CLAMP: bool>(self, _: Avx2) {
+        // SAFETY: the token proves the CPU has AVX2.
+        unsafe { x86::gemm_rows_wide_avx2(self.t, self.a, self.k, self.pw, self.c) }
+    }
 }
 
 /// Columns per panel of [`PackedB`]: four 32-lane vectors.

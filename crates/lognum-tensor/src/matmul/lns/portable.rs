@@ -3,8 +3,8 @@
 //! they reproduce `lognum::arith::{mul_magnitudes, add_magnitudes}` (the
 //! tests check both).
 
-use super::tables::LnsTables;
 use super::{PANEL, PackedB, PackedWide, WIDE_ZERO};
+use crate::lns::tables::LnsTables;
 
 /// One log-add on the kernels' lane representation (see the module docs of
 /// [`super`]): `acc ⊞ x` where `x` has magnitude `m` and sign `s` (0 or 32).

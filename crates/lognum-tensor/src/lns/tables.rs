@@ -4,10 +4,10 @@
 //! bucketed table ([`Structured`]) and a computed Δ ([`Shifted`]).
 
 use std::any::TypeId;
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
 
 use lognum::{LogAdd, LogNum};
+
+use super::cache::Cache;
 
 /// The table value that flushes any sum to zero: `big − 32768 < 1` for
 /// every magnitude. Stored where `d = 0` meets opposite signs (exact
@@ -123,17 +123,8 @@ impl LnsTables {
 /// The tables for `LogNum<FRAC, A>`, built on first use and kept for the
 /// life of the process.
 pub(crate) fn tables<const FRAC: u32, A: LogAdd>() -> &'static LnsTables {
-    static CACHE: OnceLock<RwLock<HashMap<TypeId, &'static LnsTables>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let key = TypeId::of::<LogNum<FRAC, A>>();
-    if let Some(t) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return t;
-    }
-    let built: &'static LnsTables = Box::leak(Box::new(build::<FRAC, A>()));
-    let mut map = cache.write().unwrap_or_else(|e| e.into_inner());
-    let t: &'static LnsTables = map.entry(key).or_insert(built);
-    drop(map);
-    t
+    static CACHE: Cache<TypeId, LnsTables> = Cache::new();
+    CACHE.get_or_init(TypeId::of::<LogNum<FRAC, A>>(), build::<FRAC, A>)
 }
 
 fn build<const FRAC: u32, A: LogAdd>() -> LnsTables {

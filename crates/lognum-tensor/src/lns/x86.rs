@@ -1,0 +1,333 @@
+//! The x86-64 part of the shared machinery: the tokens that prove an
+//! instruction set is there and enter it ([`Avx512`], [`Avx2`]), and the
+//! look-ups of Δ that the matrix and element-wise kernels share: the
+//! bucketed table of a [`Structured`] type by a word permute
+//! ([`Perm512`]) or byte shuffles ([`Perm256`]), the computed Δ of a
+//! [`Shifted`] table, and the word gathers from the full table.
+//!
+//! The look-ups are `#[target_feature]` functions: callers must have
+//! checked the CPU (holding a token is that check), and the gathers'
+//! indices must stay in the table.
+
+use core::arch::x86_64::*;
+
+use super::Kernel;
+use super::tables::{D0_SLOT, KILL, Shifted, Structured};
+
+/// Proof that the CPU runs AVX-512F and AVX-512BW: a value exists only
+/// where [`Avx512::new`] found both.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx512(());
+
+impl Avx512 {
+    /// The token, if this CPU has AVX-512F and AVX-512BW.
+    pub(crate) fn new() -> Option<Self> {
+        super::Isa::Avx512.is_available().then_some(Avx512(()))
+    }
+
+    /// Runs `k`'s AVX-512 path with the features enabled, so that the
+    /// kernel's `#[inline(always)]` body and its lane operations compile
+    /// to AVX-512 code here.
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn vectorize<K: Kernel, const L: u8, const CLAMP: bool>(self, k: K) {
+        k.avx512::<L, CLAMP>(self)
+    }
+}
+
+/// Proof that the CPU runs AVX2: a value exists only where [`Avx2::new`]
+/// found it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx2(());
+
+impl Avx2 {
+    /// The token, if this CPU has AVX2.
+    pub(crate) fn new() -> Option<Self> {
+        super::Isa::Avx2.is_available().then_some(Avx2(()))
+    }
+
+    /// Runs `k`'s AVX2 path with the feature enabled (see
+    /// [`Avx512::vectorize`]).
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn vectorize<K: Kernel, const L: u8, const CLAMP: bool>(self, k: K) {
+        k.avx2::<L, CLAMP>(self)
+    }
+}
+
+/// Constants of the bucketed Δ of a [`Structured`] table, 32 lanes: the
+/// bucket of `d`, then one `vpermi2w` over the table's 64 slots.
+#[derive(Clone, Copy)]
+pub(crate) struct Perm512 {
+    /// `2^(15 − shift)` for the rounding multiply, or `shift` for the
+    /// truncating per-lane shift.
+    mul: __m512i,
+    /// The clamp bucket `E`.
+    clamp: __m512i,
+    /// The slot of `d = 0`.
+    d0: __m512i,
+    /// The Δ+ slots and the −Δ− slots.
+    plus: __m512i,
+    minus: __m512i,
+}
+
+impl Perm512 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn new(s: Option<&Structured>) -> Self {
+        let zero = _mm512_setzero_si512();
+        let Some(s) = s else {
+            return Perm512 {
+                mul: zero,
+                clamp: zero,
+                d0: zero,
+                plus: zero,
+                minus: zero,
+            };
+        };
+        // SAFETY: `perm` holds 64 i16, two 32-lane loads.
+        let (plus, minus) = unsafe {
+            (
+                _mm512_loadu_epi16(s.perm.as_ptr()),
+                _mm512_loadu_epi16(s.perm.as_ptr().add(32)),
+            )
+        };
+        // `find_structure` picks shifts from 1 to 15.
+        let mul = if s.round {
+            1u16 << (15 - s.shift.min(15))
+        } else {
+            s.shift as u16
+        };
+        Perm512 {
+            mul: _mm512_set1_epi16(mul as i16),
+            clamp: _mm512_set1_epi16(s.entries as i16),
+            d0: _mm512_set1_epi16(D0_SLOT as i16),
+            plus,
+            minus,
+        }
+    }
+
+    /// The Δ+ slot of 32 code differences `d`: the bucket `(d + h) >> shift`
+    /// (a rounding multiply-high if `round`, else a per-lane right shift:
+    /// one instruction either way; `round` is a constant where the kernels
+    /// call this) clamped to `E`, and [`D0_SLOT`] for `d = 0`. Bit 5 more
+    /// picks the −Δ− slot.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn slot(&self, d: __m512i, round: bool) -> __m512i {
+        let bucket = if round {
+            _mm512_mulhrs_epi16(d, self.mul)
+        } else {
+            _mm512_srlv_epi16(d, self.mul)
+        };
+        let dnz = _mm512_test_epi16_mask(d, d);
+        _mm512_mask_min_epu16(self.d0, dnz, bucket, self.clamp)
+    }
+
+    /// The table entries at 32 slots `idx` (0 to 63), zero outside `live`.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn delta(&self, idx: __m512i, live: __mmask32) -> __m512i {
+        _mm512_maskz_permutex2var_epi16(live, self.plus, idx, self.minus)
+    }
+}
+
+/// Constants of the bucketed Δ of a [`Structured`] table, 16 lanes, for
+/// AVX2, which has no word permute: the 64 slots as eight 16-byte tables of
+/// 8 words (in both 128-bit halves), one `vpshufb` each, and a blend tree
+/// on bits 3 to 5 of the slot.
+#[derive(Clone, Copy)]
+pub(crate) struct Perm256 {
+    /// `2^(15 − shift)` for the rounding multiply.
+    mul: __m256i,
+    /// `shift` for the truncating shift.
+    shift: __m128i,
+    /// The clamp bucket `E`.
+    clamp: __m256i,
+    /// The slot of `d = 0`.
+    d0: __m256i,
+    /// Slots `8g .. 8g + 8`, for `g` in `0..8`.
+    tables: [__m256i; 8],
+}
+
+impl Perm256 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn new(s: Option<&Structured>) -> Self {
+        let zero = _mm256_setzero_si256();
+        let Some(s) = s else {
+            return Perm256 {
+                mul: zero,
+                shift: _mm_setzero_si128(),
+                clamp: zero,
+                d0: zero,
+                tables: [zero; 8],
+            };
+        };
+        let mut tables = [zero; 8];
+        for (g, t) in tables.iter_mut().enumerate() {
+            // SAFETY: `perm` holds 64 i16; group `g` is 8 of them from `8g`.
+            *t = unsafe {
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(s.perm.as_ptr().add(8 * g).cast()))
+            };
+        }
+        Perm256 {
+            mul: _mm256_set1_epi16((1u16 << (15 - s.shift.min(15))) as i16),
+            shift: _mm_cvtsi32_si128(s.shift as i32),
+            clamp: _mm256_set1_epi16(s.entries as i16),
+            d0: _mm256_set1_epi16(D0_SLOT as i16),
+            tables,
+        }
+    }
+
+    /// The Δ+ slot of 16 code differences `d`, as [`Perm512::slot`] gives
+    /// it. Bit 5 more picks the −Δ− slot.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn slot(&self, d: __m256i, round: bool) -> __m256i {
+        let bucket = if round {
+            _mm256_mulhrs_epi16(d, self.mul)
+        } else {
+            _mm256_srl_epi16(d, self.shift)
+        };
+        let idx = _mm256_min_epu16(bucket, self.clamp);
+        let dz = _mm256_cmpeq_epi16(d, _mm256_setzero_si256());
+        _mm256_blendv_epi8(idx, self.d0, dz)
+    }
+
+    /// The table entries at 16 slots `idx` (0 to 63).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn delta(&self, idx: __m256i) -> __m256i {
+        // Each word's shuffle control: bytes 2j and 2j + 1 of its table,
+        // j = idx & 7.
+        let j = _mm256_and_si256(idx, _mm256_set1_epi16(7));
+        let ctrl = _mm256_add_epi16(
+            _mm256_mullo_epi16(j, _mm256_set1_epi16(0x0202)),
+            _mm256_set1_epi16(0x0100),
+        );
+        let r = self.tables.map(|t| _mm256_shuffle_epi8(t, ctrl));
+        // Bit b of idx (b = 3, 4, 5) to bit 7 of both bytes of its word,
+        // where `vpblendvb` reads it: idx·(2^(15−b) + 2^(7−b)) is
+        // (idx << (15 − b)) + (idx << (7 − b)), two fields that do not
+        // overlap for idx < 64, each with bit b where it is needed.
+        let bit = |m: i16| _mm256_mullo_epi16(idx, _mm256_set1_epi16(m));
+        let (b3, b4, b5) = (bit(0x1010), bit(0x0808), bit(0x0404));
+        let a0 = _mm256_blendv_epi8(r[0], r[1], b3);
+        let a1 = _mm256_blendv_epi8(r[2], r[3], b3);
+        let a2 = _mm256_blendv_epi8(r[4], r[5], b3);
+        let a3 = _mm256_blendv_epi8(r[6], r[7], b3);
+        let c0 = _mm256_blendv_epi8(a0, a1, b4);
+        let c1 = _mm256_blendv_epi8(a2, a3, b4);
+        _mm256_blendv_epi8(c0, c1, b5)
+    }
+}
+
+/// Constants of the computed Δ of a [`Shifted`] table, 32 lanes.
+#[derive(Clone, Copy)]
+pub(crate) struct Shift512 {
+    zero: __m512i,
+    /// `2^frac − 1`: the fraction of `d`.
+    frac_mask: __m512i,
+    /// `frac`: the shift count that leaves `n`.
+    frac: __m512i,
+    plus: __m512i,
+    minus: __m512i,
+    kill: __m512i,
+}
+
+impl Shift512 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(crate) fn new(s: Option<&Shifted>) -> Self {
+        let s = s.copied().unwrap_or(Shifted {
+            frac: 0,
+            plus: 0,
+            minus: 0,
+        });
+        Shift512 {
+            zero: _mm512_setzero_si512(),
+            frac_mask: _mm512_set1_epi16(((1u32 << s.frac) - 1) as i16),
+            frac: _mm512_set1_epi16(s.frac as i16),
+            plus: _mm512_set1_epi16(s.plus as i16),
+            minus: _mm512_set1_epi16(s.minus as i16),
+            kill: _mm512_set1_epi16(KILL),
+        }
+    }
+}
+
+/// The `i16` table entries at the 32 word indices of `idx`, zero in lanes
+/// outside `live`: two 16-lane gathers of 32 bits at scale 2 (each reads
+/// its entry and the next), narrowed back to words.
+///
+/// # Safety
+///
+/// Every live index `i` must have entries `i` and `i + 1` inside the table
+/// that `full` points to.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn gather_words512(full: *const i32, idx: __m512i, live: __mmask32) -> __m512i {
+    let lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(idx));
+    let hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64::<1>(idx));
+    let zero = _mm512_setzero_si512();
+    // SAFETY: the caller keeps every live index and the one after it in the
+    // table.
+    let (glo, ghi) = unsafe {
+        (
+            _mm512_mask_i32gather_epi32::<2>(zero, live as u16, lo, full),
+            _mm512_mask_i32gather_epi32::<2>(zero, (live >> 16) as u16, hi, full),
+        )
+    };
+    _mm512_inserti64x4::<1>(
+        _mm512_castsi256_si512(_mm512_cvtepi32_epi16(glo)),
+        _mm512_cvtepi32_epi16(ghi),
+    )
+}
+
+/// [`Shifted::eval`] for 32 code differences `d`, −Δ− in the lanes of
+/// `diff`: the fraction shifted right by one and by two, subtracted from
+/// the constant the sign picks (once for Δ+, both for Δ−), a per-lane right
+/// shift by `n` (`vpsrlvw`, 0 for counts from 16, as `eval` has it),
+/// negated for −Δ−, and [`KILL`] where `d = 0` and the signs differ.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m512i {
+    let f = _mm512_and_si512(d, c.frac_mask);
+    let half = _mm512_srli_epi16::<1>(f);
+    let quarter = _mm512_srli_epi16::<2>(f);
+    let n = _mm512_srlv_epi16(d, c.frac);
+    let x = _mm512_sub_epi16(_mm512_mask_blend_epi16(diff, c.plus, c.minus), half);
+    let x = _mm512_mask_sub_epi16(x, diff, x, quarter);
+    let v = _mm512_srlv_epi16(x, n);
+    let v = _mm512_mask_sub_epi16(v, diff, c.zero, v);
+    let kill = _mm512_mask_testn_epi16_mask(diff, d, d);
+    _mm512_mask_mov_epi16(v, kill, c.kill)
+}
+
+/// The `i16` table entries at the 16 word indices of `idx`: two 8-lane
+/// gathers of 32 bits at scale 2 (each reads its entry and the next),
+/// narrowed back to words (the unpack and the pack both work within
+/// 128-bit halves, so the lanes come back in order).
+///
+/// # Safety
+///
+/// Every index `i` must have entries `i` and `i + 1` inside the table that
+/// `full` points to.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn gather_words256(full: *const i32, idx: __m256i) -> __m256i {
+    let zero = _mm256_setzero_si256();
+    let lo = _mm256_unpacklo_epi16(idx, zero);
+    let hi = _mm256_unpackhi_epi16(idx, zero);
+    // SAFETY: the caller keeps every index and the one after it in the
+    // table.
+    let (glo, ghi) = unsafe {
+        (
+            _mm256_i32gather_epi32::<2>(full, lo),
+            _mm256_i32gather_epi32::<2>(full, hi),
+        )
+    };
+    let low16 = _mm256_set1_epi32(0xffff);
+    _mm256_packus_epi32(_mm256_and_si256(glo, low16), _mm256_and_si256(ghi, low16))
+}
