@@ -10,7 +10,7 @@ use super::{IdxKind, MAX_IMAGE_PIXELS, MAX_PAYLOAD_BYTES};
 /// always starts with the path of the offending file (or directory).
 ///
 /// For [`Io`](Self::Io) and [`CorruptGzip`](Self::CorruptGzip) the underlying
-/// [`io::Error`] is the [`source`](Error::source) and is not repeated in the
+/// [`io::Error`] is the [`source`](std::error::Error::source) and is not repeated in the
 /// message; print the whole chain to see it.
 ///
 /// ```
