@@ -20,6 +20,10 @@ use crate::train_cmd::train_one;
 /// f32's at the same batch size.
 pub const LNS16_LUT_TARGET: f64 = 3.0;
 
+/// The largest `--matmul-size`: 4096 (three 4096 × 4096 matrices of f64
+/// take 400 MB, and one product 6.9·10^10 multiply-adds).
+pub const MAX_MATMUL_SIZE: usize = 4096;
+
 /// One format's measurements.
 #[derive(Clone, Debug, Serialize)]
 pub struct BenchRow {
@@ -72,6 +76,18 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
     let size = args
         .matmul_size
         .unwrap_or(if args.quick { 128 } else { 256 });
+    if size > MAX_MATMUL_SIZE {
+        return Err(CliError::usage(format!(
+            "--matmul-size {size} is larger than the limit of {MAX_MATMUL_SIZE}"
+        )));
+    }
+    // Training stops at the end of the data; the product only has to exist.
+    let samples = steps.checked_mul(batch).ok_or_else(|| {
+        CliError::usage(format!(
+            "--steps {steps} × --batch {batch} training samples overflow a {}-bit count",
+            usize::BITS
+        ))
+    })?;
     let min_secs = if args.quick { 0.2 } else { 0.5 };
     let mut formats = vec![Format::ALL[0]];
     let asked = if args.formats.is_empty() {
@@ -95,7 +111,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
     let mut rows = Vec::new();
     for &format in &formats {
         let mut cfg = TrainConfig::default();
-        set_bench_config(&mut cfg, batch, steps);
+        set_bench_config(&mut cfg, batch, samples);
         let mut train_seconds = f64::INFINITY;
         for _ in 0..repeat {
             let bar = progress::batch_bar(visible, &format!("bench {format}"));
@@ -105,7 +121,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
             bar.finish_and_clear();
             train_seconds = train_seconds.min(record.train_seconds);
         }
-        let samples_per_second = (steps * batch).min(data.train.len()) as f64 / train_seconds;
+        let samples_per_second = samples.min(data.train.len()) as f64 / train_seconds;
         let macs = pool.install(|| matmul_macs_per_second(format, size, min_secs));
         if !args.json {
             errln!(
@@ -157,11 +173,12 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One epoch of `steps` batches of `batch`, tested on one image.
-fn set_bench_config(cfg: &mut TrainConfig, batch: usize, steps: usize) {
+/// One epoch of batches of `batch` over `samples` images, tested on one
+/// image.
+fn set_bench_config(cfg: &mut TrainConfig, batch: usize, samples: usize) {
     cfg.epochs = 1;
     cfg.batch = batch;
-    cfg.limit_train = Some(steps * batch);
+    cfg.limit_train = Some(samples);
     cfg.limit_test = Some(1);
 }
 

@@ -113,10 +113,12 @@ impl DataSource {
             None => e,
         };
         if !dir.is_dir() {
-            let what = if dir.exists() {
-                "is not a directory"
-            } else {
-                "does not exist"
+            let what = match (std::fs::metadata(&dir), std::fs::symlink_metadata(&dir)) {
+                (Ok(_), _) => "is not a directory".to_string(),
+                (Err(_), Err(_)) => "does not exist".to_string(),
+                // The name is there but cannot be followed: a link loop or
+                // a dangling link.
+                (Err(e), Ok(_)) => format!("is a link that cannot be followed: {e}"),
             };
             return Err(with_hint(CliError::runtime(format!(
                 "data directory {} {what}",

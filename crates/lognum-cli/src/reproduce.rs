@@ -69,6 +69,13 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
             e,
         )
     })?;
+    // Before any job runs: a read-only or full directory is found now.
+    lognum_nn::atomic::check_writable(&args.out.join("results.md")).map_err(|e| {
+        CliError::caused_by(
+            format!("cannot write to output directory {}", args.out.display()),
+            e,
+        )
+    })?;
 
     let total = datasets.len() * formats.len();
     errln!(
@@ -100,8 +107,9 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
         jobs: workers,
         notes: &notes,
     };
-    write_outputs(&args.out, &report)?;
+    // The table first, so that it is seen whatever happens to the files.
     outln!("{}", markdown(&report));
+    write_outputs(&args.out, &report)?;
     errln!(
         "reproduce: done in {:.1} s; results in {}",
         started.elapsed().as_secs_f64(),
@@ -297,11 +305,12 @@ struct Report<'a> {
 }
 
 /// Writes results.md, results.csv, one accuracy plot per dataset and the Δ
-/// error plot.
+/// error plot, each atomically (see `lognum_nn::atomic`): a file is either
+/// the old one or the complete new one.
 fn write_outputs(out: &Path, report: &Report<'_>) -> Result<(), CliError> {
     let write = |name: &str, text: &str| {
         let path = out.join(name);
-        fs::write(&path, text)
+        lognum_nn::atomic::write_file(&path, text.as_bytes())
             .map_err(|e| CliError::caused_by(format!("cannot write {}", path.display()), e))
     };
     write("results.md", &markdown(report))?;
@@ -314,10 +323,33 @@ fn write_outputs(out: &Path, report: &Report<'_>) -> Result<(), CliError> {
             .filter(|(n, _)| *n == d)
             .map(|(_, r)| r)
             .collect();
-        plots::accuracy_svg(&out.join(format!("accuracy-{d}.svg")), d.as_str(), &runs)?;
+        let path = out.join(format!("accuracy-{d}.svg"));
+        atomic_plot(&path, |p| plots::accuracy_svg(p, d.as_str(), &runs))?;
     }
-    plots::delta_error_svg(&out.join("delta-error.svg"), report.curves)?;
+    atomic_plot(&out.join("delta-error.svg"), |p| {
+        plots::delta_error_svg(p, report.curves)
+    })?;
     Ok(())
+}
+
+/// Draws a plot into a temporary file beside `path`, then writes it to
+/// `path` atomically; the temporary file is removed either way.
+fn atomic_plot(
+    path: &Path,
+    draw: impl FnOnce(&Path) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "plot".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.{}.draw", std::process::id()));
+    let result = draw(&tmp).and_then(|()| {
+        let svg = fs::read(&tmp)
+            .map_err(|e| CliError::caused_by(format!("cannot read back {}", tmp.display()), e))?;
+        lognum_nn::atomic::write_file(path, &svg)
+            .map_err(|e| CliError::caused_by(format!("cannot write {}", path.display()), e))
+    });
+    let _ = fs::remove_file(&tmp);
+    result
 }
 
 /// The Markdown report: accuracy beside the paper's, timings, Δ errors.

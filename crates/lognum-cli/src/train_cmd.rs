@@ -16,6 +16,9 @@ use crate::record::RunRecord;
 pub fn run(args: TrainArgs) -> Result<(), CliError> {
     let mut cfg = TrainConfig::default();
     apply_args(&mut cfg, &args)?;
+    // Refused settings (e.g. more than MAX_EPOCHS) fail before the data loads.
+    cfg.validate()
+        .map_err(|e| CliError::caused_by("invalid training settings", e).into_usage())?;
     if let Some(path) = &args.save {
         check_save_path(path)?;
     }

@@ -351,3 +351,73 @@ fn save_writes_a_checkpoint_or_fails_before_training() {
     assert!(std::fs::metadata(&path).unwrap().len() > 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--lr 1e6` in f32 turns the weights to NaN in the first epoch: the run
+/// exits 1 naming the epoch, and an existing `--save` target is untouched.
+#[test]
+fn divergence_exits_non_zero_and_keeps_the_saved_file() {
+    if !have_mnist_subset() {
+        return;
+    }
+    let dir = temp_dir("diverge");
+    let path = dir.join("model.ckpt");
+    std::fs::write(&path, b"the previous checkpoint").unwrap();
+    let out = lognum(&[
+        "train",
+        "--format",
+        "f32",
+        "--lr",
+        "1e6",
+        "--epochs",
+        "1",
+        "--json",
+        "--save",
+        path.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("diverged in epoch 1"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        !stdout(&out).contains("test_accuracy"),
+        "a result was printed"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"the previous checkpoint");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "a file was left"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An LNS run that pins most weights at ±MAX does not diverge (there is no
+/// NaN in LNS) but warns, and reports the saturated share in the JSON.
+#[test]
+fn saturation_is_warned_about() {
+    if !have_mnist_subset() {
+        return;
+    }
+    let out = lognum(&[
+        "train",
+        "--format",
+        "lns16-lut",
+        "--lr",
+        "1e6",
+        "--epochs",
+        "1",
+        "--limit-train",
+        "200",
+        "--limit-test",
+        "50",
+        "--json",
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: after epoch 1") && err.contains("saturated"),
+        "{err}"
+    );
+    let share = last_json(&out)["epoch_saturated"][0].as_f64().unwrap();
+    assert!(share > lognum_nn::train::SATURATION_WARNING, "{share}");
+}

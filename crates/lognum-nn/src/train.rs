@@ -44,6 +44,18 @@ use crate::{NnError, NnScalar};
 /// a warning ([`EpochReport::saturation_warning`]): 1 %.
 pub const SATURATION_WARNING: f64 = 0.01;
 
+/// The most epochs a run may ask for: 1,000,000. A run keeps one
+/// [`EpochReport`] per epoch, so a count beyond this is refused by
+/// [`TrainConfig::validate`] before anything is loaded or allocated; nothing
+/// is preallocated per epoch either way.
+///
+/// ```
+/// use lognum_nn::train::{TrainConfig, MAX_EPOCHS};
+/// let cfg = TrainConfig { epochs: MAX_EPOCHS + 1, ..TrainConfig::default() };
+/// assert!(cfg.validate().unwrap_err().to_string().contains("epochs"));
+/// ```
+pub const MAX_EPOCHS: usize = 1_000_000;
+
 /// Hyper-parameters and options of a run. The defaults are the paper's
 /// (MLP, 20 epochs, batch 5, lr 0.01, plain SGD, no weight decay, seed 1),
 /// plus [`UpdateRule::WideMaster`] so that LNS training does not stall.
@@ -58,7 +70,7 @@ pub struct TrainConfig {
     /// The network [`train_model`] and [`train_format`] build ([`fit`]
     /// trains the network it is given and ignores this).
     pub model: ModelSpec,
-    /// Passes over the training set (at least 1).
+    /// Passes over the training set (1 to [`MAX_EPOCHS`]).
     pub epochs: usize,
     /// Mini-batch size (at least 1).
     pub batch: usize,
@@ -146,6 +158,12 @@ impl TrainConfig {
         };
         if self.epochs == 0 {
             return bad("epochs", "must be at least 1");
+        }
+        if self.epochs > MAX_EPOCHS {
+            return bad(
+                "epochs",
+                &format!("must be at most {MAX_EPOCHS}, got {}", self.epochs),
+            );
         }
         if self.batch == 0 {
             return bad("batch", "must be at least 1");

@@ -377,6 +377,34 @@ fn label_out_of_range_is_rejected() {
     ));
 }
 
+/// A standard name that is a directory or a symlink loop is reported as
+/// what it is, not as missing.
+#[cfg(unix)]
+#[test]
+fn directories_and_link_loops_are_not_missing() {
+    let dir = TempDir::new("not-a-file");
+    dir.write("train-images-idx3-ubyte", &images_file(2, 3, 3, 1));
+    dir.write("train-labels-idx1-ubyte", &labels_file(&[0, 9]));
+    dir.write("t10k-images-idx3-ubyte", &images_file(1, 3, 3, 2));
+    std::fs::create_dir(dir.0.join("t10k-labels-idx1-ubyte")).unwrap();
+    let err = err_naming(load_idx_dir(&dir.0), "t10k-labels-idx1-ubyte");
+    assert!(matches!(err, DataError::NotAFile { .. }), "{err}");
+    assert!(err.to_string().contains("is a directory"), "{err}");
+
+    std::fs::remove_dir(dir.0.join("t10k-labels-idx1-ubyte")).unwrap();
+    // a -> b -> a: following either fails with "too many levels".
+    let (a, b) = (dir.0.join("t10k-labels-idx1-ubyte"), dir.0.join("loop"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let err = err_naming(load_idx_dir(&dir.0), "t10k-labels-idx1-ubyte");
+    assert!(matches!(err, DataError::NotAFile { .. }), "{err}");
+    assert!(
+        err.to_string().contains("link that cannot be followed"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("missing"), "{err}");
+}
+
 #[test]
 fn missing_files_are_named() {
     let dir = TempDir::new("missing");

@@ -154,3 +154,59 @@ fn training_is_reproducible() {
     assert_eq!(a.1.epochs[0].train_loss, b.1.epochs[0].train_loss);
     assert_eq!(a.1.test_accuracy, b.1.test_accuracy);
 }
+
+/// One epoch of `T` on 640 images in batches of 64 (large enough that the
+/// matrix products split their rows over the threads) inside a pool of
+/// `threads`: the final parameters and the reported figures.
+fn run_on_threads<T: lognum_nn::NnScalar>(threads: usize) -> (Vec<f64>, f64, f64) {
+    let (train, test) = subset();
+    let cfg = TrainConfig {
+        epochs: 1,
+        batch: 64,
+        lr: 0.05,
+        limit_train: Some(640),
+        limit_test: Some(300),
+        ..TrainConfig::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let (net, report) = pool
+        .install(|| lognum_nn::train::train_model::<T>(&train, &test, &cfg, &mut |_| {}))
+        .unwrap();
+    (
+        net.params_f64(),
+        report.epochs[0].train_loss,
+        report.test_accuracy,
+    )
+}
+
+/// The same seed gives the same bits whatever the number of threads, in
+/// the float, the table LNS, the bit-shift LNS (pairwise sums) and the
+/// fixed-point formats.
+#[test]
+fn training_is_identical_across_thread_counts() {
+    fn check<T: lognum_nn::NnScalar>(name: &str) {
+        let one = run_on_threads::<T>(1);
+        for threads in [2, 3, 8] {
+            let many = run_on_threads::<T>(threads);
+            assert!(
+                one.0
+                    .iter()
+                    .zip(&many.0)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "{name}: parameters differ with {threads} threads"
+            );
+            assert_eq!(
+                (one.1, one.2),
+                (many.1, many.2),
+                "{name}, {threads} threads"
+            );
+        }
+    }
+    check::<f32>("f32");
+    check::<lognum_nn::format::Lns16Lut>("lns16-lut");
+    check::<lognum_nn::format::Lns12Shift>("lns12-shift");
+    check::<lognum_nn::format::Fixed16>("fixed16");
+}

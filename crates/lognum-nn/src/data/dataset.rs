@@ -1,7 +1,7 @@
 //! Labelled datasets and the four-file IDX directory layout.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Batches;
 use super::{DataError, IdxKind, NUM_CLASSES, read_idx};
@@ -473,6 +473,20 @@ impl Dataset {
     }
 }
 
+/// `Some(path)` if `path` is a regular file (after following links),
+/// `None` if nothing is there, an error saying what else is there.
+fn entry(path: PathBuf) -> Result<Option<PathBuf>, DataError> {
+    let not_a_file = |path: PathBuf, reason: String| Err(DataError::NotAFile { path, reason });
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => Ok(Some(path)),
+        Ok(m) if m.is_dir() => not_a_file(path, "is a directory, not an IDX file".into()),
+        Ok(_) => not_a_file(path, "is not a regular file".into()),
+        // Nothing there, not even a dangling link: absent.
+        Err(_) if std::fs::symlink_metadata(&path).is_err() => Ok(None),
+        Err(e) => not_a_file(path, format!("is a link that cannot be followed: {e}")),
+    }
+}
+
 /// Loads the training and test sets from a directory holding the four
 /// standard MNIST file names:
 ///
@@ -484,7 +498,9 @@ impl Dataset {
 /// each either plain or with a `.gz` suffix (the plain file wins if both
 /// exist; the format is detected from the content either way). Returns
 /// `(train, test)`. A missing file gives [`DataError::Missing`] listing every
-/// absent name; the test images must have the training images' shape.
+/// absent name; a name that exists but is not a readable file (a directory,
+/// a link loop) gives [`DataError::NotAFile`] saying what it is; the test
+/// images must have the training images' shape.
 ///
 /// ```
 /// use lognum_nn::data::{find_mnist_subset, load_idx_dir, DataError};
@@ -505,8 +521,8 @@ pub fn load_idx_dir(dir: &Path) -> Result<(Dataset, Dataset), DataError> {
     for name in names {
         let plain = dir.join(name);
         let gz = dir.join(format!("{name}.gz"));
-        match [plain, gz].into_iter().find(|p| p.is_file()) {
-            Some(path) => found.push(path),
+        match [plain, gz].into_iter().find_map(|p| entry(p).transpose()) {
+            Some(path) => found.push(path?),
             None => missing.push(name),
         }
     }

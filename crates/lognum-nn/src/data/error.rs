@@ -4,13 +4,13 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{IdxKind, MAX_PAYLOAD_BYTES};
+use super::{IdxKind, MAX_IMAGE_PIXELS, MAX_PAYLOAD_BYTES};
 
 /// Why a dataset could not be loaded. The [`Display`](fmt::Display) message
 /// always starts with the path of the offending file (or directory).
 ///
 /// For [`Io`](Self::Io) and [`CorruptGzip`](Self::CorruptGzip) the underlying
-/// [`io::Error`] is the [`source`](Error::source) and is not repeated in the
+/// [`io::Error`] is the [`source`](std::error::Error::source) and is not repeated in the
 /// message; print the whole chain to see it.
 ///
 /// ```
@@ -107,6 +107,27 @@ pub enum DataError {
         /// Their product, exact.
         bytes: u128,
     },
+    /// An image file declares images of more than [`MAX_IMAGE_PIXELS`]
+    /// pixels each; refused from the header, before any data is read.
+    #[error("{}: IDX header declares {rows}x{cols} images, more than the limit of {MAX_IMAGE_PIXELS} pixels per image", path.display())]
+    ImageTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Rows per image.
+        rows: u32,
+        /// Columns per image.
+        cols: u32,
+    },
+    /// One of the four standard names exists but is not a readable regular
+    /// file: a directory, a special file, or a link that cannot be
+    /// followed (a loop, a dangling target).
+    #[error("{}: {reason}", path.display())]
+    NotAFile {
+        /// The entry.
+        path: PathBuf,
+        /// What it is, e.g. `"is a directory"`.
+        reason: String,
+    },
     /// The data after the header is shorter than the header declares.
     #[error("{}: truncated IDX data: header declares {expected} bytes, found {found}", path.display())]
     TruncatedPayload {
@@ -193,6 +214,8 @@ impl DataError {
             | DataError::WrongRank { path, .. }
             | DataError::ZeroDim { path, .. }
             | DataError::TooLarge { path, .. }
+            | DataError::ImageTooLarge { path, .. }
+            | DataError::NotAFile { path, .. }
             | DataError::TruncatedPayload { path, .. }
             | DataError::TrailingBytes { path, .. }
             | DataError::LabelOutOfRange { path, .. } => path,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use super::{DataError, MAX_PAYLOAD_BYTES};
+use super::{DataError, MAX_IMAGE_PIXELS, MAX_PAYLOAD_BYTES};
 
 /// The gzip magic bytes.
 const GZIP_MAGIC: [u8; 2] = [0x1F, 0x8B];
@@ -310,6 +310,15 @@ fn decode_idx<R: Read>(mut r: R, src: &Source<'_>, kind: IdxKind) -> Result<IdxA
             path: path(),
             dims,
             bytes,
+        });
+    }
+    if let [_, rows, cols] = dims[..]
+        && u64::from(rows) * u64::from(cols) > MAX_IMAGE_PIXELS
+    {
+        return Err(DataError::ImageTooLarge {
+            path: path(),
+            rows,
+            cols,
         });
     }
     // Checked above: bytes <= 2^31 fits u64 and, on every platform with at

@@ -8,7 +8,7 @@ use super::{DATA_DIR_ENV, MNIST_SUBSET_RELATIVE};
 ///
 /// If the environment variable `LOGNUM_DATA` ([`DATA_DIR_ENV`]) is set and
 /// not empty, returns it as is, without looking further: an explicit choice
-/// that turns out wrong should fail loudly in [`load_idx_dir`], not fall back
+/// that turns out wrong should fail loudly in [`load_idx_dir`](super::load_idx_dir), not fall back
 /// silently. Otherwise searches from the current directory as
 /// [`find_mnist_subset_from`] does.
 ///

@@ -29,6 +29,8 @@
 //!   overflow, is at most [`MAX_PAYLOAD_BYTES`], *before* anything is
 //!   allocated for it; memory is then reserved only as bytes actually arrive,
 //!   so a short file cannot make the loader allocate what the header claims;
+//! - an image file's images have at most [`MAX_IMAGE_PIXELS`] pixels each,
+//!   also checked from the header before any data is read;
 //! - the data after the header is exactly as long as the header says:
 //!   a short file is [`DataError::TruncatedPayload`], extra bytes are
 //!   [`DataError::TrailingBytes`];
@@ -136,3 +138,21 @@ pub const NUM_CLASSES: usize = 10;
 /// assert!(60_000 * 28 * 28 < MAX_PAYLOAD_BYTES);
 /// ```
 pub const MAX_PAYLOAD_BYTES: u64 = 1 << 31;
+
+/// Largest image an IDX image file may declare: 2^20 pixels (1024 × 1024,
+/// 1,337 times an MNIST image). The networks of [`crate::model`] grow with
+/// the image (the MLP's first layer has `pixels × width` weights), so a
+/// header declaring one 8192 × 8192 image is refused from its 16 bytes,
+/// before the data is read or a model is built.
+///
+/// ```
+/// use lognum_nn::data::{parse_idx, DataError, IdxKind, MAX_IMAGE_PIXELS};
+/// use std::path::Path;
+///
+/// assert_eq!(MAX_IMAGE_PIXELS, 1024 * 1024);
+/// // One 8192 x 8192 image: only the header is needed to refuse it.
+/// let header = [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0x20, 0, 0, 0, 0x20, 0];
+/// let err = parse_idx(&header[..], Path::new("big.idx"), IdxKind::Images).unwrap_err();
+/// assert!(matches!(err, DataError::ImageTooLarge { rows: 8192, cols: 8192, .. }));
+/// ```
+pub const MAX_IMAGE_PIXELS: u64 = 1 << 20;
