@@ -196,8 +196,9 @@ fn default_jobs() -> usize {
 /// dataset. Stops at the first failure.
 ///
 /// Progress: an overall bar over every epoch of every run, with the time
-/// left, above one bar per running run; without a terminal, one line per
-/// finished run with the time left (none under `--quiet`).
+/// left, above one bar per running run; without a terminal, a line at every
+/// 5 % of the epochs and one per finished run, with the time left (none
+/// under `--quiet`).
 fn run_all(
     datasets: &[TableData],
     loaded: &[LoadedData],
@@ -255,8 +256,19 @@ fn run_all(
                     let bar = multi.add(progress::batch_bar(visible, &format!("{format} {name}")));
                     let run = || {
                         train_one(format, data, cfg, &bar, &mut |_, _| {
-                            epochs_done.fetch_add(1, Ordering::SeqCst);
+                            let done = epochs_done.fetch_add(1, Ordering::SeqCst) + 1;
                             overall.inc(1);
+                            // Without a terminal, a line at every 5 % of the
+                            // job, so that a log shows progress between runs.
+                            let step = |n: usize| n * 20 / total_epochs.max(1);
+                            if lines && !visible && step(done) > step(done - 1) {
+                                errln!(
+                                    "progress: {}% ({done}/{total_epochs} epochs), {} elapsed, {}",
+                                    100 * done / total_epochs.max(1),
+                                    HumanDuration(started.elapsed()),
+                                    time_left(started.elapsed(), done, total_epochs)
+                                );
+                            }
                         })
                     };
                     let result = match &pool {
