@@ -123,7 +123,7 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         }
         let samples_per_second = samples.min(data.train.len()) as f64 / train_seconds;
         let macs = pool.install(|| matmul_macs_per_second(format, size, min_secs));
-        if !args.json {
+        if !args.json && !progress::quiet() {
             errln!(
                 "{format}: {:.0} training samples/s, matmul {:.1} M MAC/s",
                 samples_per_second,

@@ -3,9 +3,11 @@
 //! Values are checked while parsing, so that a bad number or an unknown
 //! format is a usage error (exit code 2) with clap's usual message.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Arg, Args, Parser, Subcommand};
 
 use crate::dataset::DatasetName;
 use crate::error::CliError;
@@ -19,6 +21,10 @@ use crate::nn::{
 #[derive(Debug, Parser)]
 #[command(name = "lognum", version, propagate_version = true)]
 pub struct Cli {
+    /// No progress bars and no per-epoch or per-run lines; results,
+    /// warnings and errors are still printed.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -29,8 +35,11 @@ pub struct Cli {
 pub enum Command {
     /// Train one network in one number format and report its test accuracy.
     Train(TrainArgs),
-    /// Run the paper's table (formats × datasets), write Markdown, CSV and
-    /// SVG plots.
+    /// Run the paper's table; write it beside the paper's numbers, as CSV
+    /// and as SVG plots.
+    ///
+    /// By default the paper's six formats train for 20 epochs on full MNIST
+    /// and Fashion-MNIST; --quick is a one-minute check on the MNIST subset.
     Reproduce(ReproduceArgs),
     /// Measure training and matmul throughput per format, with ratios to f32.
     Bench(BenchArgs),
@@ -38,6 +47,19 @@ pub enum Command {
     Eval(EvalArgs),
     /// Rewrite a checkpoint as F32 safetensors in PyTorch's layout.
     Export(ExportArgs),
+    /// Print a shell completion script to stdout.
+    ///
+    /// For example `lognum completions bash >
+    /// ~/.local/share/bash-completion/completions/lognum`.
+    Completions(CompletionsArgs),
+}
+
+/// Options of `lognum completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `lognum eval`.
@@ -87,7 +109,7 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Number format of the whole network.
-    #[arg(long, short, value_parser = parse_format, default_value = "f32")]
+    #[arg(long, short, value_parser = FormatParser, default_value = "f32")]
     pub format: Format,
     /// Network: mlp (the paper's 784-100-10), mlp:H1-H2-… (hidden widths,
     /// e.g. mlp:64-32) or cnn.
@@ -147,7 +169,7 @@ pub struct TrainingRules {
     /// Weight update rule: wide-master (master weights in a wider format,
     /// the default), native (the paper's, in the format itself) or
     /// stochastic (stochastic rounding of each update).
-    #[arg(long, value_parser = parse_update)]
+    #[arg(long, value_parser = UpdateParser)]
     pub update: Option<UpdateRule>,
     /// Summation order of every matrix product: sequential (the paper's),
     /// pairwise (a binary tree), wide (in f64, rounded once) or blocked:N
@@ -195,18 +217,25 @@ impl TrainingRules {
 /// Options of `lognum reproduce`.
 #[derive(Debug, Args)]
 pub struct ReproduceArgs {
-    /// A few minutes on 2 cores: smaller training sets, fewer epochs.
+    /// About a minute on 2 cores: the MNIST subset (8,000 training images)
+    /// for 3 epochs.
     #[arg(long)]
     pub quick: bool,
     /// Directory for results.md, results.csv and the SVG plots.
     #[arg(long, value_name = "DIR", default_value = "out/reproduce")]
     pub out: PathBuf,
-    /// Comma-separated formats [default: all].
-    #[arg(long, value_delimiter = ',', value_parser = parse_format)]
-    pub formats: Vec<Format>,
-    /// Comma-separated datasets [default: those installed].
-    #[arg(long, value_delimiter = ',', value_enum)]
+    /// Comma-separated formats, `paper` (the paper's six) or `all`
+    /// [default: paper].
+    #[arg(long, value_delimiter = ',', value_parser = FormatGroupParser)]
+    pub formats: Vec<FormatGroup>,
+    /// Comma-separated datasets [default: mnist and fashion-mnist, those
+    /// installed; mnist-subset with --quick].
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "NAME")]
     pub datasets: Vec<DatasetName>,
+    /// Run the table on this directory of MNIST-style IDX files (plain or
+    /// .gz) in place of the named datasets.
+    #[arg(long, value_name = "DIR", conflicts_with = "datasets")]
+    pub data: Option<PathBuf>,
     /// Epochs per run [default: the paper's 20, or 3 with --quick].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub epochs: Option<usize>,
@@ -246,7 +275,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Comma-separated formats [default: all].
-    #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+    #[arg(long, value_delimiter = ',', value_parser = FormatParser)]
     pub formats: Vec<Format>,
     /// Mini-batch size for the training measurement [default: the paper's].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
@@ -266,12 +295,117 @@ pub struct BenchArgs {
 /// Parses the command line and runs the command.
 pub fn run() -> Result<(), CliError> {
     let cli = Cli::parse();
+    crate::progress::set_quiet(cli.quiet);
     match cli.command {
         Command::Train(args) => crate::train_cmd::run(args),
         Command::Reproduce(args) => crate::reproduce::run(args),
         Command::Bench(args) => crate::bench_cmd::run(args),
         Command::Eval(args) => crate::eval_cmd::run(args),
         Command::Export(args) => crate::eval_cmd::export(args),
+        Command::Completions(args) => {
+            completions(args.shell, &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+/// Writes the completion script for `shell` to `out`.
+fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "lognum", out);
+}
+
+/// One item of `reproduce --formats`: a format, or a named group of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatGroup(pub Vec<Format>);
+
+/// Parses a format name and lists every name as a possible value, so that
+/// `--help` and the shell completions show them.
+#[derive(Clone, Copy, Debug)]
+pub struct FormatParser;
+
+impl TypedValueParser for FormatParser {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<Format, clap::Error> {
+        TypedValueParser::parse_ref(&parse_format, cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Format::ALL
+                .into_iter()
+                .map(|f| PossibleValue::new(f.name())),
+        ))
+    }
+}
+
+/// [`FormatParser`] plus the groups `paper` (the formats of the paper's
+/// table) and `all`.
+#[derive(Clone, Copy, Debug)]
+pub struct FormatGroupParser;
+
+impl TypedValueParser for FormatGroupParser {
+    type Value = FormatGroup;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<FormatGroup, clap::Error> {
+        let group = |s: &str| match s.trim() {
+            "paper" => Ok(FormatGroup(crate::reproduce::paper_formats())),
+            "all" => Ok(FormatGroup(Format::ALL.to_vec())),
+            other => parse_format(other)
+                .map(|f| FormatGroup(vec![f]))
+                .map_err(|e| format!("{e}, or the groups paper and all")),
+        };
+        TypedValueParser::parse_ref(&group, cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let groups = [
+            PossibleValue::new("paper").help("the paper's six formats"),
+            PossibleValue::new("all").help("every format"),
+        ];
+        Some(Box::new(
+            groups.into_iter().chain(
+                Format::ALL
+                    .into_iter()
+                    .map(|f| PossibleValue::new(f.name())),
+            ),
+        ))
+    }
+}
+
+/// Parses an update rule and lists the valid ones as possible values.
+#[derive(Clone, Copy, Debug)]
+pub struct UpdateParser;
+
+impl TypedValueParser for UpdateParser {
+    type Value = UpdateRule;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<UpdateRule, clap::Error> {
+        TypedValueParser::parse_ref(&parse_update, cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            UpdateRule::ALL
+                .into_iter()
+                .map(|u| PossibleValue::new(u.name())),
+        ))
     }
 }
 
@@ -436,6 +570,29 @@ mod tests {
         assert!(parse_optimizer("adam").is_ok());
         assert!(parse_optimizer("lion").unwrap_err().contains("sgd"));
         assert_eq!(parse_loss("mse"), Ok(Loss::Mse));
+    }
+
+    #[test]
+    fn format_groups() {
+        let cmd = Cli::command();
+        let parse = |s: &str| {
+            FormatGroupParser
+                .parse_ref(&cmd, None, OsStr::new(s))
+                .map(|g| g.0)
+        };
+        assert_eq!(parse("all").unwrap(), Format::ALL.to_vec());
+        assert_eq!(parse("paper").unwrap(), crate::reproduce::paper_formats());
+        assert_eq!(parse("lns12-lut").unwrap(), vec![Format::Lns12Lut]);
+        assert!(parse("lns17").is_err());
+        // Every format is offered to --help and the completions.
+        let offered: Vec<String> = FormatGroupParser
+            .possible_values()
+            .unwrap()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        for f in Format::ALL {
+            assert!(offered.iter().any(|o| o == f.name()), "{f}");
+        }
     }
 
     #[test]

@@ -1,34 +1,47 @@
 //! Choosing and loading a dataset: a named one (`--dataset`) or any IDX
 //! directory (`--data DIR`), with errors that name the directory and say how
 //! to get the data.
+//!
+//! The MNIST sets ship in `shared/data` beside the workspace: the subset in
+//! `mnist-10k/`, the full set in `mnist/`. They are found wherever the
+//! command runs from: `LOGNUM_DATA` first, then a search upwards from the
+//! current directory, from the executable and from the workspace the binary
+//! was built in.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use lognum_nn::data::{DATA_DIR_ENV, Dataset, FASHION_MNIST_DIR, find_mnist_subset, load_idx_dir};
+use lognum_nn::data::{
+    DATA_DIR_ENV, Dataset, FASHION_MNIST_DIR, MNIST_SUBSET_RELATIVE, find_mnist_subset_from,
+    load_idx_dir,
+};
 
 use crate::error::CliError;
 
 /// The Debian package that installs Fashion-MNIST into [`FASHION_MNIST_DIR`].
 pub const FASHION_MNIST_INSTALL: &str = "apt-get install -y dataset-fashion-mnist";
 
+/// The folder of the full MNIST set, beside the subset's folder.
+pub const MNIST_FULL_DIR_NAME: &str = "mnist";
+
 /// The datasets known by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum DatasetName {
-    /// The 10 000-image MNIST subset shipped beside the workspace
-    /// (8 000 train, 2 000 test); `LOGNUM_DATA` overrides its location.
+    /// Full MNIST shipped beside the workspace in shared/data/mnist (60 000
+    /// train, 10 000 test), found beside the subset.
+    Mnist,
+    /// The 10 000-image MNIST subset shipped beside the workspace in
+    /// shared/data/mnist-10k (8 000 train, 2 000 test).
     MnistSubset,
     /// Fashion-MNIST from the Debian package (60 000 train, 10 000 test).
     FashionMnist,
 }
 
 impl DatasetName {
-    /// Every named dataset, in the paper's order.
-    pub const ALL: [DatasetName; 2] = [DatasetName::MnistSubset, DatasetName::FashionMnist];
-
     /// The name used on the command line and in results.
     pub fn as_str(self) -> &'static str {
         match self {
+            DatasetName::Mnist => "mnist",
             DatasetName::MnistSubset => "mnist-subset",
             DatasetName::FashionMnist => "fashion-mnist",
         }
@@ -37,7 +50,8 @@ impl DatasetName {
     /// Where the data should be, if a location is known.
     pub fn dir(self) -> Option<PathBuf> {
         match self {
-            DatasetName::MnistSubset => find_mnist_subset(),
+            DatasetName::Mnist => find_mnist_full(),
+            DatasetName::MnistSubset => find_subset(),
             DatasetName::FashionMnist => Some(PathBuf::from(FASHION_MNIST_DIR)),
         }
     }
@@ -49,17 +63,82 @@ impl DatasetName {
 
     /// How to get this dataset.
     pub fn install_hint(self) -> String {
+        let shipped = |dir: &str| {
+            format!(
+                "it is looked for in shared/data/{dir} beside the workspace; set {DATA_DIR_ENV}=DIR \
+                 (the shared/data folder) or pass --data DIR to use another IDX directory"
+            )
+        };
         match self {
-            DatasetName::MnistSubset => format!(
-                "the MNIST subset is looked for in shared/data/mnist-10k beside the workspace; \
-                 set {DATA_DIR_ENV}=DIR or pass --data DIR to use another IDX directory"
-            ),
+            DatasetName::Mnist => shipped(MNIST_FULL_DIR_NAME),
+            DatasetName::MnistSubset => shipped(subset_dir_name()),
             DatasetName::FashionMnist => format!(
                 "install Fashion-MNIST with `{FASHION_MNIST_INSTALL}` (as root), \
                  which puts it in {FASHION_MNIST_DIR}"
             ),
         }
     }
+}
+
+/// `mnist-10k`, the last part of [`MNIST_SUBSET_RELATIVE`].
+fn subset_dir_name() -> &'static str {
+    MNIST_SUBSET_RELATIVE
+        .rsplit('/')
+        .next()
+        .unwrap_or(MNIST_SUBSET_RELATIVE)
+}
+
+/// The folder named by `LOGNUM_DATA`, if set and not empty.
+fn data_env() -> Option<PathBuf> {
+    std::env::var_os(DATA_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The MNIST subset's directory. `LOGNUM_DATA` names either the subset's
+/// directory itself (as for `lognum_nn::data::find_mnist_subset`) or the
+/// folder that holds `mnist-10k/`; an explicit choice is returned as is, so
+/// that a wrong one fails loudly. Otherwise `shared/data/mnist-10k` is
+/// searched for upwards from the current directory, then from the
+/// executable, then from this crate's source directory (the workspace the
+/// binary was built in).
+pub fn find_subset() -> Option<PathBuf> {
+    if let Some(dir) = data_env() {
+        let inner = dir.join(subset_dir_name());
+        return Some(if inner.is_dir() { inner } else { dir });
+    }
+    search_starts()
+        .iter()
+        .find_map(|start| find_mnist_subset_from(start))
+}
+
+/// Full MNIST: `LOGNUM_DATA/mnist` when `LOGNUM_DATA` holds it, otherwise
+/// the `mnist` folder beside the subset's (see [`find_subset`]).
+pub fn find_mnist_full() -> Option<PathBuf> {
+    if let Some(dir) = data_env() {
+        let inner = dir.join(MNIST_FULL_DIR_NAME);
+        if inner.is_dir() {
+            return Some(inner);
+        }
+    }
+    Some(find_subset()?.parent()?.join(MNIST_FULL_DIR_NAME))
+}
+
+/// Where the search for the shipped data starts: the current directory,
+/// the executable's directory and the crate's source directory.
+fn search_starts() -> Vec<PathBuf> {
+    let mut starts = Vec::new();
+    if let Ok(dir) = std::env::current_dir() {
+        starts.push(dir);
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+    {
+        starts.push(dir);
+    }
+    starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    starts
 }
 
 impl fmt::Display for DatasetName {
@@ -149,7 +228,7 @@ fn fashion_hint_for(dir: &Path) -> Option<String> {
 /// A loaded dataset with the name it is recorded under.
 #[derive(Debug)]
 pub struct LoadedData {
-    /// `mnist-subset`, `fashion-mnist` or the directory.
+    /// `mnist`, `mnist-subset`, `fashion-mnist` or the directory.
     pub label: String,
     /// The training set.
     pub train: Dataset,

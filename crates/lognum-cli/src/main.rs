@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! lognum train --format lns16-lut --epochs 2 --limit-train 4000 --json
+//! lognum reproduce
 //! lognum reproduce --quick
 //! lognum bench --quick
+//! lognum completions bash
 //! lognum train --model mlp:64-32 --epochs 1 --save net.safetensors
 //! lognum eval --checkpoint net.safetensors
 //! lognum export --checkpoint net.safetensors --to net-f32.safetensors

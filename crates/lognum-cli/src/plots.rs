@@ -7,6 +7,9 @@
 use std::path::Path;
 
 use lognum::{BitShift, FloorShift, Interp, LogAdd, Lut, TruncLut};
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::error::CliError;
@@ -15,13 +18,20 @@ use crate::record::RunRecord;
 /// Fraction bits of the Δ error plot: the paper's 16-bit word.
 pub const DELTA_FRAC: u32 = 10;
 /// The Δ error curves go up to this `d` (log units).
-const DELTA_D_MAX: f64 = 12.0;
+pub const DELTA_D_MAX: f64 = 12.0;
 /// Every `DELTA_STEP`-th code is plotted (the curves are step functions with
 /// steps of 512 or 1024 codes, so nothing visible is lost).
 const DELTA_STEP: u32 = 4;
-/// Δ− is plotted from here: below the first table step its error runs to the
-/// pole at `d = 0` for every approximation.
+/// Δ− is measured and plotted from here, `r/2` for the paper's table
+/// (`r = 1/2`), where `lognum`'s documented bounds start: below it the
+/// error of every approximation runs to the pole at `d = 0`.
 pub const DELTA_MINUS_FROM: f64 = 0.25;
+
+/// The ranges of `d` the Δ error curves cover, as the plot titles and
+/// `results.md` state them.
+pub fn delta_ranges() -> String {
+    format!("0 ≤ d ≤ {DELTA_D_MAX} for Δ+ and {DELTA_MINUS_FROM} ≤ d ≤ {DELTA_D_MAX} for Δ−")
+}
 
 /// Line colours, distinct on white (ColorBrewer Set1 and friends); the
 /// default palette's yellow is hard to see.
@@ -40,9 +50,136 @@ const COLOURS: [RGBColor; 12] = [
     RGBColor(31, 60, 120),
 ];
 
-/// The colour of series `i`.
-fn colour(i: usize) -> RGBAColor {
-    COLOURS[i % COLOURS.len()].to_rgba()
+/// The stroke of a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+/// The mark drawn on a line's points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Marker {
+    Circle,
+    Square,
+    Triangle,
+    TriangleDown,
+    Diamond,
+}
+
+const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
+const MARKERS: [Marker; 5] = [
+    Marker::Circle,
+    Marker::Square,
+    Marker::Triangle,
+    Marker::TriangleDown,
+    Marker::Diamond,
+];
+
+/// How one series is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct SeriesStyle {
+    /// Index into [`COLOURS`].
+    colour: usize,
+    dash: Dash,
+    marker: Marker,
+}
+
+/// The style of series `i`: the colour cycles through 12, the marker through
+/// 5 and the dash through 3, the dash shifted by one at every round of the
+/// colours. So the first 60 series all differ, and two series of the same
+/// colour (the first 36 series) differ in both dash and marker.
+fn series_style(i: usize) -> SeriesStyle {
+    SeriesStyle {
+        colour: i % COLOURS.len(),
+        dash: DASHES[(i + i / COLOURS.len()) % DASHES.len()],
+        marker: MARKERS[i % MARKERS.len()],
+    }
+}
+
+impl SeriesStyle {
+    fn colour(self) -> RGBAColor {
+        COLOURS[self.colour].to_rgba()
+    }
+
+    /// Dash and gap lengths in pixels, `None` for a solid line.
+    fn dash_pattern(self) -> Option<(i32, i32)> {
+        match self.dash {
+            Dash::Solid => None,
+            Dash::Dashed => Some((9, 5)),
+            Dash::Dotted => Some((2, 4)),
+        }
+    }
+
+    /// The outline of the series' marker, in pixels around its point.
+    fn marker_outline(self) -> Vec<(i32, i32)> {
+        match self.marker {
+            Marker::Circle => (0..12)
+                .map(|k| {
+                    let a = f64::from(k) * std::f64::consts::PI / 6.0;
+                    (
+                        (4.5 * a.cos()).round() as i32,
+                        (4.5 * a.sin()).round() as i32,
+                    )
+                })
+                .collect(),
+            Marker::Square => vec![(-4, -4), (4, -4), (4, 4), (-4, 4)],
+            Marker::Triangle => vec![(0, -5), (5, 4), (-5, 4)],
+            Marker::TriangleDown => vec![(0, 5), (5, -4), (-5, -4)],
+            Marker::Diamond => vec![(0, -6), (5, 0), (0, 6), (-5, 0)],
+        }
+    }
+}
+
+/// Draws `points` as one line in `style`, and its marker on `marks` of them.
+fn draw_series<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: &[(f64, f64)],
+    marks: impl Iterator<Item = (f64, f64)>,
+    style: SeriesStyle,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let stroke = style.colour().stroke_width(2);
+    match style.dash_pattern() {
+        None => {
+            chart.draw_series(LineSeries::new(points.iter().copied(), stroke))?;
+        }
+        Some((dash, gap)) => {
+            chart.draw_series(DashedLineSeries::new(
+                points.iter().copied(),
+                dash,
+                gap,
+                stroke,
+            ))?;
+        }
+    }
+    let fill = style.colour().filled();
+    chart.draw_series(
+        marks.map(|p| EmptyElement::at(p) + Polygon::new(style.marker_outline(), fill)),
+    )?;
+    Ok(())
+}
+
+/// Draws a legend, one row per `(label, style)`, in its own area beside the
+/// plot, so that it never hides a line.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    top: i32,
+    entries: &[(String, SeriesStyle)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for (k, (label, style)) in entries.iter().enumerate() {
+        let y = top + 24 * k as i32;
+        let stroke = style.colour().stroke_width(2);
+        let line = vec![(8, y), (48, y)];
+        match style.dash_pattern() {
+            None => area.draw(&PathElement::new(line, stroke))?,
+            Some((dash, gap)) => area.draw(&DashedPathElement::new(line, dash, gap, stroke))?,
+        }
+        let fill = style.colour().filled();
+        area.draw(&(EmptyElement::at((28, y)) + Polygon::new(style.marker_outline(), fill)))?;
+        area.draw(&Text::new(label.clone(), (56, y - 7), ("sans-serif", 14)))?;
+    }
+    Ok(())
 }
 
 /// The signed error of one approximation, sampled over `d`.
@@ -50,9 +187,10 @@ fn colour(i: usize) -> RGBAColor {
 pub struct DeltaCurve {
     /// The approximation's name, e.g. `lut`.
     pub name: &'static str,
-    /// `(d, approx Δ+(d) − Δ+(d))` for `0 ≤ d ≤ 12`.
+    /// `(d, approx Δ+(d) − Δ+(d))` for `0 ≤ d ≤` [`DELTA_D_MAX`].
     pub plus: Vec<(f64, f64)>,
-    /// `(d, approx Δ−(d) − Δ−(d))` for `1/4 ≤ d ≤ 12`.
+    /// `(d, approx Δ−(d) − Δ−(d))` for [`DELTA_MINUS_FROM`] `≤ d ≤`
+    /// [`DELTA_D_MAX`].
     pub minus: Vec<(f64, f64)>,
 }
 
@@ -61,6 +199,12 @@ impl DeltaCurve {
     /// samples).
     pub fn max_abs_plus(&self) -> f64 {
         self.plus.iter().map(|p| p.1.abs()).fold(0.0, f64::max)
+    }
+
+    /// The largest `|error|` of Δ− over every code of its range, the range
+    /// the plot shows.
+    pub fn max_abs_minus(&self) -> f64 {
+        self.max_abs_minus_from(DELTA_MINUS_FROM)
     }
 
     /// The largest `|error|` of Δ− for `d ≥ from`.
@@ -125,24 +269,33 @@ fn plot_err<E: std::error::Error + Send + Sync + 'static>(path: &Path) -> impl F
 /// Picks one of a curve's two point lists.
 type Points = fn(&DeltaCurve) -> &[(f64, f64)];
 
-/// Writes the Δ+ and Δ− error curves, one above the other, to `path`.
+/// Writes the Δ+ and Δ− error curves, one above the other, to `path`, with
+/// the legend in a column to their right.
 pub fn delta_error_svg(path: &Path, curves: &[DeltaCurve]) -> Result<(), CliError> {
     let err = plot_err(path);
-    let root = SVGBackend::new(path, (900, 900)).into_drawing_area();
+    let root = SVGBackend::new(path, (1200, 900)).into_drawing_area();
     root.fill(&WHITE).map_err(&err)?;
-    let panels = root.split_evenly((2, 1));
-    let sets: [(&str, Points, f64); 2] = [
+    let (plot_area, legend_area) = root.split_horizontally(880);
+    let panels = plot_area.split_evenly((2, 1));
+    let sets: [(String, Points, f64); 2] = [
         (
-            "Δ+ error: approximation − log2(1 + 2^-d), 16-bit LNS (10 fraction bits)",
+            format!(
+                "Δ+ error: approximation − log2(1 + 2^-d), 0 ≤ d ≤ {DELTA_D_MAX}, \
+                 16-bit LNS ({DELTA_FRAC} fraction bits)"
+            ),
             |c| &c.plus,
             0.0,
         ),
         (
-            "Δ− error: approximation − log2(1 − 2^-d), d ≥ 1/4",
+            format!(
+                "Δ− error: approximation − log2(1 − 2^-d), {DELTA_MINUS_FROM} ≤ d ≤ {DELTA_D_MAX}"
+            ),
             |c| &c.minus,
             DELTA_MINUS_FROM,
         ),
     ];
+    // One marker per log unit, shifted per curve so that they do not overlap.
+    let per_unit = ((1u32 << DELTA_FRAC) / DELTA_STEP) as usize;
     for (panel, (title, points, x_from)) in panels.iter().zip(sets) {
         let (lo, hi) = curves
             .iter()
@@ -163,36 +316,35 @@ pub fn delta_error_svg(path: &Path, curves: &[DeltaCurve]) -> Result<(), CliErro
             .draw()
             .map_err(&err)?;
         for (i, c) in curves.iter().enumerate() {
-            let color = colour(i);
-            let sampled = points(c).iter().step_by(DELTA_STEP as usize).copied();
-            chart
-                .draw_series(LineSeries::new(sampled, color.stroke_width(2)))
-                .map_err(&err)?
-                .label(c.name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
+            let sampled: Vec<(f64, f64)> = points(c)
+                .iter()
+                .step_by(DELTA_STEP as usize)
+                .copied()
+                .collect();
+            let offset = per_unit * i / curves.len().max(1) + per_unit / 8;
+            let marks = sampled.iter().skip(offset).step_by(per_unit).copied();
+            draw_series(&mut chart, &sampled, marks, series_style(i)).map_err(&err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(&err)?;
     }
+    let entries: Vec<(String, SeriesStyle)> = curves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.to_string(), series_style(i)))
+        .collect();
+    draw_legend(&legend_area, 60, &entries).map_err(&err)?;
     root.present().map_err(&err)?;
     Ok(())
 }
 
 /// Writes test accuracy per epoch, one line per format, for the runs of one
-/// dataset.
+/// dataset. Each format keeps its style (colour, dash, marker) on every
+/// plot: the style follows its place in `Format::ALL`.
 pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(), CliError> {
     let err = plot_err(path);
     let root = SVGBackend::new(path, (960, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(&err)?;
     // The legend gets its own column so that it never hides a line.
-    let (plot_area, legend_area) = root.split_horizontally(800);
+    let (plot_area, legend_area) = root.split_horizontally(780);
     let max_epochs = runs
         .iter()
         .map(|r| r.epoch_test_accuracy.len())
@@ -224,8 +376,9 @@ pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
         .map_err(&err)?;
+    let mut entries = Vec::new();
     for (i, r) in runs.iter().enumerate() {
-        let color = colour(i);
+        let style = series_style(format_index(&r.format).unwrap_or(i));
         let points: Vec<(f64, f64)> = r
             .epoch_test_accuracy
             .iter()
@@ -233,33 +386,18 @@ pub fn accuracy_svg(path: &Path, dataset: &str, runs: &[&RunRecord]) -> Result<(
             .filter(|(_, a)| a.is_finite())
             .map(|(e, &a)| ((e + 1) as f64, a))
             .collect();
-        chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-            .map_err(&err)?;
-        chart
-            .draw_series(
-                points
-                    .into_iter()
-                    .map(|p| Circle::new(p, 3, color.filled())),
-            )
-            .map_err(&err)?;
-        let y = 50 + 22 * i as i32;
-        legend_area
-            .draw(&PathElement::new(
-                vec![(8, y), (32, y)],
-                color.stroke_width(3),
-            ))
-            .map_err(&err)?;
-        legend_area
-            .draw(&Text::new(
-                r.format.clone(),
-                (40, y - 7),
-                ("sans-serif", 14),
-            ))
-            .map_err(&err)?;
+        draw_series(&mut chart, &points, points.iter().copied(), style).map_err(&err)?;
+        entries.push((r.format.clone(), style));
     }
+    draw_legend(&legend_area, 50, &entries).map_err(&err)?;
     root.present().map_err(&err)?;
     Ok(())
+}
+
+/// The place of the format named `name` in `Format::ALL`.
+fn format_index(name: &str) -> Option<usize> {
+    let format = name.parse::<crate::nn::Format>().ok()?;
+    crate::nn::Format::ALL.iter().position(|&f| f == format)
 }
 
 #[cfg(test)]
@@ -280,10 +418,124 @@ mod tests {
         let half_code = 0.5 / 1024.0;
         assert!(curves[0].max_abs_plus() <= 0.125 + half_code);
         assert!(curves[0].max_abs_minus_from(0.5) <= 0.880 + half_code);
+        // Over the whole plotted range, d ≥ r/2 = 1/4: lognum's bound.
+        assert!(curves[0].max_abs_minus() <= 0.8805 + half_code);
+        assert!(curves[0].max_abs_minus() > curves[0].max_abs_minus_from(0.5));
         assert!(curves[3].max_abs_plus() <= 0.0861 + 3.0 * half_code);
         assert!(curves[3].max_abs_minus_from(0.5) <= 0.6466 + 4.0 * half_code);
         assert!(curves[4].max_abs_plus() <= 0.4151);
         assert!(curves[4].max_abs_minus_from(0.5) <= 0.5 + 1e-9);
         assert!(curves[2].max_abs_plus() <= 0.0065);
+    }
+
+    /// Every format gets a style of its own, and two formats of the same
+    /// colour differ in dash and marker too (f32 and lns12-shift shared
+    /// red and nothing else once).
+    #[test]
+    fn every_series_is_distinguishable() {
+        let n = crate::nn::Format::ALL.len();
+        let styles: Vec<SeriesStyle> = (0..n).map(series_style).collect();
+        for (i, a) in styles.iter().enumerate() {
+            for (j, b) in styles.iter().enumerate().skip(i + 1) {
+                assert_ne!(a, b, "series {i} and {j}");
+                if a.colour == b.colour {
+                    assert!(a.dash != b.dash && a.marker != b.marker, "{i} {j}");
+                }
+            }
+        }
+        let f32_style = series_style(format_index("f32").unwrap());
+        let shift_style = series_style(format_index("lns12-shift").unwrap());
+        assert_ne!(f32_style.dash, shift_style.dash);
+    }
+
+    /// The x positions of the `<text>` elements that hold exactly `label`.
+    fn text_x(svg: &str, label: &str) -> Vec<f64> {
+        // plotters writes the text on a line of its own.
+        let escaped = label.replace('&', "&amp;").replace('\'', "&apos;");
+        let end = format!(">\n{escaped}\n</text>");
+        let mut xs = Vec::new();
+        let mut rest = svg;
+        while let Some(k) = rest.find(&end) {
+            let start = rest[..k].rfind("<text").expect("a text element");
+            let tag = &rest[start..k];
+            let x = tag.split("x=\"").nth(1).expect("an x attribute");
+            xs.push(x[..x.find('"').unwrap()].parse().unwrap());
+            rest = &rest[k + end.len()..];
+        }
+        xs
+    }
+
+    fn temp_svg(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("lognum-plots-{}-{name}.svg", std::process::id()))
+    }
+
+    /// The legend of every plot sits right of the data area: each label is
+    /// written once, beyond the plot's width.
+    #[test]
+    fn legends_are_outside_the_data() {
+        let curves = delta_curves();
+        let path = temp_svg("delta");
+        delta_error_svg(&path, &curves).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        for c in &curves {
+            let xs = text_x(&svg, c.name);
+            assert_eq!(xs.len(), 1, "{}", c.name);
+            assert!(xs[0] > 880.0, "{}: {xs:?}", c.name);
+        }
+        // The plot and results.md state the same ranges of d.
+        assert!(svg.contains(&format!("{DELTA_MINUS_FROM} ≤ d ≤ {DELTA_D_MAX}")));
+        assert!(delta_ranges().contains(&format!("{DELTA_MINUS_FROM} ≤ d ≤ {DELTA_D_MAX}")));
+        assert_eq!(curves[0].minus[0].0, DELTA_MINUS_FROM);
+        assert_eq!(curves[0].minus.last().unwrap().0, DELTA_D_MAX);
+
+        let runs: Vec<RunRecord> = crate::nn::Format::ALL
+            .iter()
+            .map(|f| RunRecord {
+                format: f.to_string(),
+                epoch_test_accuracy: vec![0.5, 0.6, 0.7],
+                ..sample_record()
+            })
+            .collect();
+        let refs: Vec<&RunRecord> = runs.iter().collect();
+        let path = temp_svg("accuracy");
+        accuracy_svg(&path, "test", &refs).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        for r in &runs {
+            let xs = text_x(&svg, &r.format);
+            assert_eq!(xs.len(), 1, "{}", r.format);
+            assert!(xs[0] > 780.0, "{}: {xs:?}", r.format);
+        }
+    }
+
+    fn sample_record() -> RunRecord {
+        RunRecord {
+            format: String::new(),
+            dataset: "test".into(),
+            model: "mlp".into(),
+            epochs: 3,
+            batch: 5,
+            lr: 0.01,
+            optimizer: "sgd".into(),
+            momentum: 0.0,
+            weight_decay: 0.0,
+            seed: 1,
+            quantize_weights: None,
+            update: "wide-master".into(),
+            accumulate: "sequential".into(),
+            loss: "cross-entropy".into(),
+            label_grad: "complement".into(),
+            train_size: 10,
+            test_size: 10,
+            test_accuracy: 0.7,
+            train_seconds: 1.0,
+            samples_per_second: 10.0,
+            epoch_test_accuracy: Vec::new(),
+            epoch_train_accuracy: Vec::new(),
+            epoch_train_loss: Vec::new(),
+            epoch_seconds: Vec::new(),
+            epoch_saturated: Vec::new(),
+        }
     }
 }

@@ -1,14 +1,18 @@
 //! `lognum reproduce`: the paper's table (formats × datasets), written as
 //! Markdown beside the paper's numbers, as CSV, and as SVG plots.
+//!
+//! Without options it trains the paper's six formats for its 20 epochs on
+//! full MNIST and Fashion-MNIST, two runs at a time on two cores; `--quick`
+//! is a one-minute check on the MNIST subset.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use indicatif::{MultiProgress, ProgressDrawTarget};
+use indicatif::{HumanDuration, MultiProgress, ProgressDrawTarget};
 
 use crate::cli::ReproduceArgs;
 use crate::dataset::{DataSource, DatasetName, LoadedData};
@@ -22,45 +26,105 @@ use crate::train_cmd::train_one;
 
 /// `--quick`: epochs per run.
 pub const QUICK_EPOCHS: usize = 3;
-/// `--quick`: training images per dataset.
-pub const QUICK_LIMIT_TRAIN: usize = 4000;
+/// `--quick`: training images per dataset (all of the MNIST subset's).
+pub const QUICK_LIMIT_TRAIN: usize = 8000;
 /// `--quick`: test images per dataset.
 pub const QUICK_LIMIT_TEST: usize = 2000;
 
 /// The paper's test accuracies (%, 20 epochs, 50 000 training images) for
-/// the formats that have a counterpart there: `(format, column name, MNIST,
-/// Fashion-MNIST)`.
-const PAPER: [(&str, &str, f64, f64); 6] = [
-    ("f32", "float", 97.4, 87.1),
-    ("fixed16", "lin 16b", 96.9, 88.0),
-    ("lns16-lut", "log LUT 16b", 97.2, 87.1),
-    ("lns16-shift", "log shift 16b", 96.5, 85.7),
-    ("lns12-lut", "log LUT 12b", 96.0, 80.5),
-    ("lns12-shift", "log shift 12b", 95.5, 79.3),
+/// the formats that have a counterpart there, in the order of its table:
+/// `(format, column name, MNIST, Fashion-MNIST)`. These are the formats
+/// `reproduce` runs by default.
+const PAPER: [(Format, &str, f64, f64); 6] = [
+    (Format::F32, "float", 97.4, 87.1),
+    (Format::Fixed16, "lin 16b", 96.9, 88.0),
+    (Format::Lns16Lut, "log LUT 16b", 97.2, 87.1),
+    (Format::Lns16Shift, "log shift 16b", 96.5, 85.7),
+    (Format::Lns12Lut, "log LUT 12b", 96.0, 80.5),
+    (Format::Lns12Shift, "log shift 12b", 95.5, 79.3),
 ];
 
-/// The paper's row for `format`: its name there and the accuracy on
-/// `dataset`, if it reported one.
-fn paper_value(format: &str, dataset: DatasetName) -> Option<(&'static str, f64)> {
-    PAPER.iter().find(|p| p.0 == format).map(|p| {
-        let v = match dataset {
-            DatasetName::MnistSubset => p.2,
-            DatasetName::FashionMnist => p.3,
-        };
-        (p.1, v)
-    })
+/// The formats of the paper's table, in its order: `--formats paper`, the
+/// default.
+pub fn paper_formats() -> Vec<Format> {
+    PAPER.iter().map(|p| p.0).collect()
+}
+
+/// The paper's name for `format`, if its table has it.
+fn paper_name(format: Format) -> Option<&'static str> {
+    PAPER.iter().find(|p| p.0 == format).map(|p| p.1)
+}
+
+/// The paper's accuracy for `format` on `dataset`, if it reported one (both
+/// MNIST sets are compared with its MNIST column).
+fn paper_value(format: Format, dataset: Option<DatasetName>) -> Option<f64> {
+    let p = PAPER.iter().find(|p| p.0 == format)?;
+    match dataset? {
+        DatasetName::Mnist | DatasetName::MnistSubset => Some(p.2),
+        DatasetName::FashionMnist => Some(p.3),
+    }
+}
+
+/// One dataset of the table: a named one or a directory.
+#[derive(Clone, Debug)]
+struct TableData {
+    /// Its name in the table and in the plot's file name.
+    name: String,
+    /// The named dataset, which has a column in the paper's table.
+    named: Option<DatasetName>,
+    /// Where it is loaded from.
+    source: DataSource,
+}
+
+impl TableData {
+    fn named(d: DatasetName) -> Self {
+        TableData {
+            name: d.to_string(),
+            named: Some(d),
+            source: DataSource::Named(d),
+        }
+    }
+
+    /// `--data DIR`: named after the directory's last component.
+    fn dir(dir: &Path) -> Self {
+        let stem: String = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        TableData {
+            name: if stem.is_empty() { "data".into() } else { stem },
+            named: None,
+            source: DataSource::Dir(dir.to_path_buf()),
+        }
+    }
 }
 
 /// Runs `lognum reproduce`.
 pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let formats: Vec<Format> = if args.formats.is_empty() {
-        Format::ALL.to_vec()
+        paper_formats()
     } else {
-        dedup(&args.formats)
+        let all: Vec<Format> = args.formats.iter().flat_map(|g| g.0.clone()).collect();
+        dedup(&all)
     };
     let mut notes = Vec::new();
-    let datasets = choose_datasets(&args.datasets, &mut notes)?;
+    let datasets = match &args.data {
+        Some(dir) => vec![TableData::dir(dir)],
+        None => choose_datasets(&args.datasets, args.quick, &mut notes)?
+            .into_iter()
+            .map(TableData::named)
+            .collect(),
+    };
     let cfg = config(&args, TrainConfig::default())?;
 
     fs::create_dir_all(&args.out).map_err(|e| {
@@ -78,22 +142,31 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     })?;
 
     let total = datasets.len() * formats.len();
-    errln!(
-        "reproduce: {} format(s) × {} dataset(s), {} epoch(s), batch {}, lr {}{}; writing to {}",
-        formats.len(),
-        datasets.len(),
-        cfg.epochs,
-        cfg.batch,
-        cfg.lr,
-        if args.quick { " (quick)" } else { "" },
-        args.out.display()
-    );
+    let quiet = progress::quiet();
+    if !quiet {
+        errln!(
+            "reproduce: {} format(s) × {} dataset(s) ({}), {} epoch(s), batch {}, lr {}{}; \
+             writing to {}",
+            formats.len(),
+            datasets.len(),
+            datasets
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            cfg.epochs,
+            cfg.batch,
+            cfg.lr,
+            if args.quick { " (quick)" } else { "" },
+            args.out.display()
+        );
+    }
     let loaded = datasets
         .iter()
-        .map(|&d| Ok((d, DataSource::Named(d).load()?)))
-        .collect::<Result<Vec<(DatasetName, LoadedData)>, CliError>>()?;
+        .map(|d| d.source.load())
+        .collect::<Result<Vec<LoadedData>, CliError>>()?;
     let workers = args.jobs.unwrap_or_else(default_jobs).min(total.max(1));
-    let records = run_all(&loaded, &formats, &cfg, workers)?;
+    let records = run_all(&datasets, &loaded, &formats, &cfg, workers)?;
     drop(loaded);
 
     let curves = plots::delta_curves();
@@ -105,16 +178,19 @@ pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
         cfg: &cfg,
         quick: args.quick,
         jobs: workers,
+        wall_seconds: started.elapsed().as_secs_f64(),
         notes: &notes,
     };
     // The table first, so that it is seen whatever happens to the files.
     outln!("{}", markdown(&report));
     write_outputs(&args.out, &report)?;
-    errln!(
-        "reproduce: done in {:.1} s; results in {}",
-        started.elapsed().as_secs_f64(),
-        args.out.display()
-    );
+    if !quiet {
+        errln!(
+            "reproduce: done in {:.1} s; results in {}",
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+    }
     Ok(())
 }
 
@@ -124,23 +200,35 @@ fn default_jobs() -> usize {
 }
 
 /// Trains every format on every dataset, `workers` runs at a time, and
-/// returns the records in dataset-major order. Stops at the first failure.
+/// returns the records in dataset-major order, each with the index of its
+/// dataset. Stops at the first failure.
+///
+/// Progress: an overall bar over every epoch of every run, with the time
+/// left, above one bar per running run; without a terminal, a line at every
+/// 5 % of the epochs and one per finished run, with the time left (none
+/// under `--quiet`).
 fn run_all(
-    loaded: &[(DatasetName, LoadedData)],
+    datasets: &[TableData],
+    loaded: &[LoadedData],
     formats: &[Format],
     cfg: &TrainConfig,
     workers: usize,
-) -> Result<Vec<(DatasetName, RunRecord)>, CliError> {
+) -> Result<Vec<(usize, RunRecord)>, CliError> {
     let jobs: Vec<(usize, Format)> = (0..loaded.len())
         .flat_map(|d| formats.iter().map(move |&f| (d, f)))
         .collect();
     let total = jobs.len();
     let visible = progress::interactive();
+    let lines = !progress::quiet();
     let multi = if visible {
         MultiProgress::new()
     } else {
         MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
     };
+    let total_epochs = total * cfg.epochs;
+    let overall = multi.add(progress::overall_bar(visible, total_epochs as u64));
+    let epochs_done = AtomicUsize::new(0);
+    let started = Instant::now();
     // Longest first, so that a slow format does not run alone at the end:
     // the cost of a format is estimated from a small matmul in it.
     let mut order: Vec<usize> = (0..total).collect();
@@ -172,9 +260,25 @@ fn run_all(
                     }
                     let i = order[k];
                     let (d, format) = jobs[i];
-                    let (name, data) = (&loaded[d].0, &loaded[d].1);
+                    let (name, data) = (&datasets[d].name, &loaded[d]);
                     let bar = multi.add(progress::batch_bar(visible, &format!("{format} {name}")));
-                    let run = || train_one(format, data, cfg, &bar, &mut |_, _| {});
+                    let run = || {
+                        train_one(format, data, cfg, &bar, &mut |_, _| {
+                            let done = epochs_done.fetch_add(1, Ordering::SeqCst) + 1;
+                            overall.inc(1);
+                            // Without a terminal, a line at every 5 % of the
+                            // job, so that a log shows progress between runs.
+                            let step = |n: usize| n * 20 / total_epochs.max(1);
+                            if lines && !visible && step(done) > step(done - 1) {
+                                errln!(
+                                    "progress: {}% ({done}/{total_epochs} epochs), {} elapsed, {}",
+                                    100 * done / total_epochs.max(1),
+                                    HumanDuration(started.elapsed()),
+                                    time_left(started.elapsed(), done, total_epochs)
+                                );
+                            }
+                        })
+                    };
                     let result = match &pool {
                         Some(pool) => pool.install(run),
                         None => run(),
@@ -183,17 +287,26 @@ fn run_all(
                     multi.remove(&bar);
                     match &result {
                         Ok(r) => {
+                            // A run that stopped early counts as done.
+                            let rest = cfg.epochs.saturating_sub(r.epochs);
+                            let done = epochs_done.fetch_add(rest, Ordering::SeqCst) + rest;
+                            overall.inc(rest as u64);
                             let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
-                            multi.suspend(|| {
-                                errln!(
-                                    "[{n}/{total}] {name} {format}: test accuracy {:.2}% \
-                                     ({} train images, {:.1} s, {:.0} samples/s)",
-                                    100.0 * r.test_accuracy,
-                                    r.train_size,
-                                    r.train_seconds,
-                                    r.samples_per_second
-                                )
-                            });
+                            if lines {
+                                let left = time_left(started.elapsed(), done, total_epochs);
+                                multi.suspend(|| {
+                                    errln!(
+                                        "[{n}/{total}] {name} {format}: test accuracy {:.2}% \
+                                         ({} train images, {:.1} s, {:.0} samples/s); \
+                                         {} elapsed, {left}",
+                                        100.0 * r.test_accuracy,
+                                        r.train_size,
+                                        r.train_seconds,
+                                        r.samples_per_second,
+                                        HumanDuration(started.elapsed())
+                                    )
+                                });
+                            }
                         }
                         Err(_) => failed.store(true, Ordering::SeqCst),
                     }
@@ -202,16 +315,32 @@ fn run_all(
             });
         }
     });
+    overall.finish_and_clear();
     let slots = slots.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut records = Vec::with_capacity(total);
     for (slot, (d, _)) in slots.into_iter().zip(&jobs) {
         match slot {
-            Some(Ok(r)) => records.push((loaded[*d].0, r)),
+            Some(Ok(r)) => records.push((*d, r)),
             Some(Err(e)) => return Err(e),
             None => {}
         }
     }
     Ok(records)
+}
+
+/// `about 5 minutes left`, extrapolated from the share of epochs done.
+fn time_left(elapsed: Duration, done: usize, total: usize) -> String {
+    if done >= total {
+        return "finished".into();
+    }
+    if done == 0 {
+        return "time left unknown".into();
+    }
+    let left = elapsed.as_secs_f64() * (total - done) as f64 / done as f64;
+    format!(
+        "about {} left",
+        HumanDuration(Duration::from_secs_f64(left))
+    )
 }
 
 /// The formats in the order given, each once.
@@ -225,10 +354,21 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     out
 }
 
-/// The datasets to run: those asked for (each must exist), or every one
-/// that is installed, with a note on how to get the others.
+/// The datasets a run uses unless told: the full sets of the paper's
+/// table, or the MNIST subset for `--quick`.
+fn default_datasets(quick: bool) -> Vec<DatasetName> {
+    if quick {
+        vec![DatasetName::MnistSubset]
+    } else {
+        vec![DatasetName::Mnist, DatasetName::FashionMnist]
+    }
+}
+
+/// The datasets to run: those asked for (each must exist), or the default
+/// ones that are available, with a note on how to get the others.
 fn choose_datasets(
     asked: &[DatasetName],
+    quick: bool,
     notes: &mut Vec<String>,
 ) -> Result<Vec<DatasetName>, CliError> {
     if !asked.is_empty() {
@@ -245,20 +385,25 @@ fn choose_datasets(
         }
         return Ok(asked);
     }
-    let (have, lack): (Vec<DatasetName>, Vec<DatasetName>) =
-        DatasetName::ALL.into_iter().partition(|d| d.is_available());
-    for d in lack {
+    let (have, lack): (Vec<DatasetName>, Vec<DatasetName>) = default_datasets(quick)
+        .into_iter()
+        .partition(|d| d.is_available());
+    for d in &lack {
         let note = format!(
-            "{d} is not installed, so it is left out: {}",
+            "{d} is not available, so it is left out: {}",
             d.install_hint()
         );
         errln!("note: {note}");
         notes.push(note);
     }
     if have.is_empty() {
+        let hint = lack
+            .iter()
+            .map(|d| format!("{d}: {}", d.install_hint()))
+            .collect::<Vec<_>>()
+            .join("; ");
         return Err(
-            CliError::runtime("no dataset is available to reproduce the table")
-                .with_hint(DatasetName::FashionMnist.install_hint()),
+            CliError::runtime("no dataset is available to reproduce the table").with_hint(hint),
         );
     }
     Ok(have)
@@ -294,13 +439,16 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> Result<TrainConfig, Cli
 
 /// Everything the report is made of.
 struct Report<'a> {
-    datasets: &'a [DatasetName],
+    datasets: &'a [TableData],
     formats: &'a [Format],
-    records: &'a [(DatasetName, RunRecord)],
+    /// Each run with the index of its dataset in `datasets`.
+    records: &'a [(usize, RunRecord)],
     curves: &'a [DeltaCurve],
     cfg: &'a TrainConfig,
     quick: bool,
     jobs: usize,
+    /// Wall-clock seconds of the whole job, data loading included.
+    wall_seconds: f64,
     notes: &'a [String],
 }
 
@@ -316,15 +464,16 @@ fn write_outputs(out: &Path, report: &Report<'_>) -> Result<(), CliError> {
     write("results.md", &markdown(report))?;
     let all: Vec<RunRecord> = report.records.iter().map(|(_, r)| r.clone()).collect();
     write("results.csv", &record::csv(&all))?;
-    for &d in report.datasets {
+    for (i, d) in report.datasets.iter().enumerate() {
         let runs: Vec<&RunRecord> = report
             .records
             .iter()
-            .filter(|(n, _)| *n == d)
+            .filter(|(n, _)| *n == i)
             .map(|(_, r)| r)
             .collect();
-        let path = out.join(format!("accuracy-{d}.svg"));
-        atomic_plot(&path, |p| plots::accuracy_svg(p, d.as_str(), &runs))?;
+        let name = &d.name;
+        let path = out.join(format!("accuracy-{name}.svg"));
+        atomic_plot(&path, |p| plots::accuracy_svg(p, name, &runs))?;
     }
     atomic_plot(&out.join("delta-error.svg"), |p| {
         plots::delta_error_svg(p, report.curves)
@@ -362,12 +511,14 @@ fn markdown(report: &Report<'_>) -> String {
         cfg,
         quick,
         jobs,
+        wall_seconds,
         notes,
     } = *report;
-    let find = |d: DatasetName, f: &str| {
+    let find = |d: usize, f: Format| {
+        let name = f.name();
         records
             .iter()
-            .find(|(n, r)| *n == d && r.format == f)
+            .find(|(n, r)| *n == d && r.format == name)
             .map(|(_, r)| r)
     };
     let mut md = String::new();
@@ -405,36 +556,49 @@ fn markdown(report: &Report<'_>) -> String {
     );
     let _ = writeln!(
         md,
-        "{}; seconds are wall-clock per run.\n",
+        "{}; seconds are wall-clock per run; the whole job took {:.0} s.\n",
         if jobs > 1 {
             format!("Runs: {jobs} at a time, one thread each")
         } else {
             "Runs: one at a time".to_string()
-        }
+        },
+        wall_seconds
     );
     let _ = writeln!(
         md,
-        "The paper trained on 50,000 images for 20 epochs; `mnist-subset` has 8,000 training \
-         images, so its numbers are compared with the paper's MNIST column as a sanity check, \
-         not a match.\n"
+        "The paper trained on 50,000 training images of each dataset (the other 10,000 \
+         for validation) for 20 epochs and tested on the 10,000 test images{}",
+        if cfg.limit_train.is_none() {
+            "; the full datasets here train on all 60,000."
+        } else {
+            "."
+        }
     );
-    let _ = writeln!(md, "## Test accuracy (%)\n");
+    if datasets
+        .iter()
+        .any(|d| d.named == Some(DatasetName::MnistSubset))
+    {
+        let _ = writeln!(
+            md,
+            "`mnist-subset` has 8,000 training images, so its numbers are compared with the \
+             paper's MNIST column as a sanity check, not a match."
+        );
+    }
+    let _ = writeln!(md, "\n## Test accuracy (%)\n");
     let mut header = String::from("| format | paper's name |");
     let mut rule = String::from("|---|---|");
     for d in datasets {
-        let _ = write!(header, " {d} (ours) | {d} (paper) |");
+        let _ = write!(header, " {} (ours) | {} (paper) |", d.name, d.name);
         rule.push_str("---:|---:|");
     }
     let _ = writeln!(md, "{header}\n{rule}");
-    for f in formats {
-        let name = f.to_string();
-        let paper_name = paper_value(&name, DatasetName::MnistSubset).map_or("—", |p| p.0);
-        let mut row = format!("| {name} | {paper_name} |");
-        for &d in datasets {
-            let ours = find(d, &name).map_or("—".to_string(), |r| {
+    for &f in formats {
+        let mut row = format!("| {f} | {} |", paper_name(f).unwrap_or("—"));
+        for (i, d) in datasets.iter().enumerate() {
+            let ours = find(i, f).map_or("—".to_string(), |r| {
                 format!("{:.1}", 100.0 * r.test_accuracy)
             });
-            let paper = paper_value(&name, d).map_or("—".to_string(), |p| format!("{:.1}", p.1));
+            let paper = paper_value(f, d.named).map_or("—".to_string(), |p| format!("{p:.1}"));
             let _ = write!(row, " {ours} | {paper} |");
         }
         let _ = writeln!(md, "{row}");
@@ -445,32 +609,35 @@ fn markdown(report: &Report<'_>) -> String {
         "| dataset | format | train images | epochs | seconds | samples/s | time vs f32 |"
     );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
-    for &d in datasets {
-        let base = find(d, "f32").map(|r| r.train_seconds);
-        for f in formats {
-            if let Some(r) = find(d, &f.to_string()) {
+    for (i, d) in datasets.iter().enumerate() {
+        let base = find(i, Format::F32).map(|r| r.train_seconds);
+        for &f in formats {
+            if let Some(r) = find(i, f) {
                 let ratio = base
                     .filter(|b| *b > 0.0)
                     .map_or("—".into(), |b| format!("{:.2}x", r.train_seconds / b));
                 let _ = writeln!(
                     md,
-                    "| {d} | {} | {} | {} | {:.1} | {:.0} | {ratio} |",
-                    r.format, r.train_size, r.epochs, r.train_seconds, r.samples_per_second
+                    "| {} | {} | {} | {} | {:.1} | {:.0} | {ratio} |",
+                    d.name, r.format, r.train_size, r.epochs, r.train_seconds, r.samples_per_second
                 );
             }
         }
     }
     let _ = writeln!(
         md,
-        "\n## Error of the Δ approximations (16-bit LNS, 10 fraction bits)\n"
+        "\n## Error of the Δ approximations (16-bit LNS, {} fraction bits)\n",
+        plots::DELTA_FRAC
     );
     let _ = writeln!(
         md,
-        "Against the exact f64 functions, over every code d < 12 (`delta-error.svg`).\n"
+        "Against the exact f64 functions, over every code of {} (`delta-error.svg` plots \
+         the same ranges).\n",
+        plots::delta_ranges()
     );
     let _ = writeln!(
         md,
-        "| approximation | worst abs error of Δ+ | worst abs error of Δ− (d ≥ 1/2) |"
+        "| approximation | worst abs error of Δ+ | worst abs error of Δ− |"
     );
     let _ = writeln!(md, "|---|---:|---:|");
     for c in curves {
@@ -479,7 +646,7 @@ fn markdown(report: &Report<'_>) -> String {
             "| {} | {:.4} | {:.4} |",
             c.name,
             c.max_abs_plus(),
-            c.max_abs_minus_from(0.5)
+            c.max_abs_minus()
         );
     }
     let _ = writeln!(md, "\n## Files\n");
@@ -490,7 +657,8 @@ fn markdown(report: &Report<'_>) -> String {
     for d in datasets {
         let _ = writeln!(
             md,
-            "- `accuracy-{d}.svg`: test accuracy per epoch, one line per format"
+            "- `accuracy-{}.svg`: test accuracy per epoch, one line per format",
+            d.name
         );
     }
     let _ = writeln!(
@@ -504,4 +672,56 @@ fn markdown(report: &Report<'_>) -> String {
         }
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_columns() {
+        assert_eq!(paper_formats().len(), 6);
+        assert_eq!(paper_formats()[0], Format::F32);
+        assert_eq!(paper_name(Format::Lns12Shift), Some("log shift 12b"));
+        assert_eq!(paper_name(Format::Bf16), None);
+        // Both MNIST sets read the paper's MNIST column.
+        assert_eq!(
+            paper_value(Format::Lns16Lut, Some(DatasetName::Mnist)),
+            Some(97.2)
+        );
+        assert_eq!(
+            paper_value(Format::Lns16Lut, Some(DatasetName::MnistSubset)),
+            Some(97.2)
+        );
+        assert_eq!(
+            paper_value(Format::Lns12Lut, Some(DatasetName::FashionMnist)),
+            Some(80.5)
+        );
+        assert_eq!(paper_value(Format::F32, None), None);
+    }
+
+    #[test]
+    fn default_datasets_are_the_full_sets_or_the_subset() {
+        assert_eq!(
+            default_datasets(false),
+            [DatasetName::Mnist, DatasetName::FashionMnist]
+        );
+        assert_eq!(default_datasets(true), [DatasetName::MnistSubset]);
+    }
+
+    #[test]
+    fn time_left_extrapolates_from_epochs_done() {
+        let left = time_left(Duration::from_secs(60), 1, 4);
+        assert!(left.contains("3 minutes"), "{left}");
+        assert_eq!(time_left(Duration::from_secs(5), 4, 4), "finished");
+        assert_eq!(time_left(Duration::ZERO, 0, 4), "time left unknown");
+    }
+
+    #[test]
+    fn a_directory_is_named_after_its_last_component() {
+        let d = TableData::dir(Path::new("/data/my set,v2"));
+        assert_eq!(d.name, "my_set_v2");
+        assert_eq!(d.named, None);
+        assert_eq!(TableData::dir(Path::new("/")).name, "data");
+    }
 }

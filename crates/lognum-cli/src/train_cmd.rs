@@ -25,7 +25,8 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
     let source = DataSource::from_args(args.data.data.clone(), args.data.dataset);
     let data = source.load()?;
     let visible = !args.json && progress::interactive();
-    let human = !args.json;
+    // Per-epoch lines: not for --json (one line only) nor --quiet.
+    let human = !args.json && !progress::quiet();
     let bar = progress::batch_bar(visible, &format!("{} {}", args.format, data.label));
     let record = train_one(args.format, &data, &cfg, &bar, &mut |n, e| {
         if human {
