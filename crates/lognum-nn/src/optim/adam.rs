@@ -1,6 +1,7 @@
 //! Adam (Kingma and Ba, 2015) in the number type's own arithmetic.
 
 use lognum_tensor::Scalar;
+use rayon::prelude::*;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};
 use crate::NnScalar;
@@ -134,6 +135,36 @@ impl<T: NnScalar> Adam<T> {
     }
 }
 
+/// Elements per parallel task of a step.
+const CHUNK: usize = 4096;
+
+/// One step's constants, in the wide type.
+struct Consts<W> {
+    inv_batch: W,
+    b1: W,
+    b1c: W,
+    b2: W,
+    b2c: W,
+    alpha: W,
+    eps: W,
+    decay: Option<W>,
+}
+
+impl<W: Scalar> Consts<W> {
+    /// Updates the moments of one parameter (its wide value `wide`, batch
+    /// gradient `g`) and returns the step to subtract from it.
+    #[inline]
+    fn step<T: NnScalar<Wide = W>>(&self, wide: W, g: T, m: &mut W, v: &mut W) -> W {
+        let mut d = g.widen().mul(self.inv_batch);
+        if let Some(l) = self.decay {
+            d = d.add(l.mul(wide));
+        }
+        *m = self.b1.mul(*m).add(self.b1c.mul(d));
+        *v = self.b2.mul(*v).add(self.b2c.mul(d.mul(d)));
+        self.alpha.mul(*m).div(T::wide_sqrt(*v).add(self.eps))
+    }
+}
+
 impl<T: NnScalar> Optimizer<T> for Adam<T> {
     fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
         if self.m.len() != params.len() {
@@ -162,32 +193,57 @@ impl<T: NnScalar> Optimizer<T> for Adam<T> {
             w(self.beta2),
             w(1.0 - self.beta2),
         );
-        let alpha = w(self.lr * c2 / c1);
-        let eps = w(self.eps * c2);
-        let decay = (self.weight_decay != 0.0).then(|| w(self.weight_decay));
+        let k = Consts {
+            inv_batch,
+            b1,
+            b1c,
+            b2,
+            b2c,
+            alpha: w(self.lr * c2 / c1),
+            eps: w(self.eps * c2),
+            decay: (self.weight_decay != 0.0).then(|| w(self.weight_decay)),
+        };
         let rule = self.rule;
         for (i, p) in params.into_iter().enumerate() {
-            let (m, v) = (&mut self.m[i], &mut self.v[i]);
-            for (j, (wt, &g)) in p.value.iter_mut().zip(p.grad).enumerate() {
-                let wide = match rule {
-                    UpdateRule::WideMaster => self.master[i][j],
-                    _ => wt.widen(),
-                };
-                let mut d = g.widen().mul(inv_batch);
-                if let Some(l) = decay {
-                    d = d.add(l.mul(wide));
+            let (m, v) = (&mut self.m[i][..], &mut self.v[i][..]);
+            match rule {
+                // Each element's update is independent of the others, so
+                // chunks run in parallel with the same bits as in sequence.
+                UpdateRule::WideMaster => {
+                    let master = &mut self.master[i][..];
+                    p.value
+                        .par_chunks_mut(CHUNK)
+                        .zip(p.grad.par_chunks(CHUNK))
+                        .zip(m.par_chunks_mut(CHUNK))
+                        .zip(v.par_chunks_mut(CHUNK))
+                        .zip(master.par_chunks_mut(CHUNK))
+                        .for_each(|((((wt, g), m), v), master)| {
+                            for j in 0..wt.len() {
+                                let next =
+                                    master[j].sub(k.step(master[j], g[j], &mut m[j], &mut v[j]));
+                                master[j] = next;
+                                wt[j] = T::narrow(next);
+                            }
+                        });
                 }
-                m[j] = b1.mul(m[j]).add(b1c.mul(d));
-                v[j] = b2.mul(v[j]).add(b2c.mul(d.mul(d)));
-                let step = alpha.mul(m[j]).div(T::wide_sqrt(v[j]).add(eps));
-                match rule {
-                    UpdateRule::WideMaster => {
-                        let next = wide.sub(step);
-                        self.master[i][j] = next;
-                        *wt = T::narrow(next);
-                    }
-                    UpdateRule::Native => *wt = wt.sub(T::narrow(step)),
-                    UpdateRule::Stochastic => {
+                UpdateRule::Native => {
+                    p.value
+                        .par_chunks_mut(CHUNK)
+                        .zip(p.grad.par_chunks(CHUNK))
+                        .zip(m.par_chunks_mut(CHUNK))
+                        .zip(v.par_chunks_mut(CHUNK))
+                        .for_each(|(((wt, g), m), v)| {
+                            for j in 0..wt.len() {
+                                let step = k.step(wt[j].widen(), g[j], &mut m[j], &mut v[j]);
+                                wt[j] = wt[j].sub(T::narrow(step));
+                            }
+                        });
+                }
+                // One random stream in element order: sequential.
+                UpdateRule::Stochastic => {
+                    for (j, (wt, &g)) in p.value.iter_mut().zip(p.grad).enumerate() {
+                        let wide = wt.widen();
+                        let step = k.step(wide, g, &mut m[j], &mut v[j]);
                         *wt = T::narrow_stochastic(wide.sub(step), self.rng.next_u32());
                     }
                 }
