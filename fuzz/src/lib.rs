@@ -11,56 +11,24 @@ use std::hash::{Hash, Hasher};
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use lognum::{
-    BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut, WideLogNum,
-};
+use lognum::{BitShift, ErrorBound, Exact, Interp, LogAdd, LogNum, Lut, WideLogNum};
 use lognum_tensor::matmul::lns::{self, Isa};
 use lognum_tensor::matmul::{
     Accumulate, gemm_generic, gemm_generic_blocked, gemm_generic_pairwise,
 };
 
-/// The documented worst-case error of an approximation's Δ± in log units,
-/// with the range of `d` (log units) where the Δ− bound holds. Below it Δ−
-/// has its pole and no bound applies.
-#[derive(Clone, Copy, Debug)]
-pub struct Bound {
-    /// `|Δ+ error|` for every `d`.
-    pub plus: f64,
-    /// `|Δ− error|` for `d ≥ minus_from`.
-    pub minus: f64,
-    /// Where the Δ− bound starts.
-    pub minus_from: f64,
-}
-
 /// Slack for the f64 reference itself (the crate's series and `std` agree to
 /// far better than this).
 const SLACK: f64 = 1e-9;
 
-impl Bound {
-    /// The bound of each approximation at `frac` fraction bits, as printed in
-    /// `lognum::logadd` and the approximation's docs.
-    pub fn of(name: &str, frac: u32) -> Self {
-        let code = 1.0 / (1u64 << frac) as f64;
-        let half = code / 2.0;
-        let (plus, minus, minus_from) = match name {
-            "exact" => (half, half, 0.0),
-            // The paper's table, r = 1/2 (TruncLut shares Lut's bounds).
-            "lut" | "lut-trunc" => (0.125 + half, 0.8805 + half, 0.25),
-            // The softmax table, r = 1/64.
-            "softmax-lut" => (1.0 / 256.0 + half, 0.9962 + half, 1.0 / 128.0),
-            // r²·ln2/32 plus one code for the two roundings.
-            "interp" => (0.00542 + code, 0.179 + code, 0.25),
-            // Mitchell's chord: 0.0861 and 0.6466 plus the truncations.
-            "shift" => (0.0861 + 1.5 * code, 0.6466 + 2.0 * code, 0.5),
-            // 1 − log2(1.5) and 0.5, plus a code for shifts past FRAC.
-            "shift-floor" => (0.41504 + code, 0.5 + code, 0.5),
-            _ => panic!("no bound for {name}"),
-        };
-        Bound {
-            plus: plus + SLACK,
-            minus: minus + SLACK,
-            minus_from,
-        }
+/// The worst-case error `A` declares at `F` fraction bits
+/// ([`LogAdd::error_bound`]), widened by the reference's slack.
+fn bound<A: LogAdd, const F: u32>() -> ErrorBound {
+    let b = A::error_bound(F);
+    ErrorBound {
+        plus: b.plus + SLACK,
+        minus: b.minus + SLACK,
+        ..b
     }
 }
 
@@ -240,8 +208,9 @@ macro_rules! format_checks {
             }
 
             /// Sums and differences through `A`, against the f64 sum within
-            /// `bound` converted to the result's log, where it applies.
-            pub fn add_ops<const F: u32, A: LogAdd>(xw: $W, yw: $W, zw: $W, bound: Bound) {
+            /// the bound `A` declares, where it applies.
+            pub fn add_ops<const F: u32, A: LogAdd>(xw: $W, yw: $W, zw: $W) {
+                let bound = bound::<A, F>();
                 let (x, y, z) = (
                     N::<F, A>::from_bits(xw),
                     N::<F, A>::from_bits(yw),
@@ -290,7 +259,6 @@ macro_rules! format_checks {
 
                 let (big, small) = if a >= b { (x, y) } else { (y, x) };
                 let (lb, ls) = (log_of(big), log_of(small));
-                let d = lb - ls;
                 let max_log = log_of(N::<F, A>::MAX);
                 let min_log = log_of(N::<F, A>::MIN_POSITIVE);
                 // A sum only grows and a difference only shrinks.
@@ -314,7 +282,9 @@ macro_rules! format_checks {
                 }
                 let e = if same {
                     bound.plus
-                } else if d >= bound.minus_from {
+                } else if u64::from(big.magnitude() - small.magnitude())
+                    >= u64::from(bound.minus_from)
+                {
                     bound.minus
                 } else {
                     return; // Δ−'s pole: no bound to check.
@@ -344,16 +314,18 @@ macro_rules! format_checks {
 format_checks!(narrow, LogNum, u16);
 format_checks!(wide, WideLogNum, u32);
 
-/// Runs `add_ops` for every approximation at one format and width.
+/// `$m::add_ops::<F, A>(x, y, z)`: the callback of [`every_approx`].
+macro_rules! add_ops_with {
+    ($A:ty, $m:ident, $F:literal, $x:expr, $y:expr, $z:expr) => {
+        $m::add_ops::<$F, $A>($x, $y, $z)
+    };
+}
+
+/// Runs `add_ops` for every approximation (`lognum::for_each_log_add!`) at
+/// one format and width.
 macro_rules! every_approx {
     ($m:ident, $F:literal, $x:expr, $y:expr, $z:expr) => {{
-        $m::add_ops::<$F, Exact>($x, $y, $z, Bound::of("exact", $F));
-        $m::add_ops::<$F, Lut>($x, $y, $z, Bound::of("lut", $F));
-        $m::add_ops::<$F, TruncLut>($x, $y, $z, Bound::of("lut-trunc", $F));
-        $m::add_ops::<$F, Interp>($x, $y, $z, Bound::of("interp", $F));
-        $m::add_ops::<$F, BitShift>($x, $y, $z, Bound::of("shift", $F));
-        $m::add_ops::<$F, FloorShift>($x, $y, $z, Bound::of("shift-floor", $F));
-        $m::add_ops::<$F, SoftmaxLut>($x, $y, $z, Bound::of("softmax-lut", $F));
+        lognum::for_each_log_add!(add_ops_with, $m, $F, $x, $y, $z);
     }};
 }
 

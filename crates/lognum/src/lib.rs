@@ -168,4 +168,6 @@ struct ReadmeDoctests;
 pub use convert::ConversionError;
 pub use fmt::ParseLogNumError;
 pub use format::{LogNum, WideLogNum};
-pub use logadd::{BitShift, Exact, FloorShift, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};
+pub use logadd::{
+    BitShift, ErrorBound, Exact, FloorShift, Interp, LogAdd, Lut, SoftmaxLut, TruncLut,
+};
