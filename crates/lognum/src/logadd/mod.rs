@@ -76,9 +76,10 @@
 //!    its [`error_bound`](LogAdd::error_bound) and
 //!    [`is_monotone`](LogAdd::is_monotone) (their derivations in the type's
 //!    docs) and [`PAIRWISE_SUMS`](LogAdd::PAIRWISE_SUMS); declare the file
-//!    with `mod name; pub use name::Name;` below.
-//! 2. Add one line for it to the list in `for_each_log_add!` (at the end of
-//!    this file). The crate's tests and the fuzz targets iterate that list:
+//!    with `mod name; pub use name::Name;` beside the others in
+//!    `logadd/mod.rs` (the crate root re-exports all of `logadd`).
+//! 2. Add one line for it to the list in `for_each_log_add!` (below the
+//!    `pub use` lines). The crate's tests and the fuzz targets iterate it:
 //!    they check the declared bound at every code of `LogNum<10>` and
 //!    `LogNum<6>` (and a sample of wider formats), the declared monotonicity
 //!    at every `FRAC` from 0 to 11 and 16, and every sum against an f64
