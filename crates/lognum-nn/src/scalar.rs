@@ -1,8 +1,6 @@
 //! [`NnScalar`]: what a number type needs beyond [`Scalar`] to train a
 //! network — a softmax and a wider "master" type for the weight update.
 
-use std::any::TypeId;
-
 use fixed::types::extra::{U11, U27};
 use fixed::{FixedI16, FixedI32};
 use half::{bf16, f16};
@@ -500,10 +498,11 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     ) {
         lognum_tensor::master::sgd_step(eta, grads, master, weights);
     }
-    /// [`Accumulate::Pairwise`] for [`BitShift`](lognum::BitShift), else
+    /// [`Accumulate::Pairwise`] for the approximations that declare
+    /// [`LogAdd::PAIRWISE_SUMS`] ([`BitShift`](lognum::BitShift)), else
     /// [`Accumulate::Sequential`] (see the trait method).
     fn preferred_accumulate() -> Accumulate {
-        if TypeId::of::<A>() == TypeId::of::<lognum::BitShift>() {
+        if A::PAIRWISE_SUMS {
             Accumulate::Pairwise
         } else {
             Accumulate::Sequential

@@ -426,7 +426,6 @@ mod tests {
     //! branching formulas they replaced, bit for bit.
 
     use super::*;
-    use crate::{BitShift, Exact, Interp, Lut, SoftmaxLut, TruncLut};
 
     /// The original, branching sum.
     fn add_reference<A: LogAdd, const FRAC: u32>(
@@ -525,12 +524,12 @@ mod tests {
     }
 
     fn check_add_all<const FRAC: u32>() {
-        check_add::<Exact, FRAC>();
-        check_add::<Lut, FRAC>();
-        check_add::<TruncLut, FRAC>();
-        check_add::<SoftmaxLut, FRAC>();
-        check_add::<Interp, FRAC>();
-        check_add::<BitShift, FRAC>();
+        macro_rules! check {
+            ($A:ty) => {
+                check_add::<$A, FRAC>()
+            };
+        }
+        crate::for_each_log_add!(check);
     }
 
     #[test]
@@ -570,11 +569,12 @@ mod tests {
             } else {
                 (a + (rng.next() % (1 << 24)) as i64 - (1 << 23)).clamp(0, max)
             };
-            check_wide::<Exact>(na, a, nb, b);
-            check_wide::<Lut>(na, a, nb, b);
-            check_wide::<TruncLut>(na, a, nb, b);
-            check_wide::<Interp>(na, a, nb, b);
-            check_wide::<BitShift>(na, a, nb, b);
+            macro_rules! check {
+                ($A:ty) => {
+                    check_wide::<$A>(na, a, nb, b)
+                };
+            }
+            crate::for_each_log_add!(check);
         }
     }
 

@@ -168,4 +168,6 @@ struct ReadmeDoctests;
 pub use convert::ConversionError;
 pub use fmt::ParseLogNumError;
 pub use format::{LogNum, WideLogNum};
-pub use logadd::{BitShift, Exact, FloorShift, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};
+// Every approximation at the root, with the trait and its bound type: a new
+// one in `logadd` needs no line here.
+pub use logadd::*;

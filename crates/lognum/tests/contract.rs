@@ -5,6 +5,7 @@
 //! `exhaustive.rs`, property tests in `props.rs`, pinned edge cases in
 //! `edges.rs`.
 
+#[macro_use]
 mod common;
 
 use std::collections::hash_map::DefaultHasher;
@@ -172,12 +173,7 @@ fn zero_laws<A: LogAdd>() {
 
 #[test]
 fn zero_laws_every_code_every_approximation() {
-    zero_laws::<Exact>();
-    zero_laws::<Lut>();
-    zero_laws::<TruncLut>();
-    zero_laws::<SoftmaxLut>();
-    zero_laws::<Interp>();
-    zero_laws::<BitShift>();
+    each_approximation!(zero_laws);
 }
 
 // ------------------------------------------------- saturation and flush
@@ -207,12 +203,7 @@ fn overflow_saturates_underflow_flushes() {
         assert!((tiny - next).to_bits() & 0x7fff <= 1);
         assert_ne!((tiny - next).to_bits(), 0x8000);
     }
-    check::<Exact>();
-    check::<Lut>();
-    check::<TruncLut>();
-    check::<SoftmaxLut>();
-    check::<Interp>();
-    check::<BitShift>();
+    each_approximation!(check);
 
     assert_eq!(L::from_f64(1e9), L::MAX);
     assert_eq!(L::from_f64(-1e9), L::MIN);
@@ -336,17 +327,11 @@ fn sweep_ops<A: LogAdd>() -> u64 {
 }
 
 #[test]
-fn nothing_panics_exact() {
-    black_box(sweep_ops::<Exact>());
-}
-
-#[test]
-fn nothing_panics_tables() {
-    black_box(sweep_ops::<Lut>());
-    black_box(sweep_ops::<TruncLut>());
-    black_box(sweep_ops::<SoftmaxLut>());
-    black_box(sweep_ops::<Interp>());
-    black_box(sweep_ops::<BitShift>());
+fn nothing_panics_every_approximation() {
+    fn sweep<A: LogAdd>() {
+        black_box(sweep_ops::<A>());
+    }
+    each_approximation!(sweep);
 }
 
 /// The operations that do not depend on the approximation, including those

@@ -3,10 +3,11 @@
 //! multiply and add with each approximation. Run optimised
 //! (`cargo test --release`), each sweep takes well under a second.
 
+#[macro_use]
 mod common;
 
-use common::{Documented, Format};
-use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use common::{Format, bound};
+use lognum::{LogAdd, LogNum, Lut};
 
 type L6<A = Lut> = LogNum<6, A>;
 
@@ -75,10 +76,10 @@ fn multiply_every_pair() {
 /// Every sum `a + b` with approximation `A` against the f64 sum, within the
 /// documented bound (Δ− only from its domain on; below it the sign and the
 /// magnitude are still checked).
-fn add_every_pair<A: Documented>() {
+fn add_every_pair<A: LogAdd>() {
     let v = values();
     let f = Format::L6;
-    let bound = A::bound(6);
+    let bound = bound::<A>(6);
     for a in 0..WORDS {
         let x = L6::<A>::from_bits(a);
         for b in 0..WORDS {
@@ -99,38 +100,8 @@ fn add_every_pair<A: Documented>() {
 }
 
 #[test]
-fn add_every_pair_exact() {
-    add_every_pair::<Exact>();
-}
-
-#[test]
-fn add_every_pair_lut() {
-    add_every_pair::<Lut>();
-}
-
-#[test]
-fn add_every_pair_trunc_lut() {
-    add_every_pair::<TruncLut>();
-}
-
-#[test]
-fn add_every_pair_softmax_lut() {
-    add_every_pair::<SoftmaxLut>();
-}
-
-#[test]
-fn add_every_pair_interp() {
-    add_every_pair::<Interp>();
-}
-
-#[test]
-fn add_every_pair_bit_shift() {
-    add_every_pair::<BitShift>();
-}
-
-#[test]
-fn add_every_pair_floor_shift() {
-    add_every_pair::<FloorShift>();
+fn add_every_pair_every_approximation() {
+    each_approximation!(add_every_pair);
 }
 
 /// The sum depends only on the gap and the signs: `x + y` is `max ± A(d)`, so
@@ -158,10 +129,5 @@ fn sum_depends_only_on_gap<A: LogAdd>() {
 
 #[test]
 fn sums_depend_only_on_the_gap() {
-    sum_depends_only_on_gap::<Exact>();
-    sum_depends_only_on_gap::<Lut>();
-    sum_depends_only_on_gap::<TruncLut>();
-    sum_depends_only_on_gap::<SoftmaxLut>();
-    sum_depends_only_on_gap::<Interp>();
-    sum_depends_only_on_gap::<BitShift>();
+    each_approximation!(sum_depends_only_on_gap);
 }

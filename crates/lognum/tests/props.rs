@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{Documented, EPS, Format};
-use lognum::{BitShift, Exact, Interp, LogNum, Lut, SoftmaxLut, TruncLut, WideLogNum};
+use common::{EPS, Format, bound};
+use lognum::{LogAdd, LogNum, WideLogNum, for_each_log_add};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -32,7 +32,7 @@ fn log_distance(x: f64, y: f64) -> f64 {
 }
 
 /// One sum with approximation `A` at `FRAC`, checked against f64.
-fn check_sum<A: Documented, const F: u32>(a: u16, b: u16) -> Result<(), TestCaseError> {
+fn check_sum<A: LogAdd, const F: u32>(a: u16, b: u16) -> Result<(), TestCaseError> {
     let (x, y) = (LogNum::<F, A>::from_bits(a), LogNum::<F, A>::from_bits(b));
     Format::new(F)
         .check_sum(
@@ -41,14 +41,14 @@ fn check_sum<A: Documented, const F: u32>(a: u16, b: u16) -> Result<(), TestCase
             x.to_f64(),
             y.to_f64(),
             parts(x + y),
-            &A::bound(F),
+            &bound::<A>(F),
         )
         .map_err(|e| TestCaseError::fail(format!("{}: {e}", A::NAME)))
 }
 
 /// One sum of `WideLogNum<20, A>` words, where both lie well inside f64's
 /// range (the reference is f64).
-fn check_wide_sum<A: Documented>(a: u32, b: u32) -> Result<(), TestCaseError> {
+fn check_wide_sum<A: LogAdd>(a: u32, b: u32) -> Result<(), TestCaseError> {
     type T<A> = WideLogNum<20, A>;
     let (x, y) = (T::<A>::from_bits(a), T::<A>::from_bits(b));
     let inside = |v: T<A>| v.log2_code().is_none_or(|c| c.abs() < 1000 << 20);
@@ -63,9 +63,30 @@ fn check_wide_sum<A: Documented>(a: u32, b: u32) -> Result<(), TestCaseError> {
             x.to_f64(),
             y.to_f64(),
             parts(x + y),
-            &A::bound(20),
+            &bound::<A>(20),
         )
         .map_err(|e| TestCaseError::fail(format!("{}: {e}", A::NAME)))
+}
+
+/// `check_sum::<A, 10>(a, b)?` (for `for_each_log_add!`).
+macro_rules! sum_l10 {
+    ($A:ty, $a:expr, $b:expr) => {
+        check_sum::<$A, 10>($a, $b)?
+    };
+}
+
+/// `check_wide_sum::<A>(a, b)?` (for `for_each_log_add!`).
+macro_rules! sum_wide {
+    ($A:ty, $a:expr, $b:expr) => {
+        check_wide_sum::<$A>($a, $b)?
+    };
+}
+
+/// `$f::<A>($args)?` (for `for_each_log_add!`).
+macro_rules! try_each {
+    ($A:ty, $f:ident $(, $arg:expr)*) => {
+        $f::<$A>($($arg),*)?
+    };
 }
 
 proptest! {
@@ -149,12 +170,7 @@ proptest! {
     /// Every approximation stays within its documented bound on every sum.
     #[test]
     fn add_within_documented_bound(a in any::<u16>(), b in any::<u16>()) {
-        check_sum::<Exact, 10>(a, b)?;
-        check_sum::<Lut, 10>(a, b)?;
-        check_sum::<TruncLut, 10>(a, b)?;
-        check_sum::<SoftmaxLut, 10>(a, b)?;
-        check_sum::<Interp, 10>(a, b)?;
-        check_sum::<BitShift, 10>(a, b)?;
+        for_each_log_add!(sum_l10, a, b);
     }
 
     /// Sums of nearby magnitudes, where the Δ tables change fastest (a
@@ -162,12 +178,7 @@ proptest! {
     #[test]
     fn add_near_within_documented_bound(a in any::<u16>(), gap in 0u16..12_288, flip in any::<bool>()) {
         let b = (a & 0x8000 ^ if flip { 0x8000 } else { 0 }) | (a & 0x7fff).saturating_sub(gap);
-        check_sum::<Exact, 10>(a, b)?;
-        check_sum::<Lut, 10>(a, b)?;
-        check_sum::<TruncLut, 10>(a, b)?;
-        check_sum::<SoftmaxLut, 10>(a, b)?;
-        check_sum::<Interp, 10>(a, b)?;
-        check_sum::<BitShift, 10>(a, b)?;
+        for_each_log_add!(sum_l10, a, b);
     }
 
     /// The same for the wide format at its default width, inside f64's range.
@@ -175,12 +186,7 @@ proptest! {
     fn wide_add_within_documented_bound(a in any::<u32>(), gap in 0u32..1 << 24, flip in any::<bool>(), far in any::<u32>()) {
         let near = (a & 0x8000_0000 ^ if flip { 0x8000_0000 } else { 0 }) | (a & 0x7fff_ffff).saturating_sub(gap);
         for b in [near, far] {
-            check_wide_sum::<Exact>(a, b)?;
-            check_wide_sum::<Lut>(a, b)?;
-            check_wide_sum::<TruncLut>(a, b)?;
-            check_wide_sum::<SoftmaxLut>(a, b)?;
-            check_wide_sum::<Interp>(a, b)?;
-            check_wide_sum::<BitShift>(a, b)?;
+            for_each_log_add!(sum_wide, a, b);
         }
     }
 
@@ -192,12 +198,7 @@ proptest! {
             prop_assert_eq!((x * y).to_bits(), (y * x).to_bits());
             Ok(())
         }
-        check::<Exact>(a, b)?;
-        check::<Lut>(a, b)?;
-        check::<TruncLut>(a, b)?;
-        check::<SoftmaxLut>(a, b)?;
-        check::<Interp>(a, b)?;
-        check::<BitShift>(a, b)?;
+        for_each_log_add!(try_each, check, a, b);
     }
 
     #[test]
@@ -212,12 +213,7 @@ proptest! {
             prop_assert_eq!((w + (-w)).to_bits(), 0);
             Ok(())
         }
-        check::<Exact>(a)?;
-        check::<Lut>(a)?;
-        check::<TruncLut>(a)?;
-        check::<SoftmaxLut>(a)?;
-        check::<Interp>(a)?;
-        check::<BitShift>(a)?;
+        for_each_log_add!(try_each, check, a);
     }
 
     /// The order of codes is the order of the values, ±0 and negatives included.

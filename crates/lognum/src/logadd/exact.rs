@@ -1,4 +1,4 @@
-use super::{LogAdd, scale};
+use super::{ErrorBound, LogAdd, scale};
 use crate::math;
 
 /// Correctly rounded Δ: the reference every other approximation is measured
@@ -111,6 +111,23 @@ impl<const FRAC: u32> Table<FRAC> {
 
 impl LogAdd for Exact {
     const NAME: &'static str = "exact";
+    const PAIRWISE_SUMS: bool = false;
+
+    /// Correct rounding: half a code for both functions, every `d ≥ 1`.
+    fn error_bound(frac: u32) -> ErrorBound {
+        let half = 0.5 / scale(frac);
+        ErrorBound {
+            plus: half,
+            minus: half,
+            minus_from: 1,
+        }
+    }
+
+    /// Always: Δ+ falls at most half a code per code, its rounding at most
+    /// one.
+    fn is_monotone(_frac: u32) -> bool {
+        true
+    }
 
     #[inline]
     fn delta_plus<const FRAC: u32>(d: u32) -> u32 {

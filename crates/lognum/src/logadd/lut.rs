@@ -1,4 +1,4 @@
-use super::{LogAdd, TABLE_CAP, scale};
+use super::{ErrorBound, LogAdd, TABLE_CAP, codes_from_pow2, scale};
 use crate::math;
 
 /// Table look-up of Δ, the paper's method: `Δ` sampled on `[0, RANGE)` at
@@ -159,6 +159,31 @@ pub(crate) const fn build(
     t
 }
 
+/// The bound of a table with `2^-res_bits` resolution and `range` log units
+/// (derived in the [`Lut`] docs), either sampling: Δ+ within `r/4` or the
+/// tail `Δ+(RANGE − r/2)`, Δ− within `|Δ−(r/2) − Δ−(r)|` or the tail for
+/// `d ≥ r/2`, each plus half a code for the stored rounding.
+fn table_bound(res_bits: u32, range: u32, frac: u32) -> ErrorBound {
+    let r = 1.0 / scale(res_bits);
+    let tail = range as f64 - r / 2.0;
+    let half = 0.5 / scale(frac);
+    let step = math::neg_delta_minus(r / 2.0) - math::neg_delta_minus(r);
+    ErrorBound {
+        plus: (r / 4.0).max(math::delta_plus(tail)) + half,
+        minus: step.max(math::neg_delta_minus(tail)) + half,
+        minus_from: codes_from_pow2(frac, res_bits + 1),
+    }
+}
+
+/// Whether a table's steps keep `+` monotone (see the [`Lut`] docs): the
+/// first step, `2^(FRAC − RES_BITS − 1)` codes at most, falls by one code at
+/// most up to `FRAC = RES_BITS + 1` and by more from there on (the later,
+/// smaller steps follow); and the drop to zero after the last entry,
+/// `last` log units, is one code at most.
+fn table_monotone(res_bits: u32, last: f64, frac: u32) -> bool {
+    frac <= res_bits + 1 && math::round_i64(math::delta_plus(last) * scale(frac)) <= 1
+}
+
 /// Index of the sample for code `d`: round (or truncate) `d / r`.
 #[inline(always)]
 pub(crate) fn index(d: u32, frac: u32, res_bits: u32, round: bool) -> u32 {
@@ -175,6 +200,19 @@ pub(crate) fn index(d: u32, frac: u32, res_bits: u32, round: bool) -> u32 {
 
 impl<const RES_BITS: u32, const RANGE: u32> LogAdd for Lut<RES_BITS, RANGE> {
     const NAME: &'static str = "lut";
+    const PAIRWISE_SUMS: bool = false;
+
+    /// Derived above: for the paper's table `0.125 + 2^-(FRAC+1)` and
+    /// `0.88041 + 2^-(FRAC+1)` from `d = 1/4`.
+    fn error_bound(frac: u32) -> ErrorBound {
+        table_bound(RES_BITS, RANGE, frac)
+    }
+
+    /// `FRAC ≤ RES_BITS + 1` (for the default, `FRAC ≤ 2`; see above).
+    fn is_monotone(frac: u32) -> bool {
+        let r = 1.0 / scale(RES_BITS);
+        table_monotone(RES_BITS, RANGE as f64 - r, frac)
+    }
 
     #[inline]
     fn delta_plus<const FRAC: u32>(d: u32) -> u32 {
@@ -210,6 +248,18 @@ impl<const RES_BITS: u32, const RANGE: u32> LogAdd for Lut<RES_BITS, RANGE> {
 
 impl<const RES_BITS: u32, const RANGE: u32> LogAdd for TruncLut<RES_BITS, RANGE> {
     const NAME: &'static str = "lut-trunc";
+    const PAIRWISE_SUMS: bool = false;
+
+    /// [`Lut`]'s bound.
+    fn error_bound(frac: u32) -> ErrorBound {
+        table_bound(RES_BITS, RANGE, frac)
+    }
+
+    /// As for [`Lut`]: `FRAC ≤ RES_BITS + 1`.
+    fn is_monotone(frac: u32) -> bool {
+        let r = 1.0 / scale(RES_BITS);
+        table_monotone(RES_BITS, RANGE as f64 - r / 2.0, frac)
+    }
 
     #[inline]
     fn delta_plus<const FRAC: u32>(d: u32) -> u32 {

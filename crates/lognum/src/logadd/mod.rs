@@ -69,6 +69,24 @@
 //! crate's tests check the rule on Δ at every code for `FRAC` 0 to 11 and 16,
 //! and on `+` for every pair of `LogNum<6>` and a sample of `LogNum<10>`.
 
+//! ## Adding an approximation
+//!
+//! 1. Write it in its own file beside the others, `logadd/name.rs`: a
+//!    zero-sized type implementing [`LogAdd`], with its [`NAME`](LogAdd::NAME),
+//!    its [`error_bound`](LogAdd::error_bound) and
+//!    [`is_monotone`](LogAdd::is_monotone) (their derivations in the type's
+//!    docs) and [`PAIRWISE_SUMS`](LogAdd::PAIRWISE_SUMS); declare the file
+//!    with `mod name; pub use name::Name;` beside the others in
+//!    `logadd/mod.rs` (the crate root re-exports all of `logadd`).
+//! 2. Add one line for it to the list in `for_each_log_add!` (below the
+//!    `pub use` lines). The crate's tests and the fuzz targets iterate it:
+//!    they check the declared bound at every code of `LogNum<10>` and
+//!    `LogNum<6>` (and a sample of wider formats), the declared monotonicity
+//!    at every `FRAC` from 0 to 11 and 16, and every sum against an f64
+//!    reference within the bound.
+//!
+//! To train with it, `lognum-nn` needs one row more in its format table.
+
 mod exact;
 mod interp;
 mod lut;
@@ -78,6 +96,65 @@ pub use exact::Exact;
 pub use interp::Interp;
 pub use lut::{Lut, SoftmaxLut, TruncLut};
 pub use shift::{BitShift, FloorShift};
+
+/// Calls `$callback!(A $(, extra tokens)*)` once for every log-add
+/// approximation of the crate, `A` its type (default shape), in this order.
+/// The one list of approximations: the crate's tests and the fuzz targets
+/// iterate it, so a new approximation is covered by adding one line here.
+///
+/// ```
+/// let mut names = Vec::new();
+/// macro_rules! push_name {
+///     ($a:ty, $v:ident) => {
+///         $v.push(<$a as lognum::LogAdd>::NAME)
+///     };
+/// }
+/// lognum::for_each_log_add!(push_name, names);
+/// assert_eq!(names[0], "exact");
+/// assert_eq!(names.len(), 7);
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_log_add {
+    ($callback:ident $(, $($extra:tt)*)?) => {
+        $callback!($crate::Exact $(, $($extra)*)?);
+        $callback!($crate::Lut $(, $($extra)*)?);
+        $callback!($crate::TruncLut $(, $($extra)*)?);
+        $callback!($crate::SoftmaxLut $(, $($extra)*)?);
+        $callback!($crate::Interp $(, $($extra)*)?);
+        $callback!($crate::BitShift $(, $($extra)*)?);
+        $callback!($crate::FloorShift $(, $($extra)*)?);
+    };
+}
+
+/// The worst-case error of an approximation's Δ+ and Δ− at one width, in
+/// log units (one code is `2^-FRAC`), the rounding of its codes included:
+/// what [`LogAdd::error_bound`] states and the crate's tests assert at every
+/// code.
+///
+/// Every sum is `max(X, Y) ± Δ(d)` in whole codes, so the log error of a sum
+/// is the error of Δ at its gap `d`: the same bound holds for `+` and `−` of
+/// [`LogNum`](crate::LogNum) and [`WideLogNum`](crate::WideLogNum).
+///
+/// ```
+/// use lognum::{BitShift, LogAdd};
+/// let b = BitShift::error_bound(10);
+/// // 0.0861 plus 1.5 codes of truncation.
+/// assert!((b.plus - (0.0861 + 1.5 / 1024.0)).abs() < 1e-12);
+/// // Δ− has its pole at d = 0: bounded from d = 1/2 (512 codes) on.
+/// assert_eq!(b.minus_from, 512);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ErrorBound {
+    /// The largest `|Δ+ error|` over every gap `d`.
+    pub plus: f64,
+    /// The largest `|Δ− error|` over the gaps `d ≥ minus_from`.
+    pub minus: f64,
+    /// The smallest gap, in codes (at least 1), from which `minus` holds.
+    /// Below it no approximation can follow Δ−'s pole, and no bound is
+    /// claimed (see the module docs).
+    pub minus_from: u32,
+}
 
 use core::fmt::Debug;
 use core::hash::Hash;
@@ -100,7 +177,46 @@ use core::hash::Hash;
 /// ```
 pub trait LogAdd: Copy + Default + Debug + Eq + Hash + Send + Sync + 'static {
     /// A short name for tables and logs, e.g. `"lut"`.
+    ///
+    /// ```
+    /// use lognum::{Interp, LogAdd};
+    /// assert_eq!(<Interp>::NAME, "interp");
+    /// ```
     const NAME: &'static str;
+
+    /// Whether long sums in this approximation should be added as a tree of
+    /// pairs rather than left to right: true where Δ+ is biased for terms far
+    /// below the running sum, so that a sequential sum drifts (as for
+    /// [`BitShift`]). Libraries that choose a summation order (`lognum-nn`)
+    /// read this.
+    ///
+    /// ```
+    /// use lognum::{BitShift, LogAdd, Lut};
+    /// assert!(BitShift::PAIRWISE_SUMS);
+    /// assert!(!<Lut>::PAIRWISE_SUMS);
+    /// ```
+    const PAIRWISE_SUMS: bool;
+
+    /// The worst-case error of Δ+ and Δ− at `frac` fraction bits, as derived
+    /// in the type's docs (the module docs tabulate it for `frac = 10`).
+    ///
+    /// ```
+    /// use lognum::{Exact, LogAdd};
+    /// // Correct rounding: half a code.
+    /// assert_eq!(Exact::error_bound(10).plus, 0.5 / 1024.0);
+    /// ```
+    fn error_bound(frac: u32) -> ErrorBound;
+
+    /// Whether `x + y` never decreases as `y` grows, at `frac` fraction
+    /// bits: exactly when Δ+ never falls by more than one code from one code
+    /// `d` to the next (see [Monotonicity](self#monotonicity)).
+    ///
+    /// ```
+    /// use lognum::{BitShift, LogAdd, Lut};
+    /// assert!(BitShift::is_monotone(10));
+    /// assert!(!<Lut>::is_monotone(10) && <Lut>::is_monotone(2));
+    /// ```
+    fn is_monotone(frac: u32) -> bool;
 
     /// `Δ+(d)` in codes: `round(log2(1 + 2^-d) · 2^FRAC)` as this
     /// approximation computes it, for `d ≥ 0`. At most `2^FRAC`.
@@ -143,6 +259,12 @@ pub trait LogAdd: Copy + Default + Debug + Eq + Hash + Send + Sync + 'static {
 /// `2^FRAC` as an f64: the number of codes per log unit.
 pub(crate) const fn scale(frac: u32) -> f64 {
     (1u64 << frac) as f64
+}
+
+/// The first code at or above `2^-k` log units at `frac` fraction bits:
+/// `ceil(2^(frac − k))`.
+pub(crate) const fn codes_from_pow2(frac: u32, k: u32) -> u32 {
+    if frac >= k { 1 << (frac - k) } else { 1 }
 }
 
 /// The capacity of compile-time tables (entries per function).

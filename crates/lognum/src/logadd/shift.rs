@@ -1,4 +1,4 @@
-use super::LogAdd;
+use super::{ErrorBound, LogAdd, codes_from_pow2, scale};
 
 /// The paper's bit-shift approximation: `Δ+(d) ≈ 2^-d` and
 /// `Δ−(d) ≈ −1.5·2^-d`, with `2^-d` computed by a shift and a subtraction
@@ -76,6 +76,25 @@ impl BitShift {
 
 impl LogAdd for BitShift {
     const NAME: &'static str = "shift";
+    /// Δ+ counts a term far below the sum at `ln 2` of its value (see
+    /// "Long sums" above).
+    const PAIRWISE_SUMS: bool = true;
+
+    /// `0.0861 + 1.5·2^-FRAC` for Δ+, `0.6466 + 2·2^-FRAC` for Δ− from
+    /// `d = 1/2` (derived above).
+    fn error_bound(frac: u32) -> ErrorBound {
+        let code = 1.0 / scale(frac);
+        ErrorBound {
+            plus: 0.0861 + 1.5 * code,
+            minus: 0.6466 + 2.0 * code,
+            minus_from: codes_from_pow2(frac, 1),
+        }
+    }
+
+    /// Always (see above).
+    fn is_monotone(_frac: u32) -> bool {
+        true
+    }
 
     #[inline]
     fn delta_plus<const FRAC: u32>(d: u32) -> u32 {
@@ -139,6 +158,22 @@ pub struct FloorShift;
 
 impl LogAdd for FloorShift {
     const NAME: &'static str = "shift-floor";
+    const PAIRWISE_SUMS: bool = false;
+
+    /// `1 − log2 1.5 < 0.4151` for Δ+, `0.5` for Δ− from `d = 1/2`, no
+    /// rounding term (derived above).
+    fn error_bound(frac: u32) -> ErrorBound {
+        ErrorBound {
+            plus: 0.4151,
+            minus: 0.5,
+            minus_from: codes_from_pow2(frac, 1),
+        }
+    }
+
+    /// For `FRAC ≤ 1` only: Δ+ falls by `2^(FRAC−1)` codes at `d = 1`.
+    fn is_monotone(frac: u32) -> bool {
+        frac <= 1
+    }
 
     #[inline]
     fn delta_plus<const FRAC: u32>(d: u32) -> u32 {

@@ -37,12 +37,18 @@ fn minus_curvature(d: f64) -> f64 {
 /// both are good to ~1e-13 log units on these ranges.
 const EPS: f64 = 1e-9;
 
-/// A documented bound: `|Δ+ error| ≤ plus` for every `d`, and
-/// `|Δ− error| ≤ minus` for `d ≥ minus_from` (in codes).
-struct Bound {
-    plus: f64,
-    minus: f64,
-    minus_from: u32,
+/// A bound: `|Δ+ error| ≤ plus` for every `d`, and `|Δ− error| ≤ minus`
+/// for `d ≥ minus_from` (in codes).
+use super::ErrorBound as Bound;
+
+/// The bound `A` declares at `frac`, widened by the reference's slack.
+fn declared<A: LogAdd>(frac: u32) -> Bound {
+    let b = A::error_bound(frac);
+    Bound {
+        plus: b.plus + EPS,
+        minus: b.minus + EPS,
+        ..b
+    }
 }
 
 /// The worst error seen and where.
@@ -154,11 +160,12 @@ fn check_codes<A: LogAdd, const FRAC: u32>(
 /// unbounded): assert the region is real, i.e. the error there does exceed the
 /// bound that holds above it. The results are still finite, non-negative codes
 /// (checked in `check`).
-fn assert_pole_region_unbounded(name: &str, w: &Worst, b: &Bound) {
+fn assert_pole_region_unbounded<A: LogAdd>(w: &Worst, b: &Bound) {
     assert!(
         w.minus_below.0 > b.minus,
-        "{name}: the Δ− error below d = {} ({:?}) stays within the bound {}; \
+        "{}: the Δ− error below d = {} ({:?}) stays within the bound {}; \
          the docs call it unbounded",
+        A::NAME,
         b.minus_from,
         w.minus_below,
         b.minus
@@ -253,21 +260,21 @@ fn lut_paper_table_within_bound() {
         assert!(
             w.plus.0 > LUT_PLUS_DOC - 0.02,
             "{}",
-            report("lut", frac, &w)
+            report(<Lut>::NAME, frac, &w)
         );
         assert!(
             w.minus.0 > LUT_MINUS_DOC - 0.04,
             "{}",
-            report("lut", frac, &w)
+            report(<Lut>::NAME, frac, &w)
         );
-        assert_pole_region_unbounded("lut", &w, &doc);
+        assert_pole_region_unbounded::<Lut>(&w, &doc);
     }
 }
 
 #[test]
 fn lut_other_shapes_within_bound() {
     let w = check::<SoftmaxLut, 10>(&lut_bound(6, 10, 10));
-    assert_pole_region_unbounded("softmax", &w, &lut_bound(6, 10, 10));
+    assert_pole_region_unbounded::<SoftmaxLut>(&w, &lut_bound(6, 10, 10));
     // At FRAC = 6 the softmax table has one entry per code: only the
     // rounding of the entries is left, and no code lies below r/2.
     let w = check::<SoftmaxLut, 6>(&lut_bound(6, 10, 6));
@@ -286,7 +293,7 @@ fn trunc_lut_within_lut_bound() {
     ] {
         assert!(w.plus.0 <= LUT_PLUS_DOC + half_code(frac));
         assert!(w.minus.0 <= LUT_MINUS_DOC + half_code(frac));
-        assert_pole_region_unbounded("lut-trunc", &w, &lut_bound(1, 10, frac));
+        assert_pole_region_unbounded::<TruncLut>(&w, &lut_bound(1, 10, frac));
     }
     check::<TruncLut<6, 10>, 10>(&lut_bound(6, 10, 10));
     check::<TruncLut<3, 8>, 6>(&lut_bound(3, 8, 6));
@@ -368,7 +375,7 @@ fn interp_within_bound() {
                 check::<Interp, 6>(&b)
             };
             if from == 0.25 {
-                assert_pole_region_unbounded("interp", &w, &b);
+                assert_pole_region_unbounded::<Interp>(&w, &b);
             }
         }
     }
@@ -428,7 +435,7 @@ fn bit_shift_within_bound() {
             if !from_one {
                 // Tight: the Δ+ worst case sits near d = 1, Δ−'s at d = 1/2.
                 assert!(w.plus.0 > 0.08 && w.minus.0 > 0.64, "{w:?}");
-                assert_pole_region_unbounded("shift", &w, &b);
+                assert_pole_region_unbounded::<BitShift>(&w, &b);
             }
         }
     }
@@ -452,7 +459,7 @@ fn floor_shift_within_bound() {
         };
         // Tight: the worst codes sit just below d = 1.
         assert!(w.plus.0 > derived - 0.01 && w.minus.0 > 0.48, "{w:?}");
-        assert_pole_region_unbounded("shift-floor", &w, &b);
+        assert_pole_region_unbounded::<FloorShift>(&w, &b);
     }
 }
 
@@ -460,21 +467,21 @@ fn floor_shift_within_bound() {
 #[test]
 fn worst_cases_summary() {
     let lines = [
-        report("exact", 10, &check::<Exact, 10>(&exact_bound(10))),
-        report("lut", 10, &check::<Lut, 10>(&lut_bound(1, 10, 10))),
-        report("lut", 6, &check::<Lut, 6>(&lut_bound(1, 10, 6))),
+        report(Exact::NAME, 10, &check::<Exact, 10>(&exact_bound(10))),
+        report(<Lut>::NAME, 10, &check::<Lut, 10>(&lut_bound(1, 10, 10))),
+        report(<Lut>::NAME, 6, &check::<Lut, 6>(&lut_bound(1, 10, 6))),
         report(
             "softmax",
             10,
             &check::<SoftmaxLut, 10>(&lut_bound(6, 10, 10)),
         ),
         report(
-            "interp",
+            <Interp>::NAME,
             10,
             &check::<Interp, 10>(&interp_bound(1, 10, 10, 0.25)),
         ),
         report(
-            "interp",
+            <Interp>::NAME,
             6,
             &check::<Interp, 6>(&interp_bound(1, 10, 6, 0.25)),
         ),
@@ -504,27 +511,139 @@ fn wide_codes(frac: u32) -> impl Iterator<Item = u32> {
     v.into_iter()
 }
 
-/// The same documented bounds hold at the wide format's fraction widths
-/// (their rounding terms shrink with FRAC), sampled.
-fn wide<const FRAC: u32>() {
-    check_codes::<Exact, FRAC>(&exact_bound(FRAC), wide_codes(FRAC));
-    check_codes::<Lut, FRAC>(&lut_bound(1, 10, FRAC), wide_codes(FRAC));
-    check_codes::<TruncLut, FRAC>(&lut_bound(1, 10, FRAC), wide_codes(FRAC));
-    check_codes::<SoftmaxLut, FRAC>(&lut_bound(6, 10, FRAC), wide_codes(FRAC));
-    check_codes::<Interp, FRAC>(&interp_bound(1, 10, FRAC, 0.25), wide_codes(FRAC));
-    check_codes::<BitShift, FRAC>(&shift_bound(FRAC, false), wide_codes(FRAC));
-    check_codes::<BitShift, FRAC>(&shift_bound(FRAC, true), wide_codes(FRAC));
-    let floor = Bound {
-        plus: FLOOR_PLUS_DOC,
-        minus: FLOOR_MINUS_DOC + EPS,
-        minus_from: code_at_or_above(0.5, FRAC),
-    };
-    check_codes::<FloorShift, FRAC>(&floor, wide_codes(FRAC));
-}
-
+/// BitShift's second Δ− bound, 0.25 plus two codes from `d = 1`, at the
+/// wide format's fraction widths, sampled (the declared bounds of every
+/// approximation are checked there by
+/// `every_listed_approximation_keeps_its_declarations`).
 #[test]
 fn wide_formats_within_bound() {
-    wide::<16>();
-    wide::<20>();
-    wide::<26>();
+    check_codes::<BitShift, 16>(&shift_bound(16, true), wide_codes(16));
+    check_codes::<BitShift, 20>(&shift_bound(20, true), wide_codes(20));
+    check_codes::<BitShift, 26>(&shift_bound(26, true), wide_codes(26));
+}
+
+// ------------------------------------------------------ the declarations
+
+/// The largest fall of Δ+ from a code `d` to `d + 1` over every code up to
+/// where all approximations are zero (`FRAC + 3` log units).
+fn largest_fall<A: LogAdd, const FRAC: u32>() -> u32 {
+    (0..(FRAC + 3) << FRAC)
+        .map(|d| A::delta_plus::<FRAC>(d).saturating_sub(A::delta_plus::<FRAC>(d + 1)))
+        .max()
+        .unwrap_or(0)
+}
+
+/// `A` declares its monotonicity at `FRAC` truly: `+` is monotone exactly
+/// when Δ+ never falls by more than one code per code (module docs).
+fn monotone_rule_at<A: LogAdd, const FRAC: u32>() {
+    let fall = largest_fall::<A, FRAC>();
+    assert_eq!(
+        fall <= 1,
+        A::is_monotone(FRAC),
+        "{} at FRAC = {FRAC}: Δ+ falls by up to {fall} codes",
+        A::NAME
+    );
+}
+
+/// Everything `A` declares, against its behaviour: the error bound at every
+/// code of `LogNum<10>` and `LogNum<6>` and on a sample of the wide widths,
+/// and the monotonicity at every `FRAC` from 0 to 11 and at 16.
+fn keeps_its_declarations<A: LogAdd>() {
+    check::<A, 10>(&declared::<A>(10));
+    check::<A, 6>(&declared::<A>(6));
+    check_codes::<A, 16>(&declared::<A>(16), wide_codes(16));
+    check_codes::<A, 20>(&declared::<A>(20), wide_codes(20));
+    check_codes::<A, 26>(&declared::<A>(26), wide_codes(26));
+    monotone_rule_at::<A, 0>();
+    monotone_rule_at::<A, 1>();
+    monotone_rule_at::<A, 2>();
+    monotone_rule_at::<A, 3>();
+    monotone_rule_at::<A, 4>();
+    monotone_rule_at::<A, 5>();
+    monotone_rule_at::<A, 6>();
+    monotone_rule_at::<A, 7>();
+    monotone_rule_at::<A, 8>();
+    monotone_rule_at::<A, 9>();
+    monotone_rule_at::<A, 10>();
+    monotone_rule_at::<A, 11>();
+    monotone_rule_at::<A, 16>();
+}
+
+/// The test of the recipe in the module docs: every approximation of the one
+/// list (`for_each_log_add!`) keeps what it declares.
+#[test]
+fn every_listed_approximation_keeps_its_declarations() {
+    macro_rules! keeps {
+        ($A:ty) => {
+            keeps_its_declarations::<$A>()
+        };
+    }
+    crate::for_each_log_add!(keeps);
+}
+
+/// The same for the other table shapes, whose declarations are formulas in
+/// `RES_BITS` and `RANGE`.
+#[test]
+fn other_shapes_keep_their_declarations() {
+    keeps_its_declarations::<Lut<0, 16>>();
+    keeps_its_declarations::<Lut<2, 12>>();
+    keeps_its_declarations::<Lut<3, 8>>();
+    keeps_its_declarations::<TruncLut<6, 10>>();
+    keeps_its_declarations::<TruncLut<3, 8>>();
+    keeps_its_declarations::<Interp<0, 16>>();
+    keeps_its_declarations::<Interp<2, 10>>();
+    keeps_its_declarations::<Interp<3, 12>>();
+}
+
+/// The declared bounds are the derivations above (evaluated with the crate's
+/// own series, here with `std`), and the figures printed in the docs are
+/// those rounded up.
+#[test]
+fn declared_bounds_are_the_derivations() {
+    // The derivations above carry the reference's slack, EPS.
+    let close = |a: Bound, b: Bound| {
+        (a.plus + EPS - b.plus).abs() < 1e-12
+            && (a.minus + EPS - b.minus).abs() < 1e-12
+            && a.minus_from == b.minus_from
+    };
+    // The declared Δ− bound of `Interp` leaves out the displaced first
+    // segment, which stays below the second's curvature bound.
+    for res_bits in [0, 1, 2, 3, 6] {
+        let r = 1.0 / scale(res_bits);
+        assert!(interp_first_segment(r) < minus_curvature(r) * r * r / 8.0);
+    }
+    for frac in [0u32, 1, 6, 10, 20, 26] {
+        assert!(close(Exact::error_bound(frac), exact_bound(frac)), "{frac}");
+        let lut = <Lut>::error_bound(frac);
+        assert!(close(lut, lut_bound(1, 10, frac)), "{frac}: {lut:?}");
+        assert_eq!(<TruncLut>::error_bound(frac), lut);
+        assert!(close(SoftmaxLut::error_bound(frac), lut_bound(6, 10, frac)));
+        assert!(close(Lut::<3, 8>::error_bound(frac), lut_bound(3, 8, frac)));
+        assert!(close(
+            <Interp>::error_bound(frac),
+            interp_bound(1, 10, frac, 0.0)
+        ));
+        assert!(close(
+            Interp::<3, 12>::error_bound(frac),
+            interp_bound(3, 12, frac, 0.0)
+        ));
+        let shift = BitShift::error_bound(frac);
+        assert!((shift.plus - shift_bound(frac, false).plus).abs() < 1e-12);
+        assert!((shift.minus + EPS - shift_bound(frac, false).minus).abs() < 1e-12);
+        let floor = FloorShift::error_bound(frac);
+        assert_eq!((floor.plus, floor.minus), (FLOOR_PLUS_DOC, FLOOR_MINUS_DOC));
+    }
+    // As printed in the module docs' table (FRAC = 10).
+    let printed = [
+        (<Lut>::error_bound(30), LUT_PLUS_DOC, LUT_MINUS_DOC),
+        (
+            <Interp>::error_bound(30),
+            INTERP_PLUS_DOC,
+            INTERP_MINUS_DOC[0].1,
+        ),
+    ];
+    for (b, plus, minus) in printed {
+        assert!(b.plus <= plus + 1e-8 && plus - b.plus < 1e-4, "{b:?}");
+        assert!(b.minus <= minus + 1e-8 && minus - b.minus < 1e-3, "{b:?}");
+    }
 }

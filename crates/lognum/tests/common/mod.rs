@@ -1,149 +1,45 @@
-//! Shared by the integration tests: the documented error bound of each
-//! log-add approximation, and the f64 reference checks of one sum and one
-//! product on raw `(negative, M)` parts.
+//! Shared by the integration tests: the error bound each log-add
+//! approximation declares, with the slack of the f64 reference, and the f64
+//! reference checks of one sum and one product on raw `(negative, M)` parts.
 //!
 //! Every sum is `max(X, Y) ± A(d)` in whole codes, so its log error is exactly
-//! the error of `A` at `d`: the bounds are the Δ bounds printed in the docs of
-//! `lognum::logadd` and of each approximation type (at the default shapes).
+//! the error of `A` at `d`: the bounds are the Δ bounds of
+//! `LogAdd::error_bound`, tabulated in the docs of `lognum::logadd`.
 
 #![allow(dead_code)]
 
-use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, Lut, SoftmaxLut, TruncLut};
+use lognum::{ErrorBound, LogAdd};
 
 /// Slack for the f64 reference (`to_f64` is good to an ulp or two, and the
 /// log of a sum to ~1e-13 log units on these ranges).
 pub const EPS: f64 = 1e-9;
 
-/// A documented bound in log units: Δ+ error ≤ `plus` for every gap, Δ−
-/// error ≤ `minus` for gaps of at least `minus_from` codes.
-#[derive(Clone, Copy, Debug)]
-pub struct Bound {
-    pub plus: f64,
-    pub minus: f64,
-    pub minus_from: u32,
-}
-
-/// An approximation with its bound as documented.
-pub trait Documented: LogAdd {
-    fn bound(frac: u32) -> Bound;
-    /// Whether `x + y` never decreases as `y` increases, at `frac`
-    /// fraction bits: exactly when Δ+ never falls by more than one code
-    /// from one code `d` to the next (see `lognum::logadd`).
-    fn monotone(frac: u32) -> bool;
-}
-
-fn half(frac: u32) -> f64 {
-    0.5 / (1u64 << frac) as f64
-}
-
-/// The first code at or above `x` log units.
-fn from(x: f64, frac: u32) -> u32 {
-    (x * (1u64 << frac) as f64).ceil() as u32
-}
-
-impl Documented for Exact {
-    /// Δ+ falls at most half a code per code, so its rounding at most one.
-    fn monotone(_frac: u32) -> bool {
-        true
-    }
-    /// Correct rounding.
-    fn bound(frac: u32) -> Bound {
-        Bound {
-            plus: half(frac) + EPS,
-            minus: half(frac) + EPS,
-            minus_from: 1,
-        }
+/// The bound `A` declares at `frac` fraction bits ([`LogAdd::error_bound`]),
+/// widened by the reference's slack [`EPS`].
+pub fn bound<A: LogAdd>(frac: u32) -> ErrorBound {
+    let b = A::error_bound(frac);
+    ErrorBound {
+        plus: b.plus + EPS,
+        minus: b.minus + EPS,
+        ..b
     }
 }
 
-impl Documented for Lut {
-    /// Steps of r = 1/2 falling by more than a code from FRAC = 3 on (234
-    /// codes at the first step at FRAC = 10).
-    fn monotone(frac: u32) -> bool {
-        frac <= 2
-    }
-    /// r/4 = 0.125 and 0.8805 (d ≥ 1/4), plus half a code.
-    fn bound(frac: u32) -> Bound {
-        Bound {
-            plus: 0.125 + half(frac) + EPS,
-            minus: 0.8805 + half(frac) + EPS,
-            minus_from: from(0.25, frac),
-        }
-    }
+/// Calls `$f::<A>($args)` for every approximation `A` of the crate's one
+/// list, `lognum::for_each_log_add!`.
+#[allow(unused_macros)]
+macro_rules! each_approximation {
+    ($f:ident $(, $arg:expr)*) => {
+        lognum::for_each_log_add!(call_with_approximation, $f $(, $arg)*)
+    };
 }
 
-impl Documented for TruncLut {
-    /// The same steps as `Lut`.
-    fn monotone(frac: u32) -> bool {
-        frac <= 2
-    }
-    /// The same as `Lut`.
-    fn bound(frac: u32) -> Bound {
-        <Lut>::bound(frac)
-    }
-}
-
-impl Documented for SoftmaxLut {
-    /// Steps of r = 1/64: at most one code up to FRAC = 7 (8 at FRAC = 10).
-    fn monotone(frac: u32) -> bool {
-        frac <= 7
-    }
-    /// 1/256 and 0.9962 (d ≥ 1/128), plus half a code.
-    fn bound(frac: u32) -> Bound {
-        Bound {
-            plus: 1.0 / 256.0 + half(frac) + EPS,
-            minus: 0.9962 + half(frac) + EPS,
-            minus_from: from(1.0 / 128.0, frac).max(1),
-        }
-    }
-}
-
-impl Documented for Interp {
-    /// Chords fall at most half a code per code; only the cut-off at d = 10,
-    /// Δ+(10)·2^FRAC codes, falls by more than one code from FRAC = 11 on.
-    fn monotone(frac: u32) -> bool {
-        frac <= 10
-    }
-    /// r²·ln2/32 = 0.00542 and 0.179 (d ≥ 1/4), plus one code.
-    fn bound(frac: u32) -> Bound {
-        Bound {
-            plus: 0.00542 + 2.0 * half(frac) + EPS,
-            minus: 0.179 + 2.0 * half(frac) + EPS,
-            minus_from: from(0.25, frac),
-        }
-    }
-}
-
-impl Documented for BitShift {
-    /// The chord of 2^-f falls half a code per code and joins up at every
-    /// integer d.
-    fn monotone(_frac: u32) -> bool {
-        true
-    }
-    /// 0.0861 + 1.5 codes, and 0.6466 + 2 codes for d ≥ 1/2.
-    fn bound(frac: u32) -> Bound {
-        let code = 2.0 * half(frac);
-        Bound {
-            plus: 0.0861 + 1.5 * code + EPS,
-            minus: 0.6466 + 2.0 * code + EPS,
-            minus_from: from(0.5, frac),
-        }
-    }
-}
-
-impl Documented for FloorShift {
-    /// Falls by 2^(FRAC−1−n) codes at every integer n + 1 of d.
-    fn monotone(frac: u32) -> bool {
-        frac <= 1
-    }
-    /// 1 − log2 1.5 < 0.4151 and 0.5 (d ≥ 1/2), no rounding term.
-    fn bound(frac: u32) -> Bound {
-        Bound {
-            plus: 0.4151,
-            minus: 0.5 + EPS,
-            minus_from: from(0.5, frac),
-        }
-    }
+/// `$f::<A>($args)`: the callback of [`each_approximation`].
+#[allow(unused_macros)]
+macro_rules! call_with_approximation {
+    ($A:ty, $f:ident $(, $arg:expr)*) => {
+        $f::<$A>($($arg),*)
+    };
 }
 
 /// A format's constants in the integer form the checks use.
@@ -203,7 +99,7 @@ impl Format {
         fa: f64,
         fb: f64,
         s: (bool, i64),
-        bound: &Bound,
+        bound: &ErrorBound,
     ) -> Result<(), String> {
         let fail = |why: &str| {
             Err(format!(
