@@ -133,14 +133,44 @@ impl<const FRAC: u32, const WF: u32> lns::Kernel for Step<'_, FRAC, WF> {
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     fn avx512<const L: u8, const CLAMP: bool>(self, _: lns::x86::Avx512) {
-        self.k.run(self.g, self.m, self.w)
+        // SAFETY: the token proves the CPU has AVX-512F/BW.
+        unsafe { run_avx512(self.k, self.g, self.m, self.w) }
     }
 
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     fn avx2<const L: u8, const CLAMP: bool>(self, _: lns::x86::Avx2) {
-        self.k.run(self.g, self.m, self.w)
+        // SAFETY: the token proves the CPU has AVX2.
+        unsafe { run_avx2(self.k, self.g, self.m, self.w) }
     }
+}
+
+// The loop is compiled as a function of its own with the features on: when
+// it is inlined into the dispatch's generic wrapper instead, LLVM leaves it
+// scalar, and the step ran 2.3 times slower (measured on lns16-lut
+// training at batch 5).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+#[inline(never)]
+unsafe fn run_avx512<const FRAC: u32, const WF: u32>(
+    k: &Kernel<FRAC, WF>,
+    g: &[u16],
+    m: &mut [u32],
+    w: &mut [u16],
+) {
+    k.run(g, m, w);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+unsafe fn run_avx2<const FRAC: u32, const WF: u32>(
+    k: &Kernel<FRAC, WF>,
+    g: &[u16],
+    m: &mut [u32],
+    w: &mut [u16],
+) {
+    k.run(g, m, w);
 }
 
 /// Entries of each look-up array: both halves of the largest `Interp`
