@@ -2,54 +2,15 @@
 //! MNIST subset beside the workspace is required: a missing subset fails
 //! these tests, it does not skip them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn lognum(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lognum"))
-        .args(args)
-        .output()
-        .expect("the lognum binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn last_json(out: &Output) -> serde_json::Value {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let line = text
-        .lines()
-        .last()
-        .unwrap_or_else(|| panic!("no stdout; stderr: {}", stderr(out)));
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lognum-cli-ckpt-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn subset() -> String {
-    lognum_nn::data::find_mnist_subset()
-        .filter(|d| d.is_dir())
-        .expect("the MNIST subset (shared/data/mnist-10k) is required; set LOGNUM_DATA")
-        .display()
-        .to_string()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+mod common;
+use common::*;
 
 /// A network with two hidden layers trains, saves, and `eval` reports the
 /// test accuracy `train` reported for the same test set; `export` writes
 /// F32 tensors in PyTorch's layout.
 #[test]
 fn train_save_eval_export_round_trip() {
-    let data = subset();
+    let data = mnist_subset().display().to_string();
     let dir = temp_dir("round");
     let ckpt = dir.join("net.safetensors");
     let out = lognum(&[
@@ -111,7 +72,7 @@ fn train_save_eval_export_round_trip() {
 /// Damaged and foreign checkpoints: exit 1, the cause named, no panic.
 #[test]
 fn bad_checkpoints_are_named() {
-    let data = subset();
+    let data = mnist_subset().display().to_string();
     let dir = temp_dir("bad");
     let ckpt = dir.join("net.safetensors");
     let out = lognum(&[
@@ -181,7 +142,7 @@ fn model_specs_on_the_command_line() {
 /// Adam and MSE through the CLI train and are recorded.
 #[test]
 fn adam_and_mse_from_the_command_line() {
-    let data = subset();
+    let data = mnist_subset().display().to_string();
     let out = lognum(&[
         "train",
         "--data",

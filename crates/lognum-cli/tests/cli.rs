@@ -1,64 +1,13 @@
 //! End-to-end tests of the `lognum` binary: argument errors, data errors, the
 //! JSON line of `train`, the files of `reproduce` and the JSON of `bench`.
 //!
-//! The data runs use the MNIST subset beside the workspace and skip (with a
-//! message) when it is absent.
+//! The data runs use the MNIST subset beside the workspace: a missing subset
+//! fails them, it does not skip them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn lognum(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lognum"))
-        .args(args)
-        .output()
-        .expect("the lognum binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Asserts a usage error: exit code 2, no panic, `needle` in the message.
-fn assert_usage_error(args: &[&str], needle: &str) {
-    let out = lognum(args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(
-        err.contains(needle),
-        "{args:?}: expected {needle:?} in {err}"
-    );
-    assert!(!err.contains("panicked"), "{args:?}: {err}");
-}
-
-/// A fresh temporary directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lognum-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn have_mnist_subset() -> bool {
-    let found = lognum_nn::data::find_mnist_subset().is_some_and(|d| d.is_dir());
-    if !found {
-        eprintln!("skipped: the MNIST subset (shared/data/mnist-10k) is not available");
-    }
-    found
-}
-
-/// The last line of stdout as JSON.
-fn last_json(out: &Output) -> serde_json::Value {
-    let text = stdout(out);
-    let line = text
-        .lines()
-        .last()
-        .unwrap_or_else(|| panic!("no stdout; stderr: {}", stderr(out)));
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
-}
+use std::path::Path;
 
 #[test]
 fn unknown_option_is_a_usage_error() {
@@ -151,9 +100,7 @@ fn corrupt_data_prints_the_error_chain() {
 /// One short run; `accumulate` is the summation order the JSON must report
 /// (the format's default unless `extra` sets one).
 fn check_train_json(format: &str, extra: &[&str], accumulate: &str) {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let mut args = vec![
         "train",
         "--format",
@@ -209,9 +156,7 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn reproduce_writes_table_csv_and_plots() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let dir = temp_dir("reproduce");
     let out_dir = dir.join("out");
     let out = lognum(&[
@@ -289,9 +234,7 @@ fn reproduce_refuses_a_missing_named_dataset_or_skips_it() {
 
 #[test]
 fn bench_json_has_ratios() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let out = lognum(&[
         "bench",
         "--json",
@@ -329,9 +272,7 @@ fn save_writes_a_checkpoint_or_fails_before_training() {
         err.contains("/nonexistent/lognum-cli") && err.contains("does not exist"),
         "{err}"
     );
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let dir = temp_dir("save");
     let path = dir.join("model.ckpt");
     let out = lognum(&[
@@ -356,9 +297,7 @@ fn save_writes_a_checkpoint_or_fails_before_training() {
 /// exits 1 naming the epoch, and an existing `--save` target is untouched.
 #[test]
 fn divergence_exits_non_zero_and_keeps_the_saved_file() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let dir = temp_dir("diverge");
     let path = dir.join("model.ckpt");
     std::fs::write(&path, b"the previous checkpoint").unwrap();
@@ -395,9 +334,7 @@ fn divergence_exits_non_zero_and_keeps_the_saved_file() {
 /// NaN in LNS) but warns, and reports the saturated share in the JSON.
 #[test]
 fn saturation_is_warned_about() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let out = lognum(&[
         "train",
         "--format",

@@ -2,43 +2,16 @@
 //! outputs: each is a clear error (exit 1, or 2 for options), found before
 //! the work it would spoil, never an abort or a silent loss.
 //!
-//! Runs that need the MNIST subset skip (with a message) when it is absent;
-//! the full-filesystem and read-only tests mount a tmpfs when run as root
+//! Runs that need the MNIST subset fail when it is absent; the
+//! full-filesystem and read-only tests mount a tmpfs when run as root
 //! (as in CI) and otherwise say why they are skipped or use permissions.
+
+mod common;
+use common::*;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn lognum(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lognum"))
-        .args(args)
-        .output()
-        .expect("the lognum binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Asserts exit code `code`, `needle` in stderr, no panic.
-fn assert_error(out: &Output, code: i32, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "{err}");
-    assert!(err.contains(needle), "expected {needle:?} in {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lognum-cli-rel-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -47,14 +20,6 @@ fn names(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-fn have_mnist_subset() -> bool {
-    let found = lognum_nn::data::find_mnist_subset().is_some_and(|d| d.is_dir());
-    if !found {
-        eprintln!("skipped: the MNIST subset (shared/data/mnist-10k) is not available");
-    }
-    found
 }
 
 fn running_as_root() -> bool {
@@ -121,9 +86,7 @@ fn absurd_sizes_are_refused_at_once() {
 /// A batch of ten million is clamped to the data.
 #[test]
 fn huge_batch_trains_on_what_there_is() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let out = lognum(&[
         "train",
         "--batch",
@@ -225,9 +188,7 @@ fn save_below_a_file_names_the_file() {
 /// is not an error.
 #[test]
 fn stdout_that_cannot_be_written_is_an_error() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let args = [
         "train",
         "--epochs",
@@ -266,9 +227,7 @@ fn stdout_that_cannot_be_written_is_an_error() {
 /// takes well under a second, not minutes.
 #[test]
 fn a_huge_thread_count_starts_fast() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_lognum"))
         .args([
@@ -320,9 +279,7 @@ fn run_reproduce(out: &Path) -> Output {
 /// `reproduce --out` on a read-only directory fails before any job runs.
 #[test]
 fn reproduce_checks_its_output_directory_first() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     let dir = temp_dir("reproduce-ro");
     let ro = dir.join("ro");
     std::fs::create_dir(&ro).unwrap();
@@ -350,9 +307,7 @@ fn reproduce_checks_its_output_directory_first() {
 /// temporary file.
 #[test]
 fn reproduce_prints_the_table_when_the_disk_is_full() {
-    if !have_mnist_subset() {
-        return;
-    }
+    mnist_subset();
     if !running_as_root() {
         eprintln!(
             "skipped reproduce_prints_the_table_when_the_disk_is_full: mounting a tmpfs needs root"

@@ -5,6 +5,9 @@
 //! The data runs use the MNIST subset beside the workspace and skip (with a
 //! message) when it is absent.
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -20,33 +23,10 @@ fn lognum_in(dir: &Path, env: Option<&Path>, args: &[&str]) -> Output {
     cmd.output().expect("the lognum binary runs")
 }
 
-fn lognum(args: &[&str]) -> Output {
-    lognum_in(&std::env::temp_dir(), None, args)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A fresh temporary directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lognum-usage-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The shipped data folder (`shared/data`), if the subset is there.
+/// The shipped data folder (`shared/data`, holding the subset). The data
+/// ships beside the workspace, so its absence fails the test.
 fn shipped_data() -> Option<PathBuf> {
-    let subset = lognum_nn::data::find_mnist_subset().filter(|d| d.is_dir());
-    if subset.is_none() {
-        eprintln!("skipped: the MNIST subset (shared/data/mnist-10k) is not available");
-    }
-    subset.and_then(|d| d.parent().map(Path::to_path_buf))
+    mnist_subset().parent().map(Path::to_path_buf)
 }
 
 #[test]
