@@ -29,7 +29,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use fixed::types::I5F11;
-use lognum::{BitShift, Exact, FloorShift, Interp, LogNum, Lut, TruncLut};
 
 use lognum_tensor::matmul::Accumulate;
 
@@ -46,26 +45,11 @@ pub type F16 = half::f16;
 /// The paper's 16-bit linear fixed point: 5 integer bits (sign included), 11
 /// fraction bits.
 pub type Fixed16 = I5F11;
-/// 16-bit LNS with correctly rounded log addition.
-pub type Lns16Exact = LogNum<10, Exact>;
-/// 16-bit LNS with the paper's 20-entry table.
-pub type Lns16Lut = LogNum<10, Lut>;
-/// 16-bit LNS with piecewise-linear interpolation of the table.
-pub type Lns16Interp = LogNum<10, Interp>;
-/// 16-bit LNS with the paper's table indexed by truncation.
-pub type Lns16Trunc = LogNum<10, TruncLut>;
-/// 12-bit LNS with piecewise-linear interpolation of the table.
-pub type Lns12Interp = LogNum<6, Interp>;
-/// 16-bit LNS with the paper's bit-shift approximation.
-pub type Lns16Shift = LogNum<10, BitShift>;
-/// 16-bit LNS shifting by the integer part of `d` only.
-pub type Lns16ShiftFloor = LogNum<10, FloorShift>;
-/// 12-bit LNS with the paper's table.
-pub type Lns12Lut = LogNum<6, Lut>;
-/// 12-bit LNS with the bit-shift approximation.
-pub type Lns12Shift = LogNum<6, BitShift>;
-/// 12-bit LNS shifting by the integer part of `d` only.
-pub type Lns12ShiftFloor = LogNum<6, FloorShift>;
+/// The LNS formats are [`lognum::types`]' aliases.
+pub use lognum::types::{
+    Lns12Interp, Lns12Lut, Lns12Shift, Lns12ShiftFloor, Lns16Exact, Lns16Interp, Lns16Lut,
+    Lns16Shift, Lns16ShiftFloor, Lns16Trunc,
+};
 
 /// The one table of formats: variant, name, type alias, whether it is LNS.
 /// Passes the rows to `$callback!`, after `$($args)*;`. Everything that
