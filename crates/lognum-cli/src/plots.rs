@@ -494,7 +494,7 @@ mod tests {
             .map(|f| RunRecord {
                 format: f.to_string(),
                 epoch_test_accuracy: vec![0.5, 0.6, 0.7],
-                ..sample_record()
+                ..RunRecord::sample()
             })
             .collect();
         let refs: Vec<&RunRecord> = runs.iter().collect();
@@ -506,36 +506,6 @@ mod tests {
             let xs = text_x(&svg, &r.format);
             assert_eq!(xs.len(), 1, "{}", r.format);
             assert!(xs[0] > 780.0, "{}: {xs:?}", r.format);
-        }
-    }
-
-    fn sample_record() -> RunRecord {
-        RunRecord {
-            format: String::new(),
-            dataset: "test".into(),
-            model: "mlp".into(),
-            epochs: 3,
-            batch: 5,
-            lr: 0.01,
-            optimizer: "sgd".into(),
-            momentum: 0.0,
-            weight_decay: 0.0,
-            seed: 1,
-            quantize_weights: None,
-            update: "wide-master".into(),
-            accumulate: "sequential".into(),
-            loss: "cross-entropy".into(),
-            label_grad: "complement".into(),
-            train_size: 10,
-            test_size: 10,
-            test_accuracy: 0.7,
-            train_seconds: 1.0,
-            samples_per_second: 10.0,
-            epoch_test_accuracy: Vec::new(),
-            epoch_train_accuracy: Vec::new(),
-            epoch_train_loss: Vec::new(),
-            epoch_seconds: Vec::new(),
-            epoch_saturated: Vec::new(),
         }
     }
 }

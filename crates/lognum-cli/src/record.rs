@@ -204,6 +204,40 @@ pub fn csv(records: &[RunRecord]) -> String {
 }
 
 #[cfg(test)]
+impl RunRecord {
+    /// A record with plausible values, for tests to override.
+    pub(crate) fn sample() -> Self {
+        RunRecord {
+            format: String::new(),
+            dataset: "test".into(),
+            model: "mlp".into(),
+            epochs: 3,
+            batch: 5,
+            lr: 0.01,
+            optimizer: "sgd".into(),
+            momentum: 0.0,
+            weight_decay: 0.0,
+            seed: 1,
+            quantize_weights: None,
+            update: "wide-master".into(),
+            accumulate: "sequential".into(),
+            loss: "cross-entropy".into(),
+            label_grad: "complement".into(),
+            train_size: 10,
+            test_size: 10,
+            test_accuracy: 0.7,
+            train_seconds: 1.0,
+            samples_per_second: 10.0,
+            epoch_test_accuracy: Vec::new(),
+            epoch_train_accuracy: Vec::new(),
+            epoch_train_loss: Vec::new(),
+            epoch_seconds: Vec::new(),
+            epoch_saturated: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -219,29 +253,15 @@ mod tests {
         let r = RunRecord {
             format: "f32".into(),
             dataset: "/tmp/a,b".into(),
-            model: "mlp".into(),
             epochs: 2,
-            batch: 5,
-            lr: 0.01,
-            optimizer: "sgd".into(),
-            momentum: 0.0,
-            weight_decay: 0.0,
-            seed: 1,
-            quantize_weights: None,
-            update: "wide-master".into(),
-            accumulate: "sequential".into(),
-            loss: "cross-entropy".into(),
-            label_grad: "complement".into(),
-            train_size: 10,
             test_size: 5,
             test_accuracy: 0.5,
-            train_seconds: 1.0,
-            samples_per_second: 10.0,
             epoch_test_accuracy: vec![0.4, 0.5],
             epoch_train_accuracy: vec![0.4, 0.5],
             epoch_train_loss: vec![1.0, 0.9],
             epoch_seconds: vec![0.5, 0.5],
             epoch_saturated: vec![0.0, 0.0],
+            ..RunRecord::sample()
         };
         let header = r.csv_header();
         // The header names every JSON field, in order.
