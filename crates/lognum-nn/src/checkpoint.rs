@@ -371,21 +371,27 @@ pub fn read_info(path: &Path) -> Result<CheckpointInfo, NnError> {
     info(&read(path)?)
 }
 
-/// The format check, then every tensor's words decoded into values, in the
-/// order of `expected` (names and shapes), refusing missing, extra,
-/// misshaped or mistyped tensors and invalid words.
+/// Refuses a file written in another format than `T`: never a silent
+/// conversion.
+fn check_format<T: NnScalar>(info: &CheckpointInfo) -> Result<(), NnError> {
+    if info.format == T::format_name() {
+        return Ok(());
+    }
+    Err(CheckpointError::FormatMismatch {
+        expected: T::format_name(),
+        found: info.format.clone(),
+    }
+    .into())
+}
+
+/// Every tensor's words decoded into values of `T` (whose format
+/// [`check_format`] has accepted), in the order of `expected` (names and
+/// shapes), refusing missing, extra, misshaped or mistyped tensors and
+/// invalid words.
 fn decode<T: NnScalar>(
     tensors: &SafeTensors<'_>,
-    info: &CheckpointInfo,
     expected: &[(String, Vec<usize>)],
 ) -> Result<Vec<Vec<T>>, NnError> {
-    if info.format != T::format_name() {
-        return Err(CheckpointError::FormatMismatch {
-            expected: T::format_name(),
-            found: info.format.clone(),
-        }
-        .into());
-    }
     let wanted: HashSet<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
     if let Some(extra) = tensors.names().into_iter().find(|n| !wanted.contains(n)) {
         return Err(corrupt(format!(
@@ -444,16 +450,10 @@ fn decode<T: NnScalar>(
 pub fn from_bytes<T: NnScalar>(bytes: &[u8]) -> Result<Sequential<T>, NnError> {
     let (meta, tensors) = parse(bytes)?;
     let info = info_of(&meta)?;
-    if info.format != T::format_name() {
-        return Err(CheckpointError::FormatMismatch {
-            expected: T::format_name(),
-            found: info.format,
-        }
-        .into());
-    }
+    check_format::<T>(&info)?;
     // Checks every size before anything is allocated.
     let expected = info.layers.param_shapes()?;
-    let values = decode::<T>(&tensors, &info, &expected)?;
+    let values = decode::<T>(&tensors, &expected)?;
     let mut net = Sequential::from_spec(&info.layers)?;
     net.set_params(values)?;
     Ok(net)
@@ -491,8 +491,9 @@ pub fn load_bytes_into<T: NnScalar>(
 ) -> Result<(), NnError> {
     let (meta, tensors) = parse(bytes)?;
     let info = info_of(&meta)?;
+    check_format::<T>(&info)?;
     let spec = net.spec();
-    if info.layers != spec && info.format == T::format_name() {
+    if info.layers != spec {
         return Err(CheckpointError::ModelMismatch {
             expected: spec_json(&spec),
             found: spec_json(&info.layers),
@@ -504,7 +505,7 @@ pub fn load_bytes_into<T: NnScalar>(
         .into_iter()
         .zip(net.param_shapes())
         .collect();
-    let values = decode::<T>(&tensors, &info, &expected)?;
+    let values = decode::<T>(&tensors, &expected)?;
     let mut params = net.params_mut();
     if params.len() != values.len()
         || params
@@ -572,15 +573,17 @@ fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
 /// # Ok::<(), lognum_nn::NnError>(())
 /// ```
 pub fn export_f32(bytes: &[u8]) -> Result<Vec<u8>, NnError> {
-    let (meta, _) = parse(bytes)?;
+    let (meta, tensors) = parse(bytes)?;
     let info = info_of(&meta)?;
     let format: Format = info.format.parse()?;
     let names: Vec<String> = info.tensors.iter().map(|t| t.0.clone()).collect();
+    let expected: Vec<(String, Vec<usize>)> = info
+        .tensors
+        .iter()
+        .map(|(n, _, s)| (n.clone(), s.clone()))
+        .collect();
     let values: Vec<Vec<f64>> = crate::with_format_type!(format, T => {
-        let (_, tensors) = parse(bytes)?;
-        let expected: Vec<(String, Vec<usize>)> =
-            info.tensors.iter().map(|(n, _, s)| (n.clone(), s.clone())).collect();
-        decode::<T>(&tensors, &info, &expected)?
+        decode::<T>(&tensors, &expected)?
             .into_iter()
             .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64).collect())
             .collect()

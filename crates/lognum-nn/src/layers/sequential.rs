@@ -85,15 +85,16 @@ impl<T: NnScalar> Sequential<T> {
     /// assert_eq!(Sequential::<f32>::from_spec(&spec).unwrap().spec(), spec);
     /// ```
     pub fn from_spec(spec: &LayerSpec) -> Result<Self, NnError> {
+        // One check of every size (and of custom layers) for the whole tree.
         spec.param_shapes()?;
-        match spec {
-            LayerSpec::Sequential { layers } => Ok(Self {
-                layers: layers.iter().map(|l| l.build()).collect::<Result<_, _>>()?,
-            }),
-            other => Ok(Self {
-                layers: vec![other.build()?],
-            }),
-        }
+        Ok(Self {
+            layers: match spec {
+                LayerSpec::Sequential { layers } => {
+                    layers.iter().map(LayerSpec::build_checked).collect()
+                }
+                other => vec![other.build_checked()],
+            },
+        })
     }
 
     /// Appends `layer` and returns the chain: the builder form.

@@ -219,7 +219,8 @@ impl LayerSpec {
         Ok(self.build_checked())
     }
 
-    fn build_checked<T: NnScalar>(&self) -> Box<dyn Layer<T>> {
+    /// [`build`](Self::build) for a spec whose sizes have been checked.
+    pub(crate) fn build_checked<T: NnScalar>(&self) -> Box<dyn Layer<T>> {
         match self {
             LayerSpec::Linear { inputs, outputs } => Box::new(Linear::new(*inputs, *outputs)),
             LayerSpec::Conv2d {
