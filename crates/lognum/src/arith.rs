@@ -9,7 +9,7 @@ use core::ops::{
 };
 
 use crate::logadd::LogAdd;
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 /// Product of two biased magnitude codes (0 = zero): `a + b − bias`,
 /// saturated to `max`, flushed to 0 below 1.
@@ -72,7 +72,7 @@ pub fn add_magnitudes<A: LogAdd, const FRAC: u32>(
 }
 
 macro_rules! impl_arith {
-    ($T:ident, $W:ty, $I:ty, $name:literal) => {
+    ($T:ident, $W:ty, $I:ty, $name:literal, $frac:literal) => {
         impl<const FRAC: u32, A> $T<FRAC, A> {
             #[inline(always)]
             const fn mag_i64(self) -> i64 {
@@ -89,7 +89,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(4.0).mul_exact(L::from_f64(-0.25)), L::NEG_ONE);
             /// assert_eq!(L::MAX.mul_exact(L::MAX), L::MAX);
             /// ```
@@ -124,7 +124,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(3.0).div_exact(L::from_f64(3.0)), L::ONE);
             /// assert_eq!(L::NEG_ONE.div_exact(L::ZERO), L::MIN);
             /// assert_eq!(L::ZERO.div_exact(L::ZERO), L::ZERO);
@@ -159,7 +159,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(8.0).recip().to_f64(), 0.125);
             /// assert_eq!(L::MAX.recip(), L::MIN_POSITIVE);
             /// ```
@@ -173,7 +173,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(16.0).sqrt().to_f64(), 4.0);
             /// assert!(L::from_f64(-4.0).sqrt().is_zero());
             /// ```
@@ -190,7 +190,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(-8.0).cbrt().to_f64(), -2.0);
             /// ```
             #[inline]
@@ -206,7 +206,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(-2.0).powi(3).to_f64(), -8.0);
             /// assert_eq!(L::from_f64(2.0).powi(-2).to_f64(), 0.25);
             /// ```
@@ -231,7 +231,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::{", $name, ", Exact};")]
-            #[doc = concat!("type L = ", $name, "<10, Exact>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ", Exact>;")]
             /// let x = L::from_f64(1.5);
             /// assert_eq!(x.add_approx(-x), L::ZERO);
             /// assert_eq!(x.add_approx(L::ZERO), x);
@@ -269,7 +269,7 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert!(L::from_f64(2.5).sub_approx(L::from_f64(2.5)).is_zero());
             /// ```
             #[inline]
@@ -282,9 +282,10 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// let r = L::from_f64(2.0).mul_add(L::from_f64(3.0), L::from_f64(2.0));
-            /// assert!((r.to_f64() - 8.0).abs() < 0.2);
+            /// assert!((r.to_f64() - 8.0).abs() < 1.0); // 8 up to the table's error
+            /// assert_eq!(L::from_f64(2.0).mul_add(L::from_f64(3.0), L::ZERO), L::from_f64(6.0));
             /// ```
             #[inline]
             pub fn mul_add(self, a: Self, b: Self) -> Self {
@@ -320,8 +321,10 @@ macro_rules! impl_arith {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
-            /// assert!(((L::from_f64(7.0) % L::from_f64(2.0)).to_f64() - 1.0).abs() < 0.01);
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// let (x, y) = (L::from_f64(7.0), L::from_f64(2.0));
+            /// assert_eq!(x % y, L::from_f64(x.to_f64() % 2.0)); // 7 % 2 for the value nearest 7
+            /// assert!((x % L::ZERO).is_zero());
             /// ```
             #[inline]
             pub fn rem_f64(self, rhs: Self) -> Self {
@@ -417,8 +420,9 @@ const fn div_round_away(n: i64, k: i64) -> i64 {
     }
 }
 
-impl_arith!(LogNum, u16, i32, "LogNum");
-impl_arith!(WideLogNum, u32, i64, "WideLogNum");
+impl_arith!(LogNum, u16, i32, "LogNum", 10);
+impl_arith!(WideLogNum, u32, i64, "WideLogNum", 10);
+impl_arith!(LogNum8, u8, i32, "LogNum8", 3);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 use core::cmp::Ordering;
 use core::hash::{Hash, Hasher};
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 macro_rules! impl_cmp {
     ($T:ident, $W:ty) => {
@@ -58,3 +58,4 @@ macro_rules! impl_cmp {
 
 impl_cmp!(LogNum, u16);
 impl_cmp!(WideLogNum, u32);
+impl_cmp!(LogNum8, u8);

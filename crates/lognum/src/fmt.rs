@@ -20,7 +20,7 @@ use core::str::FromStr;
 
 use crate::convert::ConversionError;
 use crate::math;
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 /// Why a string did not parse as a logarithmic number.
 ///
@@ -236,7 +236,7 @@ fn write_scientific(
 }
 
 macro_rules! impl_fmt {
-    ($T:ident, $W:ty, $name:literal, $hexw:literal) => {
+    ($T:ident, $W:ty, $name:literal, $hexw:literal, $frac:literal) => {
         impl<const FRAC: u32, A> fmt::Display for $T<FRAC, A> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let code = self.log2_code().unwrap_or(0);
@@ -308,9 +308,9 @@ macro_rules! impl_fmt {
             ///
             /// ```
             #[doc = concat!("use lognum::{ConversionError, ParseLogNumError, ", $name, "};")]
-            #[doc = concat!("let x: ", $name, "<10> = \" -2.5e-1 \".parse().unwrap();")]
+            #[doc = concat!("let x: ", $name, "<", $frac, "> = \" -2.5e-1 \".parse().unwrap();")]
             /// assert_eq!(x.to_f64(), -0.25);
-            #[doc = concat!("let big = \"1e999999999\".parse::<", $name, "<10>>();")]
+            #[doc = concat!("let big = \"1e999999999\".parse::<", $name, "<", $frac, ">>();")]
             /// assert_eq!(big, Err(ParseLogNumError::Unrepresentable(ConversionError::Overflow)));
             /// ```
             fn from_str(s: &str) -> Result<Self, ParseLogNumError> {
@@ -339,5 +339,6 @@ macro_rules! impl_fmt {
     };
 }
 
-impl_fmt!(LogNum, u16, "LogNum", 6);
-impl_fmt!(WideLogNum, u32, "WideLogNum", 10);
+impl_fmt!(LogNum, u16, "LogNum", 6, 10);
+impl_fmt!(WideLogNum, u32, "WideLogNum", 10, 10);
+impl_fmt!(LogNum8, u8, "LogNum8", 4, 3);

@@ -1,6 +1,6 @@
-//! The two word formats, their bit layout and constants.
+//! The three word formats, their bit layout and constants.
 //!
-//! Both formats share one layout, differing only in width:
+//! All three share one layout, differing only in width (8, 16 or 32 bits):
 //!
 //! ```text
 //!  bit  W-1      W-2 .. 0
@@ -70,6 +70,32 @@ pub struct WideLogNum<const FRAC: u32 = 20, A = Exact> {
     pub(crate) approx: PhantomData<fn() -> A>,
 }
 
+/// The one-byte form: the same layout in an 8-bit word, a sign bit and a
+/// 7-bit biased log field (`BIAS = 64`) with `FRAC` fraction bits (0 to 6)
+/// and `6 − FRAC` integer bits. Every `u8` is a word.
+///
+/// The default configuration, `LogNum8<3>` ([`Lns8Lut`](crate::types::Lns8Lut)),
+/// spans `2^±(63/8)`: `MAX ≈ 234.8`, `MIN_POSITIVE ≈ 0.00426`, with
+/// neighbouring values a factor `2^(1/8)` (9.05 %) apart. Its default
+/// approximation is [`Lut`], whose resolution `r = 1/2` is 4 codes there.
+/// For narrowing training values into it, see
+/// [`from_f64_stochastic`](Self::from_f64_stochastic).
+///
+/// ```
+/// use lognum::LogNum8;
+/// type L8 = LogNum8<3>;
+/// assert_eq!(core::mem::size_of::<L8>(), 1);
+/// let x = L8::from_f64(3.0);
+/// assert_eq!(x * x.recip(), L8::ONE); // products stay exact
+/// assert_eq!(L8::MAX.to_f64(), 2f64.powf(63.0 / 8.0));
+/// assert!(((x + x).to_f64() / 6.0 - 1.0).abs() < 0.05); // 2^(21/8) ≈ 6.17
+/// ```
+#[repr(transparent)]
+pub struct LogNum8<const FRAC: u32, A = Lut> {
+    pub(crate) bits: u8,
+    pub(crate) approx: PhantomData<fn() -> A>,
+}
+
 impl<const FRAC: u32, A> LogNum<FRAC, A> {
     /// Width of the log magnitude field: sign of the log, 4 integer bits and
     /// `FRAC` fraction bits.
@@ -86,6 +112,18 @@ impl<const FRAC: u32, A> LogNum<FRAC, A> {
     };
 }
 
+impl<const FRAC: u32, A> LogNum8<FRAC, A> {
+    /// Width of the log magnitude field: always 7.
+    ///
+    /// ```
+    /// assert_eq!(lognum::LogNum8::<3>::MAG_BITS, 7);
+    /// ```
+    pub const MAG_BITS: u32 = {
+        assert!(FRAC <= 6, "LogNum8<FRAC> supports FRAC in 0..=6");
+        7
+    };
+}
+
 impl<const FRAC: u32, A> WideLogNum<FRAC, A> {
     /// Width of the log magnitude field: always 31.
     ///
@@ -99,7 +137,7 @@ impl<const FRAC: u32, A> WideLogNum<FRAC, A> {
 }
 
 macro_rules! impl_format {
-    ($T:ident, $W:ty, $name:literal) => {
+    ($T:ident, $W:ty, $name:literal, $frac:literal) => {
         impl<const FRAC: u32, A> Clone for $T<FRAC, A> {
             #[inline]
             fn clone(&self) -> Self {
@@ -154,7 +192,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// let x = L::from_bits(L::ONE.to_bits() | L::SIGN_MASK);
             /// assert_eq!(x.to_f64(), -1.0);
             /// assert_eq!(L::from_bits(x.to_bits()).to_bits(), x.to_bits());
@@ -168,7 +206,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("assert_eq!(", $name, "::<10>::ZERO.to_bits(), 0);")]
+            #[doc = concat!("assert_eq!(", $name, "::<", $frac, ">::ZERO.to_bits(), 0);")]
             /// ```
             #[inline]
             pub const fn to_bits(self) -> $W {
@@ -179,8 +217,8 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
-            /// assert_eq!(L::from_f64(-2.0).magnitude(), L::BIAS + 1024);
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// assert_eq!(L::from_f64(-2.0).magnitude(), L::BIAS + (1 << L::FRAC_NBITS));
             /// ```
             #[inline]
             pub const fn magnitude(self) -> $W {
@@ -192,7 +230,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_parts(true, L::BIAS), L::NEG_ONE);
             /// ```
             #[inline]
@@ -205,8 +243,8 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
-            /// assert_eq!(L::from_f64(0.25).log2_code(), Some(-2048));
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// assert_eq!(L::from_f64(0.25).log2_code(), Some(-2 << L::FRAC_NBITS));
             /// assert_eq!(L::ZERO.log2_code(), None);
             /// ```
             #[inline]
@@ -220,8 +258,8 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
-            /// assert_eq!(L::from_log2_code(false, 1024).to_f64(), 2.0);
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// assert_eq!(L::from_log2_code(false, 1 << L::FRAC_NBITS).to_f64(), 2.0);
             /// assert_eq!(L::from_log2_code(true, i64::MAX), L::MIN);
             /// assert!(L::from_log2_code(false, i64::MIN).is_zero());
             /// ```
@@ -242,7 +280,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("assert!(", $name, "::<10>::NEG_ZERO.is_zero());")]
+            #[doc = concat!("assert!(", $name, "::<", $frac, ">::NEG_ZERO.is_zero());")]
             /// ```
             #[inline]
             pub const fn is_zero(self) -> bool {
@@ -253,7 +291,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("assert!(", $name, "::<10>::NEG_ONE.is_sign_negative());")]
+            #[doc = concat!("assert!(", $name, "::<", $frac, ">::NEG_ONE.is_sign_negative());")]
             /// ```
             #[inline]
             pub const fn is_sign_negative(self) -> bool {
@@ -264,7 +302,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("assert!(", $name, "::<10>::ONE.is_sign_positive());")]
+            #[doc = concat!("assert!(", $name, "::<", $frac, ">::ONE.is_sign_positive());")]
             /// ```
             #[inline]
             pub const fn is_sign_positive(self) -> bool {
@@ -275,7 +313,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("assert_eq!(", $name, "::<10>::NEG_ONE.abs(), ", $name, "::<10>::ONE);")]
+            #[doc = concat!("assert_eq!(", $name, "::<", $frac, ">::NEG_ONE.abs(), ", $name, "::<", $frac, ">::ONE);")]
             /// ```
             #[inline]
             pub const fn abs(self) -> Self {
@@ -286,7 +324,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("assert_eq!(", $name, "::<10>::ONE.neg(), ", $name, "::<10>::NEG_ONE);")]
+            #[doc = concat!("assert_eq!(", $name, "::<", $frac, ">::ONE.neg(), ", $name, "::<", $frac, ">::NEG_ONE);")]
             /// ```
             #[inline]
             #[allow(clippy::should_implement_trait)]
@@ -300,7 +338,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f64(3.0).mul_pow2(-7), L::from_f64(3.0 / 128.0));
             /// ```
             #[inline]
@@ -318,7 +356,7 @@ macro_rules! impl_format {
             ///
             /// ```
             #[doc = concat!("use lognum::{", $name, ", BitShift};")]
-            #[doc = concat!("let x = ", $name, "::<10>::ONE.with_approx::<BitShift>();")]
+            #[doc = concat!("let x = ", $name, "::<", $frac, ">::ONE.with_approx::<BitShift>();")]
             /// assert_eq!(x.to_f64(), 1.0);
             /// ```
             #[inline]
@@ -329,5 +367,6 @@ macro_rules! impl_format {
     };
 }
 
-impl_format!(LogNum, u16, "LogNum");
-impl_format!(WideLogNum, u32, "WideLogNum");
+impl_format!(LogNum, u16, "LogNum", 10);
+impl_format!(WideLogNum, u32, "WideLogNum", 10);
+impl_format!(LogNum8, u8, "LogNum8", 3);

@@ -15,10 +15,10 @@
 
 use approx::{AbsDiffEq, RelativeEq, UlpsEq};
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 macro_rules! impl_approx {
-    ($T:ident, $name:literal) => {
+    ($T:ident, $name:literal, $frac:literal) => {
         #[cfg_attr(docsrs, doc(cfg(feature = "approx")))]
         impl<const FRAC: u32, A> $T<FRAC, A> {
             /// `±M`: ordered like the value, `±0` both 0.
@@ -40,7 +40,7 @@ macro_rules! impl_approx {
         /// ```
         /// use approx::assert_abs_diff_eq;
         #[doc = concat!("use lognum::", $name, ";")]
-        #[doc = concat!("type L = ", $name, "<10>;")]
+        #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
         /// assert_abs_diff_eq!(L::from_f64(0.1), L::from_f64(0.1004), epsilon = 0.001);
         /// assert_abs_diff_eq!(L::ZERO, L::NEG_ZERO);
         /// ```
@@ -64,9 +64,9 @@ macro_rules! impl_approx {
         /// ```
         /// use approx::{assert_relative_eq, assert_relative_ne};
         #[doc = concat!("use lognum::", $name, ";")]
-        #[doc = concat!("type L = ", $name, "<10>;")]
-        /// let x = L::from_f64(1000.0);
-        /// assert_relative_eq!(x, L::from_f64(1005.0), max_relative = 0.01);
+        #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+        /// let x = L::from_f64(100.0);
+        /// assert_relative_eq!(x, L::from_f64(100.5), max_relative = 0.01);
         /// // One code apart: within the default of one code.
         /// assert_relative_eq!(x, L::from_bits(x.to_bits() + 1));
         /// assert_relative_ne!(x, L::from_bits(x.to_bits() + 2));
@@ -106,7 +106,7 @@ macro_rules! impl_approx {
         /// ```
         /// use approx::{assert_ulps_eq, assert_ulps_ne};
         #[doc = concat!("use lognum::", $name, ";")]
-        #[doc = concat!("type L = ", $name, "<10>;")]
+        #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
         /// let x = L::from_f64(3.0);
         /// assert_ulps_eq!(x, L::from_bits(x.to_bits() + 4));
         /// assert_ulps_ne!(x, L::from_bits(x.to_bits() + 5));
@@ -126,8 +126,9 @@ macro_rules! impl_approx {
     };
 }
 
-impl_approx!(LogNum, "LogNum");
-impl_approx!(WideLogNum, "WideLogNum");
+impl_approx!(LogNum, "LogNum", 10);
+impl_approx!(WideLogNum, "WideLogNum", 10);
+impl_approx!(LogNum8, "LogNum8", 3);
 
 #[cfg(all(test, feature = "std"))]
 mod tests {

@@ -3,10 +3,10 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 macro_rules! impl_arbitrary {
-    ($T:ident, $W:ty, $name:literal) => {
+    ($T:ident, $W:ty, $name:literal, $frac:literal) => {
         /// A word taken from the input's bytes through `from_bits`: every
         /// code is reachable, each equally often for uniform input.
         ///
@@ -14,8 +14,8 @@ macro_rules! impl_arbitrary {
         /// use arbitrary::{Arbitrary, Unstructured};
         #[doc = concat!("use lognum::", $name, ";")]
         /// let mut u = Unstructured::new(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0]);
-        #[doc = concat!("let x = ", $name, "::<10>::arbitrary(&mut u).unwrap();")]
-        #[doc = concat!("let y = ", $name, "::<10>::arbitrary(&mut u).unwrap();")]
+        #[doc = concat!("let x = ", $name, "::<", $frac, ">::arbitrary(&mut u).unwrap();")]
+        #[doc = concat!("let y = ", $name, "::<", $frac, ">::arbitrary(&mut u).unwrap();")]
         /// assert_ne!(x, y);
         /// ```
         #[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
@@ -31,8 +31,9 @@ macro_rules! impl_arbitrary {
     };
 }
 
-impl_arbitrary!(LogNum, u16, "LogNum");
-impl_arbitrary!(WideLogNum, u32, "WideLogNum");
+impl_arbitrary!(LogNum, u16, "LogNum", 10);
+impl_arbitrary!(WideLogNum, u32, "WideLogNum", 10);
+impl_arbitrary!(LogNum8, u8, "LogNum8", 3);
 
 #[cfg(all(test, feature = "std"))]
 mod tests {

@@ -1,13 +1,14 @@
 //! bytemuck: casting slices of words to and from their integers and bytes.
 //!
-//! Both types are `#[repr(transparent)]` over their word (`u16` or `u32`; the
+//! All three types are `#[repr(transparent)]` over their word (`u8`, `u16` or `u32`; the
 //! other field is a zero-sized `PhantomData<fn() -> A>` with alignment 1), so
 //! they have the word's size, alignment and no padding.
 //!
 //! - [`Zeroable`] for every format: the all-zero word is `+0`.
 //! - [`Pod`] only where **every** bit pattern is a word the type can hold:
-//!   `LogNum<10>` (16-bit word in a `u16`) and every `WideLogNum` (sign and
-//!   31-bit field fill the `u32`). A `LogNum<FRAC>` with `FRAC < 10` keeps its
+//!   `LogNum<10>` (16-bit word in a `u16`), every `WideLogNum` (sign and
+//!   31-bit field fill the `u32`) and every `LogNum8` (sign and 7-bit field
+//!   fill the `u8`). A `LogNum<FRAC>` with `FRAC < 10` keeps its
 //!   word in the low `FRAC + 6` bits; `from_bits` clears the rest, and
 //!   equality, hashing and `to_bits` rely on that. A `Pod` cast could set those
 //!   bits behind `from_bits`' back, so these formats are not `Pod`.
@@ -34,7 +35,7 @@
 
 use bytemuck::{CheckedBitPattern, NoUninit, Pod, Zeroable};
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 // SAFETY: `LogNum` is `repr(transparent)` over a `u16` (the `PhantomData`
 // field is a 1-aligned ZST), and the all-zero `u16` is a valid value, `+0`.
@@ -73,6 +74,25 @@ unsafe impl<A: 'static> Pod for LogNum<10, A> {}
 // sign bit and the 31-bit field use all 32 bits (`WORD_MASK = u32::MAX`).
 #[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
 unsafe impl<const FRAC: u32, A: 'static> Pod for WideLogNum<FRAC, A> {}
+
+// SAFETY: `LogNum8` is `repr(transparent)` over a `u8` (the `PhantomData`
+// field is a 1-aligned ZST), and the all-zero `u8` is a valid value, `+0`.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
+unsafe impl<const FRAC: u32, A> Zeroable for LogNum8<FRAC, A> {}
+
+/// Every `u8` is a `LogNum8` word, for every `FRAC`.
+///
+/// ```
+/// use lognum::LogNum8;
+/// let words: [u8; 3] = [0x40, 0xc0, 0x00];
+/// let xs: &[LogNum8<3>] = bytemuck::cast_slice(&words);
+/// assert_eq!(xs[1], LogNum8::NEG_ONE);
+/// assert_eq!(bytemuck::cast_slice::<LogNum8<3>, u8>(xs), &words);
+/// ```
+// SAFETY: `repr(transparent)` over `u8`, no padding, `Copy + 'static`; the
+// sign bit and the 7-bit field use all 8 bits (`WORD_MASK = u8::MAX`).
+#[cfg_attr(docsrs, doc(cfg(feature = "bytemuck")))]
+unsafe impl<const FRAC: u32, A: 'static> Pod for LogNum8<FRAC, A> {}
 
 macro_rules! narrow_formats {
     ($($frac:literal)*) => {$(

@@ -11,9 +11,9 @@
 
 use fixed::traits::Fixed;
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
-/// `$ex` is a format with `LogNum<10>`'s range, for the examples.
+/// `$ex` is a format for the examples.
 macro_rules! impl_fixed {
     ($T:ident, $name:literal, $ex:literal) => {
         #[cfg_attr(docsrs, doc(cfg(feature = "fixed")))]
@@ -26,7 +26,7 @@ macro_rules! impl_fixed {
             #[doc = concat!("use lognum::", $name, ";")]
             #[doc = concat!("type L = ", $ex, ";")]
             /// assert_eq!(L::from_fixed(I16F16::from_num(-0.5)).to_f64(), -0.5);
-            /// assert_eq!(L::from_fixed(I16F16::MAX).to_f64(), 32768.0); // nearest code: 2^15
+            /// assert_eq!(L::from_fixed(I16F16::from_num(4)).to_f64(), 4.0);
             /// assert_eq!(L::from_fixed(I32F0::MAX), L::MAX); // 2^31 saturates
             /// ```
             #[inline]
@@ -41,7 +41,7 @@ macro_rules! impl_fixed {
             /// use fixed::types::I32F0;
             #[doc = concat!("use lognum::", $name, ";")]
             #[doc = concat!("type L = ", $ex, ";")]
-            /// assert!(L::checked_from_fixed(I32F0::from_num(1000)).is_some());
+            /// assert!(L::checked_from_fixed(I32F0::from_num(100)).is_some());
             /// assert_eq!(L::checked_from_fixed(I32F0::MAX), None);
             /// ```
             #[inline]
@@ -55,7 +55,7 @@ macro_rules! impl_fixed {
             /// use fixed::types::{I8F8, U8F8};
             #[doc = concat!("use lognum::", $name, ";")]
             #[doc = concat!("type L = ", $ex, ";")]
-            /// assert_eq!(L::from_f64(2.5).to_fixed::<I8F8>(), I8F8::from_num(2.5));
+            /// assert_eq!(L::from_f64(-0.25).to_fixed::<I8F8>(), I8F8::from_num(-0.25));
             /// assert_eq!(L::MAX.to_fixed::<I8F8>(), I8F8::MAX);
             /// assert_eq!(L::from_f64(-1.0).to_fixed::<U8F8>(), U8F8::ZERO);
             /// ```
@@ -83,6 +83,7 @@ macro_rules! impl_fixed {
 
 impl_fixed!(LogNum, "LogNum", "LogNum<10>");
 impl_fixed!(WideLogNum, "WideLogNum", "WideLogNum<26>");
+impl_fixed!(LogNum8, "LogNum8", "LogNum8<3>");
 
 #[cfg(all(test, feature = "std"))]
 mod tests {

@@ -14,10 +14,10 @@
 use half::{bf16, f16};
 
 use crate::convert::ConversionError;
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 macro_rules! impl_half {
-    ($T:ident, $name:literal) => {
+    ($T:ident, $name:literal, $frac:literal) => {
         #[cfg_attr(docsrs, doc(cfg(feature = "half")))]
         impl<const FRAC: u32, A> $T<FRAC, A> {
             /// The nearest value to an f16 (see [`from_f64`](Self::from_f64)).
@@ -25,7 +25,7 @@ macro_rules! impl_half {
             /// ```
             /// use half::f16;
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_f16(f16::from_f32(-0.25)).to_f64(), -0.25);
             /// assert_eq!(L::from_f16(f16::NAN), L::ZERO);
             /// ```
@@ -39,8 +39,8 @@ macro_rules! impl_half {
             /// ```
             /// use half::f16;
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
-            /// assert_eq!(L::from_f64(1.5).to_f16(), f16::from_f32(1.5));
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// assert_eq!(L::from_f64(0.5).to_f16(), f16::from_f32(0.5));
             /// assert_eq!(L::from_f64(-1e-9).to_f16(), f16::NEG_ZERO);
             /// ```
             #[inline]
@@ -53,7 +53,7 @@ macro_rules! impl_half {
             /// ```
             /// use half::bf16;
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
             /// assert_eq!(L::from_bf16(bf16::from_f32(8.0)).to_f64(), 8.0);
             /// ```
             #[inline]
@@ -66,8 +66,8 @@ macro_rules! impl_half {
             /// ```
             /// use half::bf16;
             #[doc = concat!("use lognum::", $name, ";")]
-            #[doc = concat!("type L = ", $name, "<10>;")]
-            /// assert_eq!(L::from_f64(-3.0).to_bf16(), bf16::from_f32(-3.0));
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// assert_eq!(L::from_f64(-0.125).to_bf16(), bf16::from_f32(-0.125));
             /// ```
             #[inline]
             pub fn to_bf16(self) -> bf16 {
@@ -80,7 +80,7 @@ macro_rules! impl_half {
         /// ```
         /// use half::f16;
         #[doc = concat!("use lognum::{ConversionError, ", $name, "};")]
-        #[doc = concat!("type L = ", $name, "<10>;")]
+        #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
         /// assert_eq!(L::try_from(f16::INFINITY), Err(ConversionError::Infinite));
         /// assert_eq!(L::try_from(f16::ONE), Ok(L::ONE));
         /// ```
@@ -97,7 +97,7 @@ macro_rules! impl_half {
         /// ```
         /// use half::bf16;
         #[doc = concat!("use lognum::{ConversionError, ", $name, "};")]
-        #[doc = concat!("type L = ", $name, "<10>;")]
+        #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
         /// assert_eq!(L::try_from(bf16::NAN), Err(ConversionError::NaN));
         /// ```
         #[cfg_attr(docsrs, doc(cfg(feature = "half")))]
@@ -110,8 +110,9 @@ macro_rules! impl_half {
     };
 }
 
-impl_half!(LogNum, "LogNum");
-impl_half!(WideLogNum, "WideLogNum");
+impl_half!(LogNum, "LogNum", 10);
+impl_half!(WideLogNum, "WideLogNum", 10);
+impl_half!(LogNum8, "LogNum8", 3);
 
 #[cfg(all(test, feature = "std"))]
 mod tests {

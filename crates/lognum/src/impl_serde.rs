@@ -16,7 +16,7 @@ use core::fmt;
 use serde::de::{Error, Expected, Unexpected};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 /// "an integer below 2^N", for the error message.
 struct WordOf(u32);
@@ -32,15 +32,15 @@ impl Expected for WordOf {
 }
 
 macro_rules! impl_serde {
-    ($T:ident, $W:ty, $ser:ident, $name:literal) => {
+    ($T:ident, $W:ty, $ser:ident, $name:literal, $frac:literal) => {
         /// Serializes the raw word, an unsigned integer.
         ///
         /// ```
         #[doc = concat!("use lognum::", $name, ";")]
-        #[doc = concat!("let x = ", $name, "::<10>::from_f64(-1.5);")]
+        #[doc = concat!("let x = ", $name, "::<", $frac, ">::from_f64(-1.5);")]
         /// let json = serde_json::to_string(&x).unwrap();
         /// assert_eq!(json, x.to_bits().to_string());
-        #[doc = concat!("let back: ", $name, "<10> = serde_json::from_str(&json).unwrap();")]
+        #[doc = concat!("let back: ", $name, "<", $frac, "> = serde_json::from_str(&json).unwrap();")]
         /// assert_eq!(back.to_bits(), x.to_bits());
         /// ```
         #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
@@ -54,7 +54,7 @@ macro_rules! impl_serde {
         ///
         /// ```
         #[doc = concat!("use lognum::", $name, ";")]
-        #[doc = concat!("type L = ", $name, "<10>;")]
+        #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
         /// let one: L = serde_json::from_str(&L::ONE.to_bits().to_string()).unwrap();
         /// assert_eq!(one, L::ONE);
         /// assert!(serde_json::from_str::<lognum::LogNum<6>>("4096").is_err()); // 13 bits
@@ -75,8 +75,9 @@ macro_rules! impl_serde {
     };
 }
 
-impl_serde!(LogNum, u16, serialize_u16, "LogNum");
-impl_serde!(WideLogNum, u32, serialize_u32, "WideLogNum");
+impl_serde!(LogNum, u16, serialize_u16, "LogNum", 10);
+impl_serde!(WideLogNum, u32, serialize_u32, "WideLogNum", 10);
+impl_serde!(LogNum8, u8, serialize_u8, "LogNum8", 3);
 
 #[cfg(all(test, feature = "std"))]
 mod tests {

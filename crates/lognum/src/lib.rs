@@ -167,7 +167,7 @@ struct ReadmeDoctests;
 
 pub use convert::ConversionError;
 pub use fmt::ParseLogNumError;
-pub use format::{LogNum, WideLogNum};
+pub use format::{LogNum, LogNum8, WideLogNum};
 // Every approximation at the root, with the trait and its bound type: a new
 // one in `logadd` needs no line here.
 pub use logadd::*;

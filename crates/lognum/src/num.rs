@@ -24,7 +24,7 @@ use num_traits::{
 };
 
 use crate::logadd::LogAdd;
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 macro_rules! via_f64 {
     ($($f:ident),*) => {
@@ -385,3 +385,4 @@ macro_rules! impl_num {
 
 impl_num!(LogNum);
 impl_num!(WideLogNum);
+impl_num!(LogNum8);

@@ -26,7 +26,7 @@ use ::proptest::arbitrary::Arbitrary;
 use ::proptest::prelude::any;
 use ::proptest::strategy::{BoxedStrategy, Strategy};
 
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 macro_rules! impl_proptest {
     ($T:ident, $W:ty, $name:literal) => {
@@ -57,6 +57,7 @@ macro_rules! impl_proptest {
 
 impl_proptest!(LogNum, u16, "LogNum");
 impl_proptest!(WideLogNum, u32, "WideLogNum");
+impl_proptest!(LogNum8, u8, "LogNum8");
 
 /// Any `LogNum<FRAC, A>`, every word equally likely: `any::<LogNum<FRAC, A>>()`.
 ///

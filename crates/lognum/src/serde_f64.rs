@@ -51,7 +51,7 @@ use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::convert::ConversionError;
-use crate::{LogNum, WideLogNum};
+use crate::{LogNum, LogNum8, WideLogNum};
 
 mod sealed {
     use crate::convert::ConversionError;
@@ -87,6 +87,7 @@ macro_rules! impl_as_f64 {
 
 impl_as_f64!(LogNum);
 impl_as_f64!(WideLogNum);
+impl_as_f64!(LogNum8);
 
 /// Writes the value as an f64 (see the [module docs](self)).
 ///

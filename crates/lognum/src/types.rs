@@ -1,7 +1,8 @@
 //! Names for the common configurations, as `fixed::types` names `I5F11`.
 //!
 //! `Lns16*` is the 16-bit word with 10 fraction bits (`LogNum<10, A>`),
-//! `Lns12*` the 12-bit word with 6 (`LogNum<6, A>`); the suffix names the
+//! `Lns12*` the 12-bit word with 6 (`LogNum<6, A>`), `Lns8*` the one-byte
+//! word with 3 (`LogNum8<3, A>`, range `2^±7.875`); the suffix names the
 //! log-add approximation `A` (see [`logadd`](crate::logadd) for each one's
 //! error bounds).
 //!
@@ -15,7 +16,7 @@
 //! assert_eq!(x + x, Lns16Exact::from_f64(1.5)); // Δ+(0) = 1 exactly
 //! ```
 
-use crate::format::LogNum;
+use crate::format::{LogNum, LogNum8};
 use crate::logadd::{BitShift, Exact, FloorShift, Interp, Lut, TruncLut};
 
 /// 16-bit LNS with correctly rounded Δ: the reference.
@@ -99,3 +100,38 @@ pub type Lns12Shift = LogNum<6, BitShift>;
 /// assert_eq!(lognum::types::Lns12ShiftFloor::ZERO.to_bits(), 0);
 /// ```
 pub type Lns12ShiftFloor = LogNum<6, FloorShift>;
+
+/// One-byte LNS with correctly rounded Δ: `LogNum8<3, Exact>`.
+///
+/// ```
+/// use lognum::types::Lns8Exact;
+/// assert_eq!(core::mem::size_of::<Lns8Exact>(), 1);
+/// assert_eq!(Lns8Exact::ONE + Lns8Exact::ONE, Lns8Exact::from_f64(2.0));
+/// ```
+pub type Lns8Exact = LogNum8<3, Exact>;
+
+/// One-byte LNS with the paper's 20-entry table ([`Lut`]), the default
+/// `LogNum8<3>`: its step `r = 1/2` is 4 codes at 3 fraction bits.
+///
+/// ```
+/// use lognum::types::Lns8Lut;
+/// assert_eq!(Lns8Lut::FRAC_NBITS, 3);
+/// assert_eq!(Lns8Lut::MAX.to_bits(), 0x7f);
+/// ```
+pub type Lns8Lut = LogNum8<3, Lut>;
+
+/// One-byte LNS with piecewise-linear interpolation ([`Interp`]).
+///
+/// ```
+/// use lognum::types::Lns8Interp;
+/// assert_eq!(Lns8Interp::from_f64(0.25).to_f64(), 0.25);
+/// ```
+pub type Lns8Interp = LogNum8<3, Interp>;
+
+/// One-byte LNS with the bit-shift Δ ([`BitShift`]).
+///
+/// ```
+/// use lognum::types::Lns8Shift;
+/// assert_eq!(Lns8Shift::ONE + Lns8Shift::ONE, Lns8Shift::from_f64(2.0));
+/// ```
+pub type Lns8Shift = LogNum8<3, BitShift>;
