@@ -139,8 +139,11 @@ impl LogAdd for BitShift {
 /// `1 − log2(1.5) = 0.41504`. For Δ− with `d ≥ 1/2` the worst is on `[1/2, 1)`:
 /// `|−1.5 − Δ−(1)| = 0.5`. Below `d = 1/2`, as for every table, Δ− is unbounded.
 /// The shifts are exact codes while `⌊d⌋ < FRAC`, so no rounding term is added;
-/// past that the shifted-out bits are worth less than one code, where the
-/// error is far inside the bound.
+/// past that the shifted-out bits are worth less than one code, and the
+/// error stays inside the bound from `FRAC = 1` on. At `FRAC = 0` it does
+/// not: Δ+(1) = 0.585 shifts out to 0 codes, and the constant 1.5 of Δ− is
+/// itself truncated to 1 code, so Δ−(1) = −1 comes out as 0. There the
+/// bounds are `log2 1.5 < 0.5850` and `1`.
 ///
 /// **Not monotone** from `FRAC = 2` on: Δ+ falls by `2^(FRAC−1−n)` codes at
 /// each integer `d = n + 1`, so a sum falls there when an operand grows by one
@@ -161,11 +164,16 @@ impl LogAdd for FloorShift {
     const PAIRWISE_SUMS: bool = false;
 
     /// `1 − log2 1.5 < 0.4151` for Δ+, `0.5` for Δ− from `d = 1/2`, no
-    /// rounding term (derived above).
+    /// rounding term; `0.5850` and `1` at `FRAC = 0` (derived above).
     fn error_bound(frac: u32) -> ErrorBound {
+        let (plus, minus) = if frac == 0 {
+            (0.5850, 1.0)
+        } else {
+            (0.4151, 0.5)
+        };
         ErrorBound {
-            plus: 0.4151,
-            minus: 0.5,
+            plus,
+            minus,
             minus_from: codes_from_pow2(frac, 1),
         }
     }

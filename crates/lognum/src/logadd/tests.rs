@@ -396,6 +396,10 @@ const SHIFT_MINUS_DOC: f64 = 0.6466;
 /// (d → 1⁻), Δ− ≤ 0.5 (d → 1⁻) for d ≥ 1/2; no rounding term.
 const FLOOR_PLUS_DOC: f64 = 0.4151;
 const FLOOR_MINUS_DOC: f64 = 0.5;
+/// At `FRAC = 0`: Δ+(1) = log2(1.5) = 0.58496 shifts out to 0 codes, and
+/// Δ−(1) = −1 to 0 (the constant 1.5 is itself truncated to 1 code).
+const FLOOR0_PLUS_DOC: f64 = 0.5850;
+const FLOOR0_MINUS_DOC: f64 = 1.0;
 
 fn shift_bound(frac: u32, from_one: bool) -> Bound {
     let code = (-(frac as f64)).exp2();
@@ -461,6 +465,29 @@ fn floor_shift_within_bound() {
         assert!(w.plus.0 > derived - 0.01 && w.minus.0 > 0.48, "{w:?}");
         assert_pole_region_unbounded::<FloorShift>(&w, &b);
     }
+    // One fraction bit: every shift out of range truncates less than the
+    // bound (at d = 1 Δ− is 1 code, 0.5, for −Δ−(1) = 1: exactly 0.5 off).
+    let b = Bound {
+        plus: derived + EPS,
+        minus: FLOOR_MINUS_DOC + EPS,
+        minus_from: 1,
+    };
+    let w = check::<FloorShift, 1>(&b);
+    assert!((w.minus.0 - 0.5).abs() < EPS, "{w:?}");
+    // No fraction bits: the separate bound, attained at d = 1.
+    let derived0 = 1.5f64.log2();
+    assert!(derived0 <= FLOOR0_PLUS_DOC && FLOOR0_PLUS_DOC - derived0 < 1e-4);
+    let b = Bound {
+        plus: derived0 + EPS,
+        minus: FLOOR0_MINUS_DOC + EPS,
+        minus_from: 1,
+    };
+    let w = check::<FloorShift, 0>(&b);
+    assert_eq!((w.plus.1, w.minus.1), (1, 1), "{w:?}");
+    assert!(
+        w.plus.0 > derived0 - EPS && w.minus.0 > FLOOR0_MINUS_DOC - EPS,
+        "{w:?}"
+    );
 }
 
 /// Prints the worst cases (`cargo test -p lognum --release worst -- --nocapture`).
@@ -631,7 +658,12 @@ fn declared_bounds_are_the_derivations() {
         assert!((shift.plus - shift_bound(frac, false).plus).abs() < 1e-12);
         assert!((shift.minus + EPS - shift_bound(frac, false).minus).abs() < 1e-12);
         let floor = FloorShift::error_bound(frac);
-        assert_eq!((floor.plus, floor.minus), (FLOOR_PLUS_DOC, FLOOR_MINUS_DOC));
+        let floor_doc = if frac == 0 {
+            (FLOOR0_PLUS_DOC, FLOOR0_MINUS_DOC)
+        } else {
+            (FLOOR_PLUS_DOC, FLOOR_MINUS_DOC)
+        };
+        assert_eq!((floor.plus, floor.minus), floor_doc);
     }
     // As printed in the module docs' table (FRAC = 10).
     let printed = [

@@ -63,6 +63,15 @@ impl Format {
         }
     }
 
+    /// A `LogNum8<frac>`: a 7-bit field, bias 64.
+    pub const fn lns8(frac: u32) -> Self {
+        Self {
+            frac,
+            bias: 64,
+            mag_max: 127,
+        }
+    }
+
     pub const fn new(frac: u32) -> Self {
         Self {
             frac,
