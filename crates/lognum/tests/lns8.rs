@@ -5,7 +5,7 @@
 use core::mem::size_of;
 
 use lognum::types::{Lns8Exact, Lns8Interp, Lns8Lut, Lns8Shift};
-use lognum::{Exact, LogNum8, Lut};
+use lognum::{Exact, LogNum, LogNum8, Lut};
 
 #[test]
 fn one_byte_and_the_names_agree() {
@@ -83,4 +83,121 @@ fn text_and_checked_conversions() {
     assert_eq!(L::try_from(200.0f64), Ok(L::from_f64(200.0)));
     assert_eq!(format!("{:?}", L::NEG_ONE), "LogNum8<3>(-1 = 0xc0)");
     assert_eq!(L::from_f64(0.25).to_string(), "0.25");
+}
+
+/// SplitMix64, seeded: the draws of the stochastic-rounding tests.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u32(&mut self) -> u32 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 32) as u32
+    }
+}
+
+/// Counts how often `round(random)` is the upper of the two codes around
+/// the exact code `t` over `n` seeded draws, asserting that every result is
+/// one of the two, and checks the count against the binomial distribution
+/// with `p = t − ⌊t⌋`: within 5 standard deviations (a false alarm about
+/// once in 1.7 million runs), plus one for the 2^-32 quantisation.
+fn check_frequency(t: f64, n: u32, seed: u64, round: impl Fn(u32) -> Option<i64>) {
+    let lo = t.floor() as i64;
+    let p = t - t.floor();
+    let mut rng = Rng(seed);
+    let mut up = 0u32;
+    let mut sum = 0i64;
+    for _ in 0..n {
+        let c = round(rng.next_u32()).expect("a non-zero result");
+        assert!(c == lo || c == lo + 1, "t = {t}: code {c}");
+        up += u32::from(c == lo + 1);
+        sum += c;
+    }
+    let n = f64::from(n);
+    let sd = (n * p * (1.0 - p)).sqrt();
+    let dev = (f64::from(up) - n * p).abs();
+    assert!(dev <= 5.0 * sd + 1.0, "t = {t}: {up} up in {n}, p = {p}");
+    // The same statement for the mean code: unbiased in the log code.
+    let mean = sum as f64 / n;
+    assert!(
+        (mean - t).abs() <= (5.0 * sd + 1.0) / n,
+        "t = {t}: mean {mean}"
+    );
+}
+
+#[test]
+fn stochastic_rounding_from_f64_is_unbiased_in_the_log_code() {
+    type L = Lns8Lut;
+    // Values across the range, both signs, fractions of a code from 0.02
+    // to 0.98 (t is the exact code, from std's log2).
+    let xs = [
+        3.0, -3.0, 0.1, 1.01, -1.5, 7.3, 150.0, -0.0077, 0.9999, 0.006,
+    ];
+    for (i, &x) in xs.iter().enumerate() {
+        let t = 8.0 * f64::abs(x).log2();
+        check_frequency(t, 40_000, i as u64, |r| {
+            let y = L::from_f64_stochastic(x, r);
+            assert_eq!(y.is_sign_negative(), x < 0.0);
+            y.log2_code()
+        });
+    }
+    // Deterministic: the same random gives the same word.
+    let mut rng = Rng(99);
+    for _ in 0..1000 {
+        let (x, r) = (f64::from(rng.next_u32()) / 1e7 - 200.0, rng.next_u32());
+        assert_eq!(L::from_f64_stochastic(x, r), L::from_f64_stochastic(x, r));
+        // And one of the two codes around the nearest-rounded one.
+        let (s, n) = (L::from_f64_stochastic(x, r), L::from_f64(x));
+        assert!(s.magnitude().abs_diff(n.magnitude()) <= 1, "{x} {r}");
+    }
+    // At the ends: above MAX saturates (from either neighbour), below
+    // MIN_POSITIVE the lower neighbour is zero.
+    assert_eq!(L::from_f64_stochastic(240.0, 0), L::MAX);
+    assert_eq!(L::from_f64_stochastic(-240.0, u32::MAX), L::MIN);
+    // 2^(-63.5/8): half-way between zero (code −64) and MIN_POSITIVE.
+    let half = 2f64.powf(-63.5 / 8.0);
+    let ups = (0..1000u32)
+        .filter(|&i| !L::from_f64_stochastic(half, i.wrapping_mul(4_294_967)).is_zero())
+        .count();
+    assert!((400..600).contains(&ups), "{ups}");
+    assert_eq!(L::from_f64_stochastic(f64::INFINITY, 7), L::MAX);
+    assert!(L::from_f64_stochastic(-0.0, 7).is_sign_negative());
+}
+
+#[test]
+fn stochastic_narrowing_rounds_up_with_the_discarded_fraction() {
+    type L10 = LogNum<10>;
+    // Exactly: the 7 discarded bits `rest` round up for the randoms below
+    // rest · 2^25 and down from there, for every word of LogNum<10>.
+    for w in 0..=u16::MAX {
+        let x = L10::from_bits(w);
+        let Some(l) = x.log2_code() else {
+            assert!(x.narrow_stochastic::<3>(5).is_zero());
+            continue;
+        };
+        let (floor, rest) = (l.div_euclid(128), l.rem_euclid(128) as u32);
+        let lo = LogNum8::<3>::from_log2_code(x.is_sign_negative(), floor);
+        let hi = LogNum8::<3>::from_log2_code(x.is_sign_negative(), floor + 1);
+        let threshold = rest << 25;
+        if rest == 0 {
+            assert_eq!(x.narrow_stochastic::<3>(0), lo, "{x:?}");
+        } else {
+            assert_eq!(x.narrow_stochastic::<3>(0), hi, "{x:?}");
+            assert_eq!(x.narrow_stochastic::<3>(threshold - 1), hi, "{x:?}");
+            assert_eq!(x.narrow_stochastic::<3>(threshold), lo, "{x:?}");
+        }
+        assert_eq!(x.narrow_stochastic::<3>(u32::MAX), lo, "{x:?}");
+    }
+    // And as a frequency over seeded draws, for a few fractions.
+    for (i, l) in [1i64, 37, 64, 100, -5, -127, 900, -1000]
+        .into_iter()
+        .enumerate()
+    {
+        let x = L10::from_log2_code(false, l);
+        check_frequency(l as f64 / 128.0, 40_000, 100 + i as u64, |r| {
+            x.narrow_stochastic::<3>(r).log2_code()
+        });
+    }
 }
