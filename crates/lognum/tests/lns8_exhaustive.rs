@@ -324,3 +324,56 @@ fn falls_table() {
     }
     each_approximation!(row);
 }
+
+/// At `FRAC ≤ 6` the softmax table's step (1/64) is at most a code, so
+/// every gap the byte has is one of its samples: it is `Exact`.
+fn softmax_table_is_exact<const F: u32>() {
+    for x in words::<F, Exact>() {
+        for y in words::<F, Exact>() {
+            let s = (x.with_approx::<lognum::SoftmaxLut>() + y.with_approx()).to_bits();
+            assert_eq!(s, (x + y).to_bits(), "FRAC {F}: {x:?} + {y:?}");
+        }
+    }
+}
+
+#[test]
+fn softmax_table_is_exact_on_the_byte() {
+    every_frac!(softmax_table_is_exact);
+}
+
+/// The worst log error of `+` over every pair of `LogNum8<3>`, for like
+/// signs and for unlike signs from `minus_from` on, beside the bound `A`
+/// states (`cargo test -p lognum --release --test lns8_exhaustive worst --
+/// --ignored --nocapture`).
+#[test]
+#[ignore]
+fn worst_errors_at_frac_3() {
+    fn row<A: LogAdd>() {
+        let v = values::<3>();
+        let b = A::error_bound(3);
+        let (mut plus, mut minus) = (0f64, 0f64);
+        for x in words::<3, A>() {
+            for y in words::<3, A>() {
+                let (s, a, c) = (x + y, v[x.to_bits() as usize], v[y.to_bits() as usize]);
+                let (mx, my) = (x.magnitude(), y.magnitude());
+                if mx == 0 || my == 0 || s.is_zero() || s.magnitude() == 127 {
+                    continue;
+                }
+                let e = (s.to_f64().abs().log2() - (a + c).abs().log2()).abs();
+                if x.is_sign_negative() == y.is_sign_negative() {
+                    plus = plus.max(e);
+                } else if u32::from(mx.abs_diff(my)) >= b.minus_from {
+                    minus = minus.max(e);
+                }
+            }
+        }
+        println!(
+            "{:12} Δ+ {plus:.4} (bound {:.4})  Δ− {minus:.4} (bound {:.4}, from d = {} codes)",
+            A::NAME,
+            b.plus,
+            b.minus,
+            b.minus_from
+        );
+    }
+    each_approximation!(row);
+}
