@@ -46,11 +46,17 @@
 //!   12-bit word. Every one of the 65,536 words of `LogNum<10>` is a valid value.
 //! - [`WideLogNum<FRAC, A>`](WideLogNum): the same layout in 32 bits (31-bit log
 //!   field, `FRAC` up to 26) for accumulators and experiments.
+//! - [`LogNum8<FRAC, A>`](LogNum8): the same layout in one byte (7-bit log
+//!   field, `BIAS = 64`, `FRAC` 0 to 6 and `6 − FRAC` integer bits), for
+//!   storage and experiments at the lowest width. At the default `FRAC = 3`
+//!   ([`Lns8Lut`](types::Lns8Lut)) it spans `2^±7.875` (`MAX ≈ 234.75`,
+//!   `MIN_POSITIVE ≈ 0.00426`) with neighbours a factor `2^(1/8)` (9.05 %)
+//!   apart. Every one of its 256 words is a valid value; `size_of` is 1.
 //! - `A: `[`LogAdd`] chooses Δ: [`Lut`] (default; the paper's 20-entry table),
 //!   [`TruncLut`], [`SoftmaxLut`] (640 entries), [`Interp`] (piecewise linear
 //!   on the same 21 points), [`BitShift`] (the paper's shifts), [`FloorShift`] (the shifts without
 //!   the fraction of `d`) and [`Exact`]. [`types`] names the common
-//!   configurations (`Lns16Lut`, `Lns16Exact`, `Lns12Shift`, …). With the
+//!   configurations (`Lns16Lut`, `Lns16Exact`, `Lns12Shift`, `Lns8Lut`, …). With the
 //!   tables and `FloorShift` a sum can decrease when an operand grows;
 //!   `Exact`, `BitShift` and `Interp` are monotone (see
 //!   [`logadd`](logadd#monotonicity)).
@@ -86,6 +92,14 @@
 //!   and overflow with a [`ConversionError`]; `FromStr` does the same.
 //! - **Division by zero**: `x / 0 = ±MAX` (sign rule as for products) and
 //!   `0 / 0 = +0`. The square root of a negative number is `+0`.
+//! - **Narrowing** between the formats ([`LogNum::widen`],
+//!   [`WideLogNum::narrow`], [`LogNum8::widen`], [`LogNum::narrow`]) rounds
+//!   the log code to nearest (halves away from zero), saturates and flushes.
+//!   Into the byte there is also **stochastic rounding**,
+//!   [`LogNum8::from_f64_stochastic`] and [`LogNum::narrow_stochastic`]: the
+//!   code rounds up with probability equal to the discarded fraction of a
+//!   code, decided by a caller-supplied random `u32` (so a seeded generator
+//!   reproduces a run). It is unbiased in the log code, not in the value.
 //!
 //! # Exactness
 //!
@@ -103,7 +117,7 @@
 //! |---|---|
 //! | `std` (default) | `std::error::Error` for the error types |
 //! | `serde` | `Serialize`/`Deserialize` as the raw word; words with bits above `WORD_BITS` are refused; `lognum::serde_f64` for a human-readable f64 instead |
-//! | `bytemuck` | `Zeroable` for all; `Pod` for `LogNum<10>` and `WideLogNum` (every bit pattern a word); `NoUninit` and `CheckedBitPattern` for `LogNum<0..=9>` |
+//! | `bytemuck` | `Zeroable` for all; `Pod` for `LogNum<10>`, `WideLogNum` and `LogNum8` (every bit pattern a word); `NoUninit` and `CheckedBitPattern` for `LogNum<0..=9>` |
 //! | `approx` | `AbsDiffEq`, `RelativeEq`, `UlpsEq` with f64 tolerances (ULPs count log codes, across zero) |
 //! | `arbitrary` | `Arbitrary` from raw words (every code reachable) |
 //! | `half` | `from_f16`, `to_f16`, `from_bf16`, `to_bf16`, and `TryFrom<f16>`, `TryFrom<bf16>` |
@@ -122,7 +136,7 @@
 //!
 //! `Zero`, `One`, `ConstZero`, `ConstOne`, `Num`, `NumCast`, `ToPrimitive`,
 //! `FromPrimitive`, `Signed`, `Bounded`, `Inv`, `Pow`, `MulAdd` and
-//! `num_traits::real::Real` are implemented for both types.
+//! `num_traits::real::Real` are implemented for all three types.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

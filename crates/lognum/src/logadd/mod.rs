@@ -26,12 +26,51 @@
 //! Figures are for `FRAC = 10`. [`TruncLut`] has [`Lut`]'s bounds. The
 //! derivations are in each type's documentation and the bounds are asserted by
 //! the crate's tests against an f64 reference for every code `d` at `FRAC = 10`
-//! and `FRAC = 6` (and on a sample of codes at `FRAC` = 16, 20 and 26).
+//! and `FRAC = 6` (and on a sample of codes at `FRAC` = 16, 20 and 26), and
+//! on every sum of two [`LogNum8`](crate::LogNum8) words at `FRAC` 0 to 6.
 //!
 //! Δ− has a pole at `d = 0`: no table or shift can follow it, so below the
 //! first table step the log error of a difference is unbounded. In linear terms
 //! the damage is small: the operands then agree to within `r·ln 2` relative
 //! to each other, and the result is a small fraction of either.
+//!
+//! ## At three fraction bits (the one-byte word)
+//!
+//! In [`LogNum8<3>`](crate::LogNum8) one code is `1/8` and the gaps `d` run
+//! over 0 to 127 codes (0 to 15.9). The half-code rounding of a result alone
+//! costs `1/16`.
+//!
+//! - [`Lut`]'s resolution `r = 1/2` is 4 codes: `d` is rounded to a multiple
+//!   of 4 codes, and its 20 entries cover the gaps below 80 codes (`d < 10`),
+//!   beyond which Δ is 0 (as `Δ+(10)·8 = 0.011` codes would round to
+//!   anyway). [`TruncLut`] indexes the same 4-code steps by truncation. Both
+//!   fall by more than a code at their first steps, so `+` is not monotone
+//!   from `FRAC = 3` on.
+//! - [`SoftmaxLut`]'s step `1/64` is at most a code at every `FRAC ≤ 6`:
+//!   each gap is one of its samples, so on the byte it *is* [`Exact`] (the
+//!   tests check every pair at every `FRAC` of the byte).
+//! - [`Interp`]'s chords span 4 codes. [`BitShift`]'s fraction `f` has 3
+//!   bits, and its truncations (1.5 codes, `0.1875`) are most of its Δ+
+//!   bound.
+//!
+//! The bounds [`LogAdd::error_bound`] states at `FRAC = 3`, and the worst
+//! log error of `+` over all 65,536 pairs of `LogNum8<3>` (saturated and
+//! flushed sums left out; `cargo test -p lognum --release --test
+//! lns8_exhaustive worst -- --ignored --nocapture`):
+//!
+//! | approximation | Δ+ bound | worst Δ+ | Δ− bound (from `d`) | worst Δ− |
+//! |---|---|---|---|---|
+//! | [`Exact`] | 0.0625 | 0.0624 | 0.0625 (1 code) | 0.0598 |
+//! | [`Lut`] | 0.1875 | 0.1313 | 0.9429 (2 codes) | 0.9020 |
+//! | [`TruncLut`] | 0.1875 | 0.1466 | 0.9429 (2 codes) | 0.5216 |
+//! | [`SoftmaxLut`] | 0.0664 | 0.0624 | 1.0586 (1 code) | 0.0598 |
+//! | [`Interp`] | 0.1304 | 0.0997 | 0.3035 (2 codes) | 0.1228 |
+//! | [`BitShift`] | 0.2736 | 0.1503 | 0.8966 (4 codes) | 0.6466 |
+//! | [`FloorShift`] | 0.4151 | 0.3722 | 0.5 (4 codes) | 0.3631 |
+//!
+//! At `FRAC = 0` [`FloorShift`]'s shifts drop whole codes that its bound
+//! for `FRAC ≥ 1` does not allow for; it states `0.5850` and `1` there
+//! (see its docs).
 //!
 //! ## Monotonicity
 //!
@@ -61,13 +100,20 @@
 //! x + y` (`cargo test -p lognum --release --test monotone -- --ignored`,
 //! 2.5 minutes on one core).
 //!
+//! In [`LogNum8<3>`](crate::LogNum8) the counts over its 65,536 pairs are
+//! 462 for `Lut`, 234 for `TruncLut`, 444 for `FloorShift` and 0 for the
+//! others; at every `FRAC` of the byte they are 0 where `is_monotone` says
+//! so (`cargo test -p lognum --release --test lns8_exhaustive falls --
+//! --ignored --nocapture` prints them all).
+//!
 //! So at the paper's 16-bit word `Exact`, `BitShift` and `Interp` are
 //! monotone and `Lut`, `TruncLut`, `SoftmaxLut` and `FloorShift` are not.
 //! A fall is at most twice the approximation's Δ+ error bound, so it does
 //! not widen the error bounds above; it matters where code relies on
 //! order, e.g. a sum compared against a threshold or a search over sums. The
 //! crate's tests check the rule on Δ at every code for `FRAC` 0 to 11 and 16,
-//! and on `+` for every pair of `LogNum<6>` and a sample of `LogNum<10>`.
+//! and on `+` for every pair of `LogNum<6>`, of `LogNum8` at each `FRAC`,
+//! and a sample of `LogNum<10>`.
 
 //! ## Adding an approximation
 //!
