@@ -289,7 +289,7 @@ impl<const FRAC: u32, A> LogNum8<FRAC, A> {
     /// let x = LogNum8::<3>::from_f64(-0.3);
     /// let y: LogNum<10> = x.widen::<10>();
     /// assert_eq!(y.to_f64(), x.to_f64());
-    /// assert_eq!(y.narrow::<3>(), x);
+    /// assert_eq!(y.narrow8::<3>(), x);
     /// assert_eq!(LogNum8::<0>::MAX.widen::<10>(), LogNum::<10>::MAX);
     /// ```
     #[inline]
@@ -373,54 +373,67 @@ impl<const FRAC: u32, A> LogNum8<FRAC, A> {
     }
 }
 
-impl<const FRAC: u32, A> LogNum<FRAC, A> {
-    /// The nearest `LogNum8<F2>`: rounds the log code (halves away from
-    /// zero), saturates to `±MAX` and flushes to zero.
-    ///
-    /// ```
-    /// use lognum::{LogNum, LogNum8};
-    /// let x = LogNum::<10>::from_f64(3.0);
-    /// assert_eq!(x.narrow::<3>(), LogNum8::<3>::from_f64(3.0));
-    /// assert_eq!(LogNum::<10>::from_f64(1000.0).narrow::<3>(), LogNum8::<3>::MAX);
-    /// assert!(LogNum::<10>::from_f64(-1e-4).narrow::<3>().is_zero());
-    /// ```
-    #[inline]
-    pub const fn narrow<const F2: u32>(self) -> LogNum8<F2, A> {
-        match self.log2_code() {
-            None => LogNum8::from_log2_code(self.is_sign_negative(), i64::MIN),
-            Some(l) => LogNum8::from_log2_code(self.is_sign_negative(), rescale_code(l, FRAC, F2)),
-        }
-    }
+/// `narrow8` and `narrow8_stochastic` for the two wider words.
+macro_rules! impl_narrow8 {
+    ($T:ident, $name:literal, $frac:literal, $code:literal) => {
+        impl<const FRAC: u32, A> $T<FRAC, A> {
+            /// The nearest `LogNum8<F2>`: rounds the log code (halves away
+            /// from zero), saturates to `±MAX` and flushes to zero.
+            ///
+            /// ```
+            #[doc = concat!("use lognum::{", $name, ", LogNum8};")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// assert_eq!(L::from_f64(3.0).narrow8::<3>(), LogNum8::<3>::from_f64(3.0));
+            /// assert_eq!(L::from_f64(1000.0).narrow8::<3>(), LogNum8::<3>::MAX);
+            /// assert!(L::from_f64(-1e-4).narrow8::<3>().is_zero());
+            /// ```
+            #[inline]
+            pub const fn narrow8<const F2: u32>(self) -> LogNum8<F2, A> {
+                match self.log2_code() {
+                    None => LogNum8::from_log2_code(self.is_sign_negative(), i64::MIN),
+                    Some(l) => {
+                        LogNum8::from_log2_code(self.is_sign_negative(), rescale_code(l, FRAC, F2))
+                    }
+                }
+            }
 
-    /// The `LogNum8<F2>` on either side of the value, chosen stochastically
-    /// by [`rescale_code_stochastic`]: when `F2 < FRAC`, the
-    /// `FRAC − F2` discarded bits of the log code, a fraction `p` of a byte
-    /// code, round up with probability `p` over a uniform `random` (exactly:
-    /// they are compared with the top bits of `random`). Unbiased in the log
-    /// code; the same `random` gives the same result. Saturates to `±MAX`;
-    /// below `MIN_POSITIVE` the value becomes `±0` or `±MIN_POSITIVE` by
-    /// the same rule.
-    ///
-    /// ```
-    /// use lognum::{LogNum, LogNum8};
-    /// // 160 codes above one at 10 fraction bits are 1.25 codes at 3 (one
-    /// // code of the byte is 2^7 codes of `LogNum<10>`).
-    /// let x = LogNum::<10>::from_log2_code(false, 160);
-    /// let (one_up, two_up) = (LogNum8::<3>::from_log2_code(false, 1), LogNum8::<3>::from_log2_code(false, 2));
-    /// assert_eq!(x.narrow_stochastic::<3>(0), two_up);
-    /// assert_eq!(x.narrow_stochastic::<3>(u32::MAX), one_up);
-    /// // A quarter of the `random` range rounds up: 2^30 values.
-    /// assert_eq!(x.narrow_stochastic::<3>((1 << 30) - 1), two_up);
-    /// assert_eq!(x.narrow_stochastic::<3>(1 << 30), one_up);
-    /// ```
-    #[inline]
-    pub const fn narrow_stochastic<const F2: u32>(self, random: u32) -> LogNum8<F2, A> {
-        match self.log2_code() {
-            None => LogNum8::from_log2_code(self.is_sign_negative(), i64::MIN),
-            Some(l) => LogNum8::from_log2_code(
-                self.is_sign_negative(),
-                rescale_code_stochastic(l, FRAC, F2, random),
-            ),
+            /// The `LogNum8<F2>` on either side of the value, chosen
+            /// stochastically by [`rescale_code_stochastic`]: when `F2 < FRAC`,
+            /// the `FRAC − F2` discarded bits of the log code, a fraction `p`
+            /// of a byte code, round up with probability `p` over a uniform
+            /// `random` (exactly: they are compared with the top bits of
+            /// `random`). Unbiased in the log code, not in the value; the
+            /// same `random` gives the same result. Saturates to `±MAX`;
+            /// below `MIN_POSITIVE` the value becomes `±0` or
+            /// `±MIN_POSITIVE` by the same rule.
+            ///
+            /// ```
+            #[doc = concat!("use lognum::{", $name, ", LogNum8};")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            /// // 1.25 codes of the byte above one: rounded up to 2 codes for a
+            /// // quarter of the randoms (the 2^30 smallest), down to 1 otherwise.
+            #[doc = concat!("let x = L::from_log2_code(false, ", $code, ");")]
+            /// let (one, two) = (LogNum8::<3>::from_log2_code(false, 1), LogNum8::<3>::from_log2_code(false, 2));
+            /// assert_eq!(x.narrow8_stochastic::<3>(0), two);
+            /// assert_eq!(x.narrow8_stochastic::<3>((1 << 30) - 1), two);
+            /// assert_eq!(x.narrow8_stochastic::<3>(1 << 30), one);
+            /// assert_eq!(x.narrow8_stochastic::<3>(u32::MAX), one);
+            /// ```
+            #[inline]
+            pub const fn narrow8_stochastic<const F2: u32>(self, random: u32) -> LogNum8<F2, A> {
+                match self.log2_code() {
+                    None => LogNum8::from_log2_code(self.is_sign_negative(), i64::MIN),
+                    Some(l) => LogNum8::from_log2_code(
+                        self.is_sign_negative(),
+                        rescale_code_stochastic(l, FRAC, F2, random),
+                    ),
+                }
+            }
         }
-    }
+    };
 }
+
+// 1.25 codes of `LogNum8<3>` are 160 codes at 10 fraction bits and 1.25·2^17
+// at 20.
+impl_narrow8!(LogNum, "LogNum", 10, 160);
+impl_narrow8!(WideLogNum, "WideLogNum", 20, 163840);

@@ -93,10 +93,11 @@
 //! - **Division by zero**: `x / 0 = ±MAX` (sign rule as for products) and
 //!   `0 / 0 = +0`. The square root of a negative number is `+0`.
 //! - **Narrowing** between the formats ([`LogNum::widen`],
-//!   [`WideLogNum::narrow`], [`LogNum8::widen`], [`LogNum::narrow`]) rounds
-//!   the log code to nearest (halves away from zero), saturates and flushes.
-//!   Into the byte there is also **stochastic rounding**,
-//!   [`LogNum8::from_f64_stochastic`] and [`LogNum::narrow_stochastic`]: the
+//!   [`WideLogNum::narrow`], [`LogNum8::widen`], [`LogNum::narrow8`],
+//!   [`WideLogNum::narrow8`]) rounds the log code to nearest (halves away
+//!   from zero), saturates and flushes. Into the byte there is also
+//!   **stochastic rounding**, [`LogNum8::from_f64_stochastic`],
+//!   [`LogNum::narrow8_stochastic`] and [`WideLogNum::narrow8_stochastic`]: the
 //!   code rounds up with probability equal to the discarded fraction of a
 //!   code, decided by a caller-supplied random `u32` (so a seeded generator
 //!   reproduces a run). It is unbiased in the log code, not in the value.

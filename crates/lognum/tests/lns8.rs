@@ -174,7 +174,7 @@ fn stochastic_narrowing_rounds_up_with_the_discarded_fraction() {
     for w in 0..=u16::MAX {
         let x = L10::from_bits(w);
         let Some(l) = x.log2_code() else {
-            assert!(x.narrow_stochastic::<3>(5).is_zero());
+            assert!(x.narrow8_stochastic::<3>(5).is_zero());
             continue;
         };
         let (floor, rest) = (l.div_euclid(128), l.rem_euclid(128) as u32);
@@ -182,14 +182,28 @@ fn stochastic_narrowing_rounds_up_with_the_discarded_fraction() {
         let hi = LogNum8::<3>::from_log2_code(x.is_sign_negative(), floor + 1);
         let threshold = rest << 25;
         if rest == 0 {
-            assert_eq!(x.narrow_stochastic::<3>(0), lo, "{x:?}");
+            assert_eq!(x.narrow8_stochastic::<3>(0), lo, "{x:?}");
         } else {
-            assert_eq!(x.narrow_stochastic::<3>(0), hi, "{x:?}");
-            assert_eq!(x.narrow_stochastic::<3>(threshold - 1), hi, "{x:?}");
-            assert_eq!(x.narrow_stochastic::<3>(threshold), lo, "{x:?}");
+            assert_eq!(x.narrow8_stochastic::<3>(0), hi, "{x:?}");
+            assert_eq!(x.narrow8_stochastic::<3>(threshold - 1), hi, "{x:?}");
+            assert_eq!(x.narrow8_stochastic::<3>(threshold), lo, "{x:?}");
         }
-        assert_eq!(x.narrow_stochastic::<3>(u32::MAX), lo, "{x:?}");
+        assert_eq!(x.narrow8_stochastic::<3>(u32::MAX), lo, "{x:?}");
     }
+    // From the wide word: 17 discarded bits, compared with the top 17 of
+    // `random`.
+    let w = lognum::WideLogNum::<20>::from_log2_code(true, (5 << 17) + 3);
+    let (lo, hi) = (
+        LogNum8::<3, Exact>::from_log2_code(true, 5),
+        LogNum8::<3, Exact>::from_log2_code(true, 6),
+    );
+    assert_eq!(w.narrow8_stochastic::<3>((3 << 15) - 1), hi);
+    assert_eq!(w.narrow8_stochastic::<3>(3 << 15), lo);
+    assert_eq!(w.narrow8::<3>(), lo);
+    check_frequency(5.0 + 39_322.0 / 131_072.0, 40_000, 7, |r| {
+        let x = lognum::WideLogNum::<20>::from_log2_code(false, (5 << 17) + 39_322);
+        x.narrow8_stochastic::<3>(r).log2_code()
+    });
     // And as a frequency over seeded draws, for a few fractions.
     for (i, l) in [1i64, 37, 64, 100, -5, -127, 900, -1000]
         .into_iter()
@@ -197,7 +211,7 @@ fn stochastic_narrowing_rounds_up_with_the_discarded_fraction() {
     {
         let x = L10::from_log2_code(false, l);
         check_frequency(l as f64 / 128.0, 40_000, 100 + i as u64, |r| {
-            x.narrow_stochastic::<3>(r).log2_code()
+            x.narrow8_stochastic::<3>(r).log2_code()
         });
     }
 }

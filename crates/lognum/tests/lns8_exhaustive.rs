@@ -229,22 +229,29 @@ fn checked_conversions_refuse_nan_infinities_and_overflow() {
     every_frac!(checked_conversions);
 }
 
-/// `widen` then `narrow` is the identity where `LogNum` holds the byte's
-/// range (`FRAC ≥ 2`), and `narrow` of every `LogNum<10>` is the nearest
-/// byte (as from its f64 value).
+/// `widen` then `narrow8` (from `LogNum` and from `WideLogNum`, rounded to
+/// nearest or stochastically) is the identity where `LogNum` holds the
+/// byte's range (`FRAC ≥ 2`), and `narrow8` of every `LogNum<10>` is the
+/// nearest byte.
 fn widen_and_narrow<const F: u32>() {
     for x in words::<F, Lut>() {
         let y: LogNum<10> = x.widen::<10>();
         if F >= 2 {
             assert_eq!(y.to_f64(), x.to_f64(), "{x:?}");
-            assert_eq!(y.narrow::<F>().to_bits(), x.to_bits(), "{x:?}");
+            assert_eq!(y.narrow8::<F>().to_bits(), x.to_bits(), "{x:?}");
+            let wide = y.widen::<20>();
+            assert_eq!(wide.narrow8::<F>().to_bits(), x.to_bits(), "{x:?}");
+            for r in [0, 1 << 31, u32::MAX] {
+                assert_eq!(wide.narrow8_stochastic::<F>(r).to_bits(), x.to_bits());
+                assert_eq!(y.narrow8_stochastic::<F>(r).to_bits(), x.to_bits());
+            }
         } else {
             assert_eq!(y, LogNum::from_f64(x.to_f64()), "{x:?}");
         }
     }
     for w in 0..=u16::MAX {
         let y = LogNum::<10>::from_bits(w);
-        let n = y.narrow::<F>();
+        let n = y.narrow8::<F>();
         // Half-code ties (at FRAC ≤ 9 they exist) round away from zero in
         // the log code; compare by code distance instead of via f64.
         let want = LogNum8::<F>::from_f64(y.to_f64());
