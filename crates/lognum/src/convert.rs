@@ -381,8 +381,8 @@ macro_rules! impl_narrow8 {
             /// from zero), saturates to `±MAX` and flushes to zero.
             ///
             /// ```
-            #[doc = concat!("use lognum::{", $name, ", LogNum8};")]
-            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            #[doc = concat!("use lognum::{", $name, ", LogNum8, Lut};")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ", Lut>;")]
             /// assert_eq!(L::from_f64(3.0).narrow8::<3>(), LogNum8::<3>::from_f64(3.0));
             /// assert_eq!(L::from_f64(1000.0).narrow8::<3>(), LogNum8::<3>::MAX);
             /// assert!(L::from_f64(-1e-4).narrow8::<3>().is_zero());
@@ -408,8 +408,8 @@ macro_rules! impl_narrow8 {
             /// `±MIN_POSITIVE` by the same rule.
             ///
             /// ```
-            #[doc = concat!("use lognum::{", $name, ", LogNum8};")]
-            #[doc = concat!("type L = ", $name, "<", $frac, ">;")]
+            #[doc = concat!("use lognum::{", $name, ", LogNum8, Lut};")]
+            #[doc = concat!("type L = ", $name, "<", $frac, ", Lut>;")]
             /// // 1.25 codes of the byte above one: rounded up to 2 codes for a
             /// // quarter of the randoms (the 2^30 smallest), down to 1 otherwise.
             #[doc = concat!("let x = L::from_log2_code(false, ", $code, ");")]
