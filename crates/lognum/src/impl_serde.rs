@@ -1,7 +1,7 @@
 //! serde: a value is its raw word.
 //!
-//! Both formats serialize as the unsigned integer [`to_bits`](crate::LogNum::to_bits)
-//! returns (`u16` for `LogNum`, `u32` for `WideLogNum`), in human-readable and
+//! Every format serializes as the unsigned integer [`to_bits`](crate::LogNum::to_bits)
+//! returns (`u16` for `LogNum`, `u32` for `WideLogNum`, `u8` for `LogNum8`), in human-readable and
 //! binary formats alike: the word is the exact value, with no rounding in
 //! either direction and `−0` kept.
 //!

@@ -1,8 +1,8 @@
 //! proptest: strategies that draw values from raw words, so that every code
 //! — both zeros, `MIN_POSITIVE`, `MAX` and every negative — can come up.
 //!
-//! With the `proptest` feature, `any::<LogNum<FRAC, A>>()` and
-//! `any::<WideLogNum<FRAC, A>>()` work through `proptest::arbitrary::Arbitrary`
+//! With the `proptest` feature, `any::<LogNum<FRAC, A>>()`,
+//! `any::<WideLogNum<FRAC, A>>()` and `any::<LogNum8<FRAC, A>>()` work through `proptest::arbitrary::Arbitrary`
 //! (a uniform word, through [`from_bits`](crate::LogNum::from_bits)), and this
 //! module adds the variants property tests most often want.
 //!
@@ -125,6 +125,43 @@ pub fn nonzero_wide<const FRAC: u32, A: 'static>() -> BoxedStrategy<WideLogNum<F
         .prop_map(|(m, neg)| {
             WideLogNum::from_bits(if neg {
                 m | WideLogNum::<FRAC, A>::SIGN_MASK
+            } else {
+                m
+            })
+        })
+        .boxed()
+}
+
+/// Any `LogNum8<FRAC, A>`, every one of the 256 words equally likely.
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let x = lognum::proptest::any_lognum8::<3, lognum::Lut>().new_tree(&mut runner).unwrap().current();
+/// assert_eq!(lognum::LogNum8::<3>::from_bits(x.to_bits()), x);
+/// ```
+pub fn any_lognum8<const FRAC: u32, A: 'static>() -> impl Strategy<Value = LogNum8<FRAC, A>> + Clone
+{
+    any::<LogNum8<FRAC, A>>()
+}
+
+/// Any non-zero `LogNum8<FRAC, A>`: a uniform non-zero magnitude code and a
+/// uniform sign.
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let x = lognum::proptest::nonzero8::<3, lognum::Lut>().new_tree(&mut runner).unwrap().current();
+/// assert!(!x.is_zero());
+/// ```
+pub fn nonzero8<const FRAC: u32, A: 'static>() -> BoxedStrategy<LogNum8<FRAC, A>> {
+    let mag = LogNum8::<FRAC, A>::MAG_MASK;
+    (1..=mag, any::<bool>())
+        .prop_map(|(m, neg)| {
+            LogNum8::from_bits(if neg {
+                m | LogNum8::<FRAC, A>::SIGN_MASK
             } else {
                 m
             })

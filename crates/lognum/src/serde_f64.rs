@@ -1,11 +1,11 @@
 //! serde as a number: `#[serde(with = "lognum::serde_f64")]` writes a
-//! [`LogNum`] or [`WideLogNum`] as the f64
+//! [`LogNum`], [`WideLogNum`] or [`LogNum8`] as the f64
 //! [`to_f64`](crate::LogNum::to_f64) returns, for files people read, and
 //! reads an f64 back rounding as [`from_f64`](crate::LogNum::from_f64) does.
 //!
 //! The default `Serialize`/`Deserialize` impls write the raw word, which is
 //! exact and compact but opaque. Through an f64 every word of `LogNum` and
-//! every word of `WideLogNum` whose value is a normal f64 round-trips exactly,
+//! `LogNum8` and every word of `WideLogNum` whose value is a normal f64 round-trips exactly,
 //! `−0` included (f64 carries 53 significant bits, the log at most 26
 //! fraction bits).
 //!

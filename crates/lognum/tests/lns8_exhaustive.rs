@@ -384,3 +384,110 @@ fn worst_errors_at_frac_3() {
     }
     each_approximation!(row);
 }
+
+/// The optional integrations on every word of the byte.
+#[cfg(all(
+    feature = "half",
+    feature = "bytemuck",
+    feature = "approx",
+    feature = "fixed"
+))]
+mod features {
+    use approx::UlpsEq;
+    use fixed::types::I32F32;
+    use half::{bf16, f16};
+    use lognum::{LogNum8, Lut};
+
+    /// bf16 (8 significant bits) rounds by at most 2^-9 relative, far less
+    /// than half a code (2^(1/128) − 1 ≥ 0.54 %), and holds the range of
+    /// every FRAC; f16 does from FRAC 2 on (`MAX = 2^15.75` < 65 504).
+    fn via_half<const F: u32>() {
+        for w in 0..=u8::MAX {
+            let x = LogNum8::<F>::from_bits(w);
+            assert_eq!(LogNum8::<F>::from_bf16(x.to_bf16()).to_bits(), w, "{x:?}");
+            if F >= 2 {
+                assert_eq!(LogNum8::<F>::from_f16(x.to_f16()).to_bits(), w, "{x:?}");
+                assert_eq!(
+                    LogNum8::<F>::try_from(x.to_f16()).map(|y| y.to_bits()),
+                    Ok(w)
+                );
+            }
+        }
+        assert_eq!(
+            LogNum8::<F>::try_from(f16::NAN),
+            Err(lognum::ConversionError::NaN)
+        );
+        assert_eq!(
+            LogNum8::<F>::try_from(bf16::INFINITY),
+            Err(lognum::ConversionError::Infinite)
+        );
+    }
+
+    #[test]
+    fn every_word_through_f16_and_bf16() {
+        via_half::<0>();
+        via_half::<2>();
+        via_half::<3>();
+        via_half::<6>();
+        // FRAC 0 reaches 2^63: beyond f16, which saturates to ∞.
+        assert_eq!(LogNum8::<0>::MAX.to_f16(), f16::INFINITY);
+    }
+
+    #[test]
+    fn every_byte_casts() {
+        let all: Vec<u8> = (0..=u8::MAX).collect();
+        let xs: &[LogNum8<3>] = bytemuck::cast_slice(&all);
+        for (w, x) in all.iter().zip(xs) {
+            assert_eq!(x.to_bits(), *w);
+        }
+        let back: &[u8] = bytemuck::cast_slice(xs);
+        assert_eq!(back, &all[..]);
+        assert_eq!(<LogNum8<5> as bytemuck::Zeroable>::zeroed(), LogNum8::ZERO);
+    }
+
+    #[test]
+    fn every_word_through_fixed() {
+        // I32F32 holds every LogNum8<3> (|x| ≥ 0.0043) to 2^-32.
+        for w in 0..=u8::MAX {
+            let x = LogNum8::<3>::from_bits(w);
+            let f: I32F32 = x.to_fixed();
+            assert_eq!(LogNum8::<3>::from_fixed(f), x, "{x:?}");
+        }
+        assert_eq!(
+            LogNum8::<3>::checked_from_fixed(I32F32::from_num(300)),
+            None
+        );
+    }
+
+    #[test]
+    fn ulps_count_byte_codes_across_zero() {
+        type L = LogNum8<3, Lut>;
+        assert!(L::MIN_POSITIVE.ulps_eq(&-L::MIN_POSITIVE, 0.0, 2));
+        assert!(!L::MIN_POSITIVE.ulps_eq(&-L::MIN_POSITIVE, 0.0, 1));
+        assert!(L::MAX.ulps_eq(&L::MIN, 0.0, 254));
+        assert!(!L::MAX.ulps_eq(&L::MIN, 0.0, 253));
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_refuses_what_is_not_a_byte() {
+    assert!(serde_json::from_str::<LogNum8<3>>("256").is_err());
+    assert!(serde_json::from_str::<LogNum8<3>>("-1").is_err());
+    assert_eq!(
+        serde_json::from_str::<LogNum8<3>>("255").unwrap(),
+        LogNum8::MIN
+    );
+}
+
+#[cfg(feature = "arbitrary")]
+#[test]
+fn arbitrary_reaches_every_byte() {
+    use arbitrary::{Arbitrary, Unstructured};
+    let mut seen = [false; 256];
+    for w in 0..=u8::MAX {
+        let x = LogNum8::<3>::arbitrary(&mut Unstructured::new(&[w])).unwrap();
+        seen[x.to_bits() as usize] = true;
+    }
+    assert!(seen.iter().all(|&s| s));
+}
