@@ -118,6 +118,12 @@ impl<const FRAC: u32, A> LogNum8<FRAC, A> {
     /// ```
     /// assert_eq!(lognum::LogNum8::<3>::MAG_BITS, 7);
     /// ```
+    ///
+    /// A `FRAC` above 6 is a compile-time error where the type is used:
+    ///
+    /// ```compile_fail
+    /// let _ = lognum::LogNum8::<7>::ONE;
+    /// ```
     pub const MAG_BITS: u32 = {
         assert!(FRAC <= 6, "LogNum8<FRAC> supports FRAC in 0..=6");
         7

@@ -8,8 +8,11 @@
 //! half-precision float the value is rounded to nearest: f16 has 11
 //! significant bits, finer than the 6-fraction-bit log but a little coarser
 //! than the 10-bit one (a `LogNum<10>` may come back one code off); bf16 has
-//! 8. Every `LogNum` (at most `2^(16 − 2^-FRAC)` < 65 520) is finite in f16;
-//! values of the wide format beyond a type's range become `±∞` or `±0`.
+//! 8. Every `LogNum` (at most `2^(16 − 2^-FRAC)` < 65 520) is finite in f16,
+//! and so is every `LogNum8` from `FRAC = 2` on (at most `2^15.75`); there
+//! every byte comes back exactly from either type. Values of the wide format
+//! and of `LogNum8<0>` and `LogNum8<1>` beyond a type's range become `±∞` or
+//! `±0`.
 
 use half::{bf16, f16};
 
