@@ -543,6 +543,45 @@ mod tests {
         check_add_all::<0>();
     }
 
+    /// Every pair of `LogNum8<FRAC>` words: `add_approx` and `mul_exact` on
+    /// the byte (with its `u8` saturating steps) against the references.
+    fn check_byte<A: LogAdd, const FRAC: u32>() {
+        type B<const F: u32, A> = LogNum8<F, A>;
+        let max = B::<FRAC, A>::MAG_MASK as i64;
+        let bias = B::<FRAC, A>::BIAS as i64;
+        let split = |w: u8| (w & 0x80 != 0, (w & 0x7f) as i64);
+        for x in 0..=u8::MAX {
+            let (na, a) = split(x);
+            for y in 0..=u8::MAX {
+                let (nb, b) = split(y);
+                let (p, q) = (B::<FRAC, A>::from_bits(x), B::<FRAC, A>::from_bits(y));
+                let want = add_reference::<A, FRAC>(na, a, nb, b, max);
+                let sum = p + q;
+                let got = (sum.is_sign_negative(), sum.magnitude() as i64);
+                assert_eq!(got, want, "{} FRAC {FRAC}: {x:#x} + {y:#x}", A::NAME);
+                let m = mul_magnitudes(a, b, bias, max) as u8;
+                let want = m | if na != nb { 0x80 } else { 0 };
+                assert_eq!(
+                    p.mul_exact(q).to_bits(),
+                    want,
+                    "FRAC {FRAC}: {x:#x} · {y:#x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn byte_matches_branching_reference() {
+        macro_rules! check {
+            ($A:ty) => {{
+                check_byte::<$A, 0>();
+                check_byte::<$A, 3>();
+                check_byte::<$A, 6>();
+            }};
+        }
+        crate::for_each_log_add!(check);
+    }
+
     fn check_wide<A: LogAdd>(na: bool, a: i64, nb: bool, b: i64) {
         type W<A> = WideLogNum<20, A>;
         let max = W::<A>::MAG_MASK as i64;

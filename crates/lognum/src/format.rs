@@ -75,7 +75,7 @@ pub struct WideLogNum<const FRAC: u32 = 20, A = Exact> {
 /// and `6 − FRAC` integer bits. Every `u8` is a word.
 ///
 /// The default configuration, `LogNum8<3>` ([`Lns8Lut`](crate::types::Lns8Lut)),
-/// spans `2^±(63/8)`: `MAX ≈ 234.8`, `MIN_POSITIVE ≈ 0.00426`, with
+/// spans `2^±(63/8)`: `MAX ≈ 234.75`, `MIN_POSITIVE ≈ 0.00426`, with
 /// neighbouring values a factor `2^(1/8)` (9.05 %) apart. Its default
 /// approximation is [`Lut`], whose resolution `r = 1/2` is 4 codes there.
 /// For narrowing training values into it, see
