@@ -126,6 +126,7 @@ mod error;
 pub mod format;
 pub mod init;
 pub mod layers;
+pub mod lns8;
 pub mod loss;
 pub mod model;
 pub mod optim;

@@ -68,6 +68,37 @@ pub enum TensorError {
         /// The shape that could not be allocated.
         shape: Vec<usize>,
     },
+    /// A per-tensor scale (a log offset, in codes) left the range that
+    /// [`scaled`](crate::scaled) tensors allow, `±MAX_OFFSET` codes: an
+    /// error, never a wrap.
+    ///
+    /// ```
+    /// use lognum_tensor::scaled::{Scaled8, MAX_OFFSET};
+    /// use lognum_tensor::TensorError;
+    /// let err = Scaled8::<3>::from_parts(vec![0x40], &[1, 1], MAX_OFFSET + 1).unwrap_err();
+    /// assert!(matches!(err, TensorError::ScaleOverflow { .. }));
+    /// ```
+    ScaleOverflow {
+        /// The operation.
+        op: &'static str,
+        /// The offset it would have produced, in codes of the word.
+        offset: i64,
+    },
+    /// A value that has no LNS code: NaN or an infinity.
+    ///
+    /// ```
+    /// use lognum_tensor::scaled::Scaled8;
+    /// let err = Scaled8::<3>::from_f32(&[1.0, f32::NAN], &[1, 2]).unwrap_err();
+    /// assert!(err.to_string().contains("NaN"));
+    /// ```
+    NotFinite {
+        /// The operation.
+        op: &'static str,
+        /// The index of the first such value.
+        index: usize,
+        /// `"NaN"`, `"inf"` or `"-inf"`.
+        value: &'static str,
+    },
 }
 
 impl fmt::Display for TensorError {
@@ -103,6 +134,15 @@ impl fmt::Display for TensorError {
                     "{op}: shape {shape:?} is too large: its element count overflows"
                 ),
             },
+            Self::ScaleOverflow { op, offset } => write!(
+                f,
+                "{op}: the per-tensor scale would be 2^({offset} codes), beyond the \
+                 allowed ±{} codes",
+                crate::scaled::MAX_OFFSET
+            ),
+            Self::NotFinite { op, index, value } => {
+                write!(f, "{op}: element {index} is {value}, which has no LNS code")
+            }
         }
     }
 }

@@ -89,6 +89,7 @@ pub mod master;
 pub mod matmul;
 mod pool;
 mod scalar;
+pub mod scaled;
 mod slice;
 mod tensor;
 

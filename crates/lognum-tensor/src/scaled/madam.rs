@@ -1,0 +1,268 @@
+//! Madam's multiplicative update on one-byte words: see
+//! [`Scaled8::madam_update`].
+
+use super::{BIAS, MAG_MASK, SIGN, Scaled8};
+use crate::TensorError;
+use crate::lns::{Isa, IsaUnavailable};
+
+/// One Madam step's constants (the update is `w ← w·2^(−η·sign(w)·ĝ)`, in
+/// codes of the word `k = η·2^FRAC·sign(w)·ĝ`): see
+/// [`Scaled8::madam_update`].
+///
+/// ```
+/// use lognum_tensor::scaled::MadamStep;
+/// let s = MadamStep::new(0.01, 10.0, 0.999, 1, Some(7));
+/// assert_eq!(s.step, 1);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MadamStep {
+    /// The learning rate η (in octaves of `|w|` per unit of `ĝ`).
+    pub lr: f64,
+    /// `|ĝ| ≤ g_bound`.
+    pub g_bound: f64,
+    /// The second moment's decay β, in `[0, 1)`.
+    pub beta: f64,
+    /// The step number, from 1 (for the bias correction `1 − β^step`).
+    pub step: i32,
+    /// `None`: round the code step to nearest. `Some(key)`: stochastically,
+    /// with element `i`'s draw a hash of `(key, i)`, so that the result
+    /// does not depend on the instruction set or the order of work.
+    pub stochastic: Option<u64>,
+}
+
+impl MadamStep {
+    /// The constants of step `step`.
+    ///
+    /// ```
+    /// use lognum_tensor::scaled::MadamStep;
+    /// assert_eq!(MadamStep::new(0.1, 10.0, 0.9, 3, None).stochastic, None);
+    /// ```
+    pub const fn new(lr: f64, g_bound: f64, beta: f64, step: i32, stochastic: Option<u64>) -> Self {
+        Self {
+            lr,
+            g_bound,
+            beta,
+            step,
+            stochastic,
+        }
+    }
+}
+
+/// The per-call constants of the loop, in `f32`.
+struct Consts {
+    decode: [f32; 128],
+    beta: f32,
+    one_minus: f32,
+    inv_bc: f32,
+    step_codes: f32,
+    g_bound: f32,
+    key: [u32; 2],
+    stochastic: bool,
+}
+
+/// A 32-bit hash of `(key, i)` (two rounds of a multiply-xorshift mixer):
+/// the stochastic-rounding draw of element `i`.
+#[inline(always)]
+fn draw(key: [u32; 2], i: u32) -> u32 {
+    let mix = |mut x: u32| {
+        x ^= x >> 16;
+        x = x.wrapping_mul(0x7feb_352d);
+        x ^= x >> 15;
+        x = x.wrapping_mul(0x846c_a68b);
+        x ^ (x >> 16)
+    };
+    mix(mix(i ^ key[0]).wrapping_add(key[1]))
+}
+
+/// `x as i32` truncates; lifted to positive values it floors.
+const LIFT: f32 = 1024.0;
+/// The largest code step considered: a word has 127 codes.
+const MAX_CODES: f32 = 512.0;
+
+/// The update of every word: written once, compiled for each instruction
+/// set by the wrappers below (f32 `+ × ÷ √` are correctly rounded on every
+/// one of them, and nothing is contracted, so all give the same bits).
+#[inline(always)]
+fn update(c: &Consts, w: &mut [u8], g: &[u8], v: &mut [f32], base: u32) {
+    for (i, ((wi, &gw), vi)) in w.iter_mut().zip(g).zip(v.iter_mut()).enumerate() {
+        let gm = c.decode[usize::from(gw & MAG_MASK)];
+        let gs = if gw & SIGN != 0 { -gm } else { gm };
+        let vn = c.beta * *vi + c.one_minus * (gs * gs);
+        *vi = vn;
+        // `v = 0` only where `g = 0`, and then `ĝ = 0`.
+        let denom = (vn * c.inv_bc).sqrt().max(f32::MIN_POSITIVE);
+        let ghat = (gs / denom).clamp(-c.g_bound, c.g_bound);
+        // log2|w| moves by −η·sign(w)·ĝ: the magnitude code by −k.
+        let k = c.step_codes * if *wi & SIGN != 0 { -ghat } else { ghat };
+        let k = k.clamp(-MAX_CODES, MAX_CODES);
+        let u = if c.stochastic {
+            (draw(c.key, base.wrapping_add(i as u32)) >> 8) as f32 * (1.0 / 16_777_216.0)
+        } else {
+            0.5
+        };
+        let k = (k + u + LIFT) as i32 - LIFT as i32;
+        let m = (i32::from(*wi & MAG_MASK) - k).clamp(1, i32::from(MAG_MASK));
+        *wi = (*wi & SIGN) | m as u8;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+#[inline(never)]
+fn update_avx512(c: &Consts, w: &mut [u8], g: &[u8], v: &mut [f32]) {
+    update(c, w, g, v, 0);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn update_avx2(c: &Consts, w: &mut [u8], g: &[u8], v: &mut [f32]) {
+    update(c, w, g, v, 0);
+}
+
+impl<const FRAC: u32, A> Scaled8<FRAC, A> {
+    /// One step of Madam (Bernstein et al. 2020, in LNS after Zhao et al.
+    /// 2022) on these weights, in place, from the gradient `grad` (same
+    /// shape) and the running second moment `v` (one `f32` per weight, zero
+    /// at the start):
+    ///
+    /// ```text
+    /// v ← β·v + (1 − β)·g²        ĝ = clamp(g / √(v / (1 − β^step)), ±g_bound)
+    /// M ← clamp(M − round(η·2^FRAC·sign(w)·ĝ), 1, 127)
+    /// ```
+    ///
+    /// that is `w ← w·2^(−η·sign(w)·ĝ)` with the exponent rounded to a whole
+    /// number of codes (to nearest, or stochastically: up with probability
+    /// equal to the fraction) and added to the word's log code. The offset
+    /// does not change, so the top word bounds `|w|` (Madam's `p_scale ×`
+    /// initial RMS, when the offset was chosen so); a weight never becomes
+    /// zero and never changes sign. `g`, `ĝ` and `v` are `f32`: the second
+    /// moment is the one quantity kept wider than a byte. Runs on AVX-512 or
+    /// AVX2 when the CPU has them, with the portable loop's bits.
+    ///
+    /// ```
+    /// use lognum_tensor::scaled::{MadamStep, Scaled8};
+    /// let mut w = Scaled8::<3>::from_f32(&[1.0, -0.5], &[1, 2])?;
+    /// let g = Scaled8::<3>::from_f32(&[1e-3, 1e-3], &[1, 2])?;
+    /// let mut v = vec![0.0f32; 2];
+    /// // η·2^FRAC·ĝ = 0.125·8·1 = one code per step, ĝ = ±1 on the first step.
+    /// w.madam_update(&g, &mut v, &MadamStep::new(0.125, 10.0, 0.999, 1, None))?;
+    /// let code = 2f32.powf(1.0 / 8.0);
+    /// // 1.0 shrinks (w and g agree in sign); −0.5 grows.
+    /// assert_eq!(w.to_f32_vec(), vec![1.0 / code, -0.5 * code]);
+    /// # Ok::<(), lognum_tensor::TensorError>(())
+    /// ```
+    pub fn madam_update(
+        &mut self,
+        grad: &Self,
+        v: &mut [f32],
+        step: &MadamStep,
+    ) -> Result<(), TensorError> {
+        self.madam_update_with_isa(Isa::detect(), grad, v, step)
+            .map_err(|e| match e {
+                MadamError::Tensor(e) => e,
+                MadamError::Isa(_) => unreachable!("the detected ISA is available"),
+            })
+    }
+
+    /// [`madam_update`](Self::madam_update) on a chosen instruction set (for
+    /// tests and benchmarks): every one gives the same bits.
+    ///
+    /// ```
+    /// use lognum_tensor::lns::Isa;
+    /// use lognum_tensor::scaled::{MadamStep, Scaled8};
+    /// let g = Scaled8::<3>::from_f32(&[1e-3, -2e-3, 0.0, 5e-4], &[2, 2])?;
+    /// let step = MadamStep::new(0.01, 10.0, 0.999, 1, Some(42));
+    /// let mut outs = Vec::new();
+    /// for isa in Isa::available() {
+    ///     let mut w = Scaled8::<3>::from_f32(&[0.5, -0.25, 0.125, 1.0], &[2, 2])?;
+    ///     let mut v = vec![0.0f32; 4];
+    ///     w.madam_update_with_isa(isa, &g, &mut v, &step).unwrap();
+    ///     outs.push(w);
+    /// }
+    /// assert!(outs.windows(2).all(|p| p[0] == p[1]));
+    /// # Ok::<(), lognum_tensor::TensorError>(())
+    /// ```
+    pub fn madam_update_with_isa(
+        &mut self,
+        isa: Isa,
+        grad: &Self,
+        v: &mut [f32],
+        step: &MadamStep,
+    ) -> Result<(), MadamError> {
+        if grad.shape != self.shape || v.len() != self.words.len() {
+            return Err(MadamError::Tensor(TensorError::ShapeMismatch {
+                op: "Scaled8::madam_update",
+                left: self.shape.to_vec(),
+                right: if grad.shape != self.shape {
+                    grad.shape.to_vec()
+                } else {
+                    vec![v.len()]
+                },
+            }));
+        }
+        if !isa.is_available() {
+            return Err(MadamError::Isa(IsaUnavailable(isa)));
+        }
+        let scale = f64::from(1u32 << FRAC);
+        let g_scale = (grad.offset() as f64 / scale).exp2();
+        let mut decode = [0.0f32; 128];
+        for (m, d) in decode.iter_mut().enumerate().skip(1) {
+            *d = (((m as i64 - BIAS) as f64 / scale).exp2() * g_scale) as f32;
+        }
+        let bias_correction = 1.0 - step.beta.powi(step.step.max(1));
+        let key = step.stochastic.unwrap_or(0);
+        let c = Consts {
+            decode,
+            beta: step.beta as f32,
+            one_minus: (1.0 - step.beta) as f32,
+            inv_bc: (1.0 / bias_correction) as f32,
+            step_codes: (step.lr * scale).clamp(-f64::from(MAX_CODES), f64::from(MAX_CODES)) as f32,
+            g_bound: step.g_bound as f32,
+            key: [key as u32, (key >> 32) as u32],
+            stochastic: step.stochastic.is_some(),
+        };
+        let (w, g) = (&mut self.words[..], &grad.words[..]);
+        match isa {
+            Isa::Portable => update(&c, w, g, v, 0),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `is_available` checked that the CPU has AVX-512F/BW.
+            Isa::Avx512 => unsafe { update_avx512(&c, w, g, v) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `is_available` checked that the CPU has AVX2.
+            Isa::Avx2 => unsafe { update_avx2(&c, w, g, v) },
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => unreachable!("only the portable path exists here"),
+        }
+        Ok(())
+    }
+}
+
+/// Why [`Scaled8::madam_update_with_isa`] refused.
+///
+/// ```
+/// use lognum_tensor::scaled::{MadamError, MadamStep, Scaled8};
+/// use lognum_tensor::lns::Isa;
+/// let mut w = Scaled8::<3>::from_f32(&[1.0], &[1, 1])?;
+/// let err = w.madam_update_with_isa(Isa::Portable, &w.clone(), &mut [], &MadamStep::new(0.1, 10.0, 0.9, 1, None));
+/// assert!(matches!(err, Err(MadamError::Tensor(_))));
+/// # Ok::<(), lognum_tensor::TensorError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MadamError {
+    /// The gradient or the second moment does not match the weights.
+    Tensor(TensorError),
+    /// The instruction set is not available on this CPU.
+    Isa(IsaUnavailable),
+}
+
+impl std::fmt::Display for MadamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MadamError::Tensor(e) => e.fmt(f),
+            MadamError::Isa(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for MadamError {}
