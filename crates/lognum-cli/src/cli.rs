@@ -12,7 +12,7 @@ use clap::{Arg, Args, Parser, Subcommand};
 use crate::dataset::DatasetName;
 use crate::error::CliError;
 use crate::nn::{
-    Accumulate, Format, LabelGrad, Loss, ModelSpec, OptimizerKind, TrainConfig, UpdateRule,
+    Accumulate, LabelGrad, Loss, ModelSpec, OptimizerKind, TrainConfig, TrainFormat, UpdateRule,
     parse_accumulate,
 };
 
@@ -110,7 +110,7 @@ pub struct TrainArgs {
     pub data: DataArgs,
     /// Number format of the whole network.
     #[arg(long, short, value_parser = FormatParser, default_value = "f32")]
-    pub format: Format,
+    pub format: TrainFormat,
     /// Network: mlp (the paper's 784-100-10), mlp:H1-H2-… (hidden widths,
     /// e.g. mlp:64-32) or cnn.
     #[arg(long, short, value_parser = parse_model, default_value = "mlp")]
@@ -276,7 +276,7 @@ pub struct BenchArgs {
     pub json: bool,
     /// Comma-separated formats [default: all].
     #[arg(long, value_delimiter = ',', value_parser = FormatParser)]
-    pub formats: Vec<Format>,
+    pub formats: Vec<TrainFormat>,
     /// Mini-batch size for the training measurement [default: the paper's].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub batch: Option<usize>,
@@ -317,7 +317,7 @@ fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
 
 /// One item of `reproduce --formats`: a format, or a named group of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FormatGroup(pub Vec<Format>);
+pub struct FormatGroup(pub Vec<TrainFormat>);
 
 /// Parses a format name and lists every name as a possible value, so that
 /// `--help` and the shell completions show them.
@@ -325,20 +325,20 @@ pub struct FormatGroup(pub Vec<Format>);
 pub struct FormatParser;
 
 impl TypedValueParser for FormatParser {
-    type Value = Format;
+    type Value = TrainFormat;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&Arg>,
         value: &OsStr,
-    ) -> Result<Format, clap::Error> {
+    ) -> Result<TrainFormat, clap::Error> {
         TypedValueParser::parse_ref(&parse_format, cmd, arg, value)
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
         Some(Box::new(
-            Format::ALL
+            TrainFormat::ALL
                 .into_iter()
                 .map(|f| PossibleValue::new(f.name())),
         ))
@@ -361,7 +361,7 @@ impl TypedValueParser for FormatGroupParser {
     ) -> Result<FormatGroup, clap::Error> {
         let group = |s: &str| match s.trim() {
             "paper" => Ok(FormatGroup(crate::reproduce::paper_formats())),
-            "all" => Ok(FormatGroup(Format::ALL.to_vec())),
+            "all" => Ok(FormatGroup(TrainFormat::ALL.to_vec())),
             other => parse_format(other)
                 .map(|f| FormatGroup(vec![f]))
                 .map_err(|e| format!("{e}, or the groups paper and all")),
@@ -376,7 +376,7 @@ impl TypedValueParser for FormatGroupParser {
         ];
         Some(Box::new(
             groups.into_iter().chain(
-                Format::ALL
+                TrainFormat::ALL
                     .into_iter()
                     .map(|f| PossibleValue::new(f.name())),
             ),
@@ -411,7 +411,7 @@ impl TypedValueParser for UpdateParser {
 
 /// The valid format names, comma-separated.
 pub fn format_names() -> String {
-    Format::ALL
+    TrainFormat::ALL
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -419,9 +419,9 @@ pub fn format_names() -> String {
 }
 
 /// A format name; unknown names list the valid ones.
-fn parse_format(s: &str) -> Result<Format, String> {
+fn parse_format(s: &str) -> Result<TrainFormat, String> {
     s.trim()
-        .parse::<Format>()
+        .parse::<TrainFormat>()
         .map_err(|_| format!("unknown format `{s}`; valid formats: {}", format_names()))
 }
 
@@ -533,6 +533,7 @@ fn parse_quant_bits(s: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nn::Format;
     use clap::CommandFactory;
 
     #[test]
@@ -580,9 +581,13 @@ mod tests {
                 .parse_ref(&cmd, None, OsStr::new(s))
                 .map(|g| g.0)
         };
-        assert_eq!(parse("all").unwrap(), Format::ALL.to_vec());
+        assert_eq!(parse("all").unwrap(), TrainFormat::ALL.to_vec());
         assert_eq!(parse("paper").unwrap(), crate::reproduce::paper_formats());
-        assert_eq!(parse("lns12-lut").unwrap(), vec![Format::Lns12Lut]);
+        assert_eq!(parse("lns12-lut").unwrap(), vec![Format::Lns12Lut.into()]);
+        assert_eq!(
+            parse("lns8-lut").unwrap(),
+            vec!["lns8-lut".parse().unwrap()]
+        );
         assert!(parse("lns17").is_err());
         // Every format is offered to --help and the completions.
         let offered: Vec<String> = FormatGroupParser
@@ -590,7 +595,7 @@ mod tests {
             .unwrap()
             .map(|v| v.get_name().to_string())
             .collect();
-        for f in Format::ALL {
+        for f in TrainFormat::ALL {
             assert!(offered.iter().any(|o| o == f.name()), "{f}");
         }
     }
@@ -598,6 +603,9 @@ mod tests {
     #[test]
     fn unknown_format_lists_valid_names() {
         let err = parse_format("lns17").unwrap_err();
-        assert!(err.contains("lns16-lut") && err.contains("f32"), "{err}");
+        assert!(
+            err.contains("lns16-lut") && err.contains("lns8-lut"),
+            "{err}"
+        );
     }
 }

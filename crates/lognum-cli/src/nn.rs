@@ -1,7 +1,7 @@
 //! The parts of `lognum-nn` the commands use, in one place.
 
 pub use lognum_nn::NnError;
-pub use lognum_nn::format::Format;
+pub use lognum_nn::format::{Format, TrainFormat};
 pub use lognum_nn::loss::{LabelGrad, Loss};
 pub use lognum_nn::model::ModelSpec;
 pub use lognum_nn::optim::{OptimizerKind, UpdateRule};

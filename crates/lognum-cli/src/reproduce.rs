@@ -17,7 +17,7 @@ use indicatif::{HumanDuration, MultiProgress, ProgressDrawTarget};
 use crate::cli::ReproduceArgs;
 use crate::dataset::{DataSource, DatasetName, LoadedData};
 use crate::error::CliError;
-use crate::nn::{Format, TrainConfig};
+use crate::nn::{Format, TrainConfig, TrainFormat};
 use crate::output::{errln, outln};
 use crate::plots::{self, DeltaCurve};
 use crate::progress;
@@ -46,19 +46,22 @@ const PAPER: [(Format, &str, f64, f64); 6] = [
 
 /// The formats of the paper's table, in its order: `--formats paper`, the
 /// default.
-pub fn paper_formats() -> Vec<Format> {
-    PAPER.iter().map(|p| p.0).collect()
+pub fn paper_formats() -> Vec<TrainFormat> {
+    PAPER.iter().map(|p| p.0.into()).collect()
 }
 
 /// The paper's name for `format`, if its table has it.
-fn paper_name(format: Format) -> Option<&'static str> {
-    PAPER.iter().find(|p| p.0 == format).map(|p| p.1)
+fn paper_name(format: TrainFormat) -> Option<&'static str> {
+    PAPER
+        .iter()
+        .find(|p| format.word() == Some(p.0))
+        .map(|p| p.1)
 }
 
 /// The paper's accuracy for `format` on `dataset`, if it reported one (both
 /// MNIST sets are compared with its MNIST column).
-fn paper_value(format: Format, dataset: Option<DatasetName>) -> Option<f64> {
-    let p = PAPER.iter().find(|p| p.0 == format)?;
+fn paper_value(format: TrainFormat, dataset: Option<DatasetName>) -> Option<f64> {
+    let p = PAPER.iter().find(|p| format.word() == Some(p.0))?;
     match dataset? {
         DatasetName::Mnist | DatasetName::MnistSubset => Some(p.2),
         DatasetName::FashionMnist => Some(p.3),
@@ -111,10 +114,10 @@ impl TableData {
 /// Runs `lognum reproduce`.
 pub fn run(args: ReproduceArgs) -> Result<(), CliError> {
     let started = Instant::now();
-    let formats: Vec<Format> = if args.formats.is_empty() {
+    let formats: Vec<TrainFormat> = if args.formats.is_empty() {
         paper_formats()
     } else {
-        let all: Vec<Format> = args.formats.iter().flat_map(|g| g.0.clone()).collect();
+        let all: Vec<TrainFormat> = args.formats.iter().flat_map(|g| g.0.clone()).collect();
         dedup(&all)
     };
     let mut notes = Vec::new();
@@ -210,11 +213,11 @@ fn default_jobs() -> usize {
 fn run_all(
     datasets: &[TableData],
     loaded: &[LoadedData],
-    formats: &[Format],
+    formats: &[TrainFormat],
     cfg: &TrainConfig,
     workers: usize,
 ) -> Result<Vec<(usize, RunRecord)>, CliError> {
-    let jobs: Vec<(usize, Format)> = (0..loaded.len())
+    let jobs: Vec<(usize, TrainFormat)> = (0..loaded.len())
         .flat_map(|d| formats.iter().map(move |&f| (d, f)))
         .collect();
     let total = jobs.len();
@@ -440,7 +443,7 @@ fn config(args: &ReproduceArgs, mut cfg: TrainConfig) -> Result<TrainConfig, Cli
 /// Everything the report is made of.
 struct Report<'a> {
     datasets: &'a [TableData],
-    formats: &'a [Format],
+    formats: &'a [TrainFormat],
     /// Each run with the index of its dataset in `datasets`.
     records: &'a [(usize, RunRecord)],
     curves: &'a [DeltaCurve],
@@ -514,7 +517,7 @@ fn markdown(report: &Report<'_>) -> String {
         wall_seconds,
         notes,
     } = *report;
-    let find = |d: usize, f: Format| {
+    let find = |d: usize, f: TrainFormat| {
         let name = f.name();
         records
             .iter()
@@ -610,7 +613,7 @@ fn markdown(report: &Report<'_>) -> String {
     );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
     for (i, d) in datasets.iter().enumerate() {
-        let base = find(i, Format::F32).map(|r| r.train_seconds);
+        let base = find(i, Format::F32.into()).map(|r| r.train_seconds);
         for &f in formats {
             if let Some(r) = find(i, f) {
                 let ratio = base
@@ -681,23 +684,23 @@ mod tests {
     #[test]
     fn paper_columns() {
         assert_eq!(paper_formats().len(), 6);
-        assert_eq!(paper_formats()[0], Format::F32);
-        assert_eq!(paper_name(Format::Lns12Shift), Some("log shift 12b"));
-        assert_eq!(paper_name(Format::Bf16), None);
+        assert_eq!(paper_formats()[0], Format::F32.into());
+        assert_eq!(paper_name(Format::Lns12Shift.into()), Some("log shift 12b"));
+        assert_eq!(paper_name(Format::Bf16.into()), None);
         // Both MNIST sets read the paper's MNIST column.
         assert_eq!(
-            paper_value(Format::Lns16Lut, Some(DatasetName::Mnist)),
+            paper_value(Format::Lns16Lut.into(), Some(DatasetName::Mnist)),
             Some(97.2)
         );
         assert_eq!(
-            paper_value(Format::Lns16Lut, Some(DatasetName::MnistSubset)),
+            paper_value(Format::Lns16Lut.into(), Some(DatasetName::MnistSubset)),
             Some(97.2)
         );
         assert_eq!(
-            paper_value(Format::Lns12Lut, Some(DatasetName::FashionMnist)),
+            paper_value(Format::Lns12Lut.into(), Some(DatasetName::FashionMnist)),
             Some(80.5)
         );
-        assert_eq!(paper_value(Format::F32, None), None);
+        assert_eq!(paper_value(Format::F32.into(), None), None);
     }
 
     #[test]

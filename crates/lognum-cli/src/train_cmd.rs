@@ -7,7 +7,9 @@ use indicatif::ProgressBar;
 use crate::cli::TrainArgs;
 use crate::dataset::{DataSource, LoadedData};
 use crate::error::CliError;
-use crate::nn::{EpochReport, Format, NnError, OptimizerKind, Progress, TrainConfig, train_format};
+use crate::nn::{
+    EpochReport, NnError, OptimizerKind, Progress, TrainConfig, TrainFormat, train_format,
+};
 use crate::output::outln;
 use crate::progress;
 use crate::record::RunRecord;
@@ -120,7 +122,7 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) -> Result<(), CliError> {
 /// Trains `format` on `data` with `cfg`, moving `bar` along the batches and
 /// calling `on_epoch(n, report)` after epoch `n` (counted from 1).
 pub fn train_one(
-    format: Format,
+    format: TrainFormat,
     data: &LoadedData,
     cfg: &TrainConfig,
     bar: &ProgressBar,

@@ -237,6 +237,131 @@ impl FromStr for Format {
     }
 }
 
+/// Any trainable format: a word type of [`Format`], or a one-byte format
+/// with per-tensor scales ([`Lns8Format`](crate::lns8::Lns8Format), trained
+/// by [`lns8`](crate::lns8)). [`train_format`](crate::train::train_format)
+/// takes either.
+///
+/// ```
+/// use lognum_nn::format::{Format, TrainFormat};
+/// use lognum_nn::lns8::Lns8Format;
+/// assert_eq!("lns8-lut".parse::<TrainFormat>()?, TrainFormat::Scaled8(Lns8Format::Lut));
+/// assert_eq!("f32".parse::<TrainFormat>()?, TrainFormat::Word(Format::F32));
+/// assert_eq!(TrainFormat::ALL.len(), Format::ALL.len() + Lns8Format::ALL.len());
+/// let err = "lns4".parse::<TrainFormat>().unwrap_err().to_string();
+/// assert!(err.contains("lns8-exact") && err.contains("fixed16"));
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrainFormat {
+    /// A format with a number type of its own.
+    Word(Format),
+    /// A one-byte LNS format with per-tensor scales.
+    Scaled8(crate::lns8::Lns8Format),
+}
+
+impl TrainFormat {
+    /// Every trainable format: [`Format::ALL`], then the one-byte formats.
+    pub const ALL: [TrainFormat; Format::ALL.len() + crate::lns8::Lns8Format::ALL.len()] = {
+        let mut all = [TrainFormat::Word(Format::F32);
+            Format::ALL.len() + crate::lns8::Lns8Format::ALL.len()];
+        let mut i = 0;
+        while i < Format::ALL.len() {
+            all[i] = TrainFormat::Word(Format::ALL[i]);
+            i += 1;
+        }
+        let mut j = 0;
+        while j < crate::lns8::Lns8Format::ALL.len() {
+            all[i + j] = TrainFormat::Scaled8(crate::lns8::Lns8Format::ALL[j]);
+            j += 1;
+        }
+        all
+    };
+
+    /// The name, as parsed and reported.
+    ///
+    /// ```
+    /// use lognum_nn::format::{Format, TrainFormat};
+    /// assert_eq!(TrainFormat::from(Format::Lns12Lut).name(), "lns12-lut");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            TrainFormat::Word(f) => f.name(),
+            TrainFormat::Scaled8(f) => f.name(),
+        }
+    }
+
+    /// Every valid name.
+    ///
+    /// ```
+    /// assert!(lognum_nn::format::TrainFormat::names().contains(&"lns8-lut"));
+    /// ```
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|f| f.name()).collect()
+    }
+
+    /// True for the logarithmic formats.
+    ///
+    /// ```
+    /// use lognum_nn::format::TrainFormat;
+    /// assert!(TrainFormat::ALL.iter().filter(|f| f.name().starts_with("lns")).all(|f| f.is_lns()));
+    /// ```
+    pub const fn is_lns(self) -> bool {
+        match self {
+            TrainFormat::Word(f) => f.is_lns(),
+            TrainFormat::Scaled8(_) => true,
+        }
+    }
+
+    /// The word format, if this is one.
+    ///
+    /// ```
+    /// use lognum_nn::format::{Format, TrainFormat};
+    /// assert_eq!(TrainFormat::from(Format::F64).word(), Some(Format::F64));
+    /// assert_eq!("lns8-exact".parse::<TrainFormat>()?.word(), None);
+    /// # Ok::<(), lognum_nn::NnError>(())
+    /// ```
+    pub const fn word(self) -> Option<Format> {
+        match self {
+            TrainFormat::Word(f) => Some(f),
+            TrainFormat::Scaled8(_) => None,
+        }
+    }
+}
+
+impl From<Format> for TrainFormat {
+    fn from(f: Format) -> Self {
+        TrainFormat::Word(f)
+    }
+}
+
+impl From<crate::lns8::Lns8Format> for TrainFormat {
+    fn from(f: crate::lns8::Lns8Format) -> Self {
+        TrainFormat::Scaled8(f)
+    }
+}
+
+impl fmt::Display for TrainFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl FromStr for TrainFormat {
+    type Err = NnError;
+    /// A name of [`Format`] or of the one-byte formats; unknown names give
+    /// an error listing every valid one.
+    fn from_str(s: &str) -> Result<Self, NnError> {
+        s.parse::<Format>()
+            .map(TrainFormat::Word)
+            .or_else(|_| s.parse().map(TrainFormat::Scaled8))
+            .map_err(|_| NnError::UnknownFormat {
+                name: s.trim().to_string(),
+                valid: Self::names(),
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

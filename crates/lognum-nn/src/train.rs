@@ -31,7 +31,7 @@ use lognum_tensor::Tensor;
 pub use lognum_tensor::matmul::Accumulate;
 
 use crate::data::Dataset;
-use crate::format::Format;
+use crate::format::TrainFormat;
 use crate::layers::{Layer, Sequential};
 pub use crate::loss::{LabelGrad, Loss};
 pub use crate::model::ModelSpec;
@@ -637,7 +637,8 @@ pub fn evaluate<T: NnScalar>(
     accuracy(net, &x, ds.feature_shape(), ds.labels(), batch)
 }
 
-/// [`train`] in the type that `format` names; the report's `format` is
+/// [`train`] in the type that `format` names, or, for a one-byte format,
+/// [`lns8::train_lns8`](crate::lns8::train_lns8); the report's `format` is
 /// `format`'s name.
 ///
 /// ```
@@ -650,12 +651,18 @@ pub fn evaluate<T: NnScalar>(
 /// assert_eq!(r.format, "lns12-shift");
 /// ```
 pub fn train_format(
-    format: Format,
+    format: impl Into<TrainFormat>,
     train_set: &Dataset,
     test_set: &Dataset,
     cfg: &TrainConfig,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<TrainReport, NnError> {
+    let format = match format.into() {
+        TrainFormat::Word(f) => f,
+        TrainFormat::Scaled8(f) => {
+            return crate::lns8::train_lns8(f, train_set, test_set, cfg, progress);
+        }
+    };
     let run = crate::with_format_type!(format, T => train::<T>);
     let mut report = run(train_set, test_set, cfg, progress)?;
     report.format = format.name().to_string();
