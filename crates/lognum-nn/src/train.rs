@@ -190,7 +190,7 @@ impl TrainConfig {
         if matches!(self.optimizer, OptimizerKind::Madam { .. }) && self.weight_decay != 0.0 {
             return bad(
                 "weight_decay",
-                "Madam has no weight decay (its clamp bounds the weights); use 0",
+                "must be 0: Madam has no weight decay (its clamp bounds the weights)",
             );
         }
         if self.accumulate == Some(Accumulate::Blocked(0)) {
