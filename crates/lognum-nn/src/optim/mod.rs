@@ -52,6 +52,13 @@
 //!
 //! The native rule costs 1 to 9 points, most for the coarser words and
 //! approximations; both wide rules recover it.
+//!
+//! # Madam
+//!
+//! [`Madam`] sidesteps the stall differently: its update multiplies a
+//! weight by a power of two, which in LNS is an integer add to the log
+//! code, exact and never lost to the log-add; it keeps no master copy, and
+//! the rule only chooses its rounding (stochastic, or to nearest).
 
 use std::fmt;
 use std::str::FromStr;
@@ -80,10 +87,11 @@ pub(crate) const STOCHASTIC_STREAM: u64 = 0x5eed_0f5e;
 ///
 /// ```
 /// use lognum_nn::layers::ParamMut;
-/// use lognum_nn::optim::{Adam, Optimizer, Sgd, UpdateRule};
+/// use lognum_nn::optim::{Adam, Madam, Optimizer, Sgd, UpdateRule};
 /// let mut opts: Vec<Box<dyn Optimizer<f32>>> = vec![
 ///     Box::new(Sgd::new(0.1, 0.0, 0.0, UpdateRule::Native)),
 ///     Box::new(Adam::new(0.1, UpdateRule::Native)),
+///     Box::new(Madam::new(0.1, UpdateRule::Native)),
 /// ];
 /// for opt in &mut opts {
 ///     let (mut w, g) = (vec![1.0f32], vec![1.0f32]);
