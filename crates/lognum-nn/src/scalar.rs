@@ -148,8 +148,7 @@ pub trait NnScalar: Scalar {
     /// The sign is never changed and a nonzero value never becomes zero: a
     /// result that would round to zero (or to the other sign) leaves `self`
     /// as it is. Zero, a non-finite `self` and a NaN `e` are returned
-    /// unchanged. A `max_abs` below the smallest magnitude of the type
-    /// clamps to that smallest magnitude.
+    /// unchanged.
     ///
     /// The default computes `self · 2^e` and the clamp in f64, converts the
     /// result to [`Wide`](Self::Wide) and narrows it ([`narrow`](Self::narrow)
@@ -159,7 +158,8 @@ pub trait NnScalar: Scalar {
     /// `k = round(e · 2^FRAC)` (or `⌊e · 2^FRAC + u⌋` with `u = random/2^32`,
     /// unbiased) to the log code, saturating at the largest code and at the
     /// smallest nonzero one, and cap the code at the largest one whose value
-    /// is at most `max_abs`, so the clamp holds exactly.
+    /// is at most `max_abs`, so the clamp holds exactly (a `max_abs` below
+    /// the smallest magnitude clamps to that smallest magnitude).
     ///
     /// ```
     /// use lognum::LogNum;
