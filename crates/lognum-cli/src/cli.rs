@@ -124,15 +124,26 @@ pub struct TrainArgs {
           default_value_t = TrainConfig::default().batch)]
     pub batch: usize,
     /// Learning rate, finite and positive.
-    #[arg(long, value_parser = parse_lr, allow_negative_numbers = true,
+    #[arg(long, value_parser = parse_above_zero, allow_negative_numbers = true,
           default_value_t = TrainConfig::default().lr)]
     pub lr: f64,
-    /// Optimiser: sgd (the paper's) or adam (β1 0.9, β2 0.999, ε 1e-8).
+    /// Optimiser: sgd (the paper's), adam (β1 0.9, β2 0.999, ε 1e-8) or
+    /// madam (multiplicative steps, in LNS integer adds to the log code;
+    /// rounded stochastically with --update stochastic, else to nearest).
     #[arg(long, value_parser = parse_optimizer, default_value = "sgd")]
     pub optimizer: OptimizerKind,
     /// SGD momentum, in [0, 1) [default: 0]; only with --optimizer sgd.
     #[arg(long, value_parser = parse_momentum, allow_negative_numbers = true)]
     pub momentum: Option<f64>,
+    /// Madam's clamp: every weight's magnitude stays at most this many
+    /// times its tensor's initial RMS [default: 3]; only with --optimizer
+    /// madam.
+    #[arg(long, value_name = "X", value_parser = parse_above_zero, allow_negative_numbers = true)]
+    pub madam_p_scale: Option<f64>,
+    /// Madam's bound on the normalised gradient [default: 10]; only with
+    /// --optimizer madam.
+    #[arg(long, value_name = "X", value_parser = parse_above_zero, allow_negative_numbers = true)]
+    pub madam_g_bound: Option<f64>,
     /// L2 weight decay, finite and not negative.
     #[arg(long, value_parser = parse_non_negative, allow_negative_numbers = true,
           default_value_t = TrainConfig::default().weight_decay)]
@@ -433,10 +444,10 @@ fn parse_model(s: &str) -> Result<ModelSpec, String> {
     })
 }
 
-/// `sgd` or `adam`.
+/// `sgd`, `adam` or `madam`.
 fn parse_optimizer(s: &str) -> Result<OptimizerKind, String> {
     s.parse::<OptimizerKind>()
-        .map_err(|_| format!("unknown optimizer `{s}`; valid: sgd, adam"))
+        .map_err(|_| format!("unknown optimizer `{s}`; valid: sgd, adam, madam"))
 }
 
 /// `cross-entropy` or `mse`.
@@ -491,8 +502,8 @@ fn parse_finite(s: &str) -> Result<f64, String> {
     }
 }
 
-/// A learning rate: finite and above zero.
-fn parse_lr(s: &str) -> Result<f64, String> {
+/// Finite and above zero: a learning rate, Madam's bounds.
+fn parse_above_zero(s: &str) -> Result<f64, String> {
     let x = parse_finite(s)?;
     if x > 0.0 {
         Ok(x)
@@ -543,10 +554,10 @@ mod tests {
 
     #[test]
     fn number_checks() {
-        assert!(parse_lr("NaN").is_err());
-        assert!(parse_lr("-0.1").is_err());
-        assert!(parse_lr("0").is_err());
-        assert_eq!(parse_lr("0.01"), Ok(0.01));
+        assert!(parse_above_zero("NaN").is_err());
+        assert!(parse_above_zero("-0.1").is_err());
+        assert!(parse_above_zero("0").is_err());
+        assert_eq!(parse_above_zero("0.01"), Ok(0.01));
         assert!(parse_positive("0").is_err());
         assert!(parse_positive("-3").is_err());
         assert!(parse_quant_bits("1").is_err());
@@ -569,7 +580,8 @@ mod tests {
             assert!(err.contains("mlp:H1-H2"), "{bad}: {err}");
         }
         assert!(parse_optimizer("adam").is_ok());
-        assert!(parse_optimizer("lion").unwrap_err().contains("sgd"));
+        assert!(parse_optimizer("madam").is_ok());
+        assert!(parse_optimizer("lion").unwrap_err().contains("madam"));
         assert_eq!(parse_loss("mse"), Ok(Loss::Mse));
     }
 

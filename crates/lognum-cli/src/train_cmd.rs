@@ -109,6 +109,24 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) -> Result<(), CliError> {
         }
         (other, None) => other,
     };
+    if let OptimizerKind::Madam {
+        p_scale, g_bound, ..
+    } = &mut cfg.optimizer
+    {
+        *p_scale = args.madam_p_scale.unwrap_or(*p_scale);
+        *g_bound = args.madam_g_bound.unwrap_or(*g_bound);
+    } else {
+        let given = [
+            ("--madam-p-scale", args.madam_p_scale),
+            ("--madam-g-bound", args.madam_g_bound),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, v)| v.is_some()) {
+            return Err(CliError::usage(format!(
+                "{flag} applies to --optimizer madam, not {}",
+                cfg.optimizer.name()
+            )));
+        }
+    }
     cfg.weight_decay = args.weight_decay;
     cfg.seed = args.seed;
     cfg.limit_train = args.limit_train;

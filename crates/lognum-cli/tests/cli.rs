@@ -358,3 +358,53 @@ fn saturation_is_warned_about() {
     let share = last_json(&out)["epoch_saturated"][0].as_f64().unwrap();
     assert!(share > lognum_nn::train::SATURATION_WARNING, "{share}");
 }
+
+/// Madam trains from the command line, in 12-bit LNS with stochastic
+/// rounding, well above chance (measured 0.818), and is recorded; its
+/// options are checked.
+#[test]
+fn madam_from_the_command_line() {
+    let data = mnist_subset().display().to_string();
+    let out = lognum(&[
+        "train",
+        "--data",
+        &data,
+        "--format",
+        "lns12-lut",
+        "--optimizer",
+        "madam",
+        "--update",
+        "stochastic",
+        "--lr",
+        "0.0078125",
+        "--madam-p-scale",
+        "3",
+        "--madam-g-bound",
+        "10",
+        "--epochs",
+        "1",
+        "--limit-train",
+        "2000",
+        "--limit-test",
+        "500",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = last_json(&out);
+    assert_eq!(r["optimizer"], "madam");
+    assert_eq!(r["update"], "stochastic");
+    let acc = r["test_accuracy"].as_f64().unwrap();
+    assert!(acc > 0.7, "{r}");
+
+    let madam = ["train", "--optimizer", "madam"];
+    let with = |extra: &[&'static str]| [&madam[..], extra].concat();
+    assert_usage_error(&with(&["--madam-p-scale", "-1"]), "--madam-p-scale");
+    assert_usage_error(&with(&["--madam-p-scale", "NaN"]), "--madam-p-scale");
+    assert_usage_error(&with(&["--madam-g-bound", "0"]), "--madam-g-bound");
+    assert_usage_error(&with(&["--madam-g-bound", "inf"]), "--madam-g-bound");
+    assert_usage_error(
+        &["train", "--optimizer", "sgd", "--madam-p-scale", "2"],
+        "applies to --optimizer madam",
+    );
+    assert_usage_error(&with(&["--weight-decay", "1e-4"]), "weight_decay");
+}

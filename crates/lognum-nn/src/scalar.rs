@@ -140,6 +140,65 @@ pub trait NnScalar: Scalar {
         Self::narrow(wide)
     }
 
+    /// `self · 2^e` with its magnitude clamped to `max_abs`, rounded to
+    /// this type: the multiplicative update of [`Madam`](crate::optim::Madam).
+    /// `random` (a uniform 32-bit number) asks for stochastic rounding,
+    /// `None` for round to nearest.
+    ///
+    /// The sign is never changed and a nonzero value never becomes zero: a
+    /// result that would round to zero (or to the other sign) leaves `self`
+    /// as it is. Zero, a non-finite `self` and a NaN `e` are returned
+    /// unchanged.
+    ///
+    /// The default computes `self · 2^e` and the clamp in f64, converts the
+    /// result to [`Wide`](Self::Wide) and narrows it ([`narrow`](Self::narrow)
+    /// or [`narrow_stochastic`](Self::narrow_stochastic)); the clamp then
+    /// holds up to that one rounding. LNS formats never leave the log
+    /// domain for the multiplication: they add the integer
+    /// `k = round(e · 2^FRAC)` (or `⌊e · 2^FRAC + u⌋` with `u = random/2^32`,
+    /// unbiased) to the log code, saturating at the largest code and at the
+    /// smallest nonzero one, and cap the code at the largest one whose value
+    /// is at most `max_abs`, so the clamp holds exactly (a `max_abs` below
+    /// the smallest magnitude clamps to that smallest magnitude).
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_nn::NnScalar;
+    /// type L = LogNum<10>;
+    /// // One code of LogNum<10> is 2^-10: e = 3·2^-10 adds exactly 3 codes.
+    /// let w = L::from_f64(-0.5);
+    /// let up = w.scale_pow2(3.0 / 1024.0, 10.0, None);
+    /// assert_eq!(up.to_bits(), w.to_bits() + 3);
+    /// // Clamped to 0.75: the largest code at or below log2(0.75).
+    /// let c = w.scale_pow2(4.0, 0.75, None);
+    /// assert!(c.to_f64() >= -0.75 && c.to_f64() < -0.749);
+    /// // Never to zero, never across it.
+    /// assert_eq!(w.scale_pow2(-1e6, 10.0, None), L::MIN_POSITIVE.neg());
+    /// assert_eq!(0.5f32.scale_pow2(1.0, 10.0, None), 1.0);
+    /// assert_eq!(0.5f32.scale_pow2(-1e6, 10.0, None), 0.5);
+    /// ```
+    fn scale_pow2(self, e: f64, max_abs: f64, random: Option<u32>) -> Self {
+        let x = self.to_f64();
+        if x == 0.0 || !x.is_finite() || e.is_nan() {
+            return self;
+        }
+        let mut mag = x.abs() * e.exp2();
+        if mag > max_abs {
+            mag = max_abs;
+        }
+        let wide = Self::Wide::from_f64(mag.copysign(x));
+        let y = match random {
+            None => Self::narrow(wide),
+            Some(r) => Self::narrow_stochastic(wide, r),
+        };
+        let yv = y.to_f64();
+        if yv == 0.0 || (yv < 0.0) != (x < 0.0) {
+            self
+        } else {
+            y
+        }
+    }
+
     /// One plain SGD step on master weights: for every nonzero gradient,
     /// `master ← master − eta·widen(grad)` in [`Wide`](Self::Wide) arithmetic
     /// and `weight ← narrow(master)`; zero gradients leave both as they are.
@@ -403,6 +462,40 @@ impl NnScalar for FixedI16<U11> {
 /// moves it.
 pub type WideMaster = WideLogNum<20, Interp<4, 24>>;
 
+/// The new log code of [`NnScalar::scale_pow2`] for an LNS value with log
+/// code `code` and `frac` fraction bits, whose nonzero codes run from `lo`
+/// to `hi`: `code + k` for `k` the rounded `e·2^frac`, capped at the largest
+/// code whose value is at most `max_abs`, kept in `lo..=hi`.
+fn lns_scaled_code(
+    code: i64,
+    frac: u32,
+    e: f64,
+    max_abs: f64,
+    random: Option<u32>,
+    (lo, hi): (i64, i64),
+) -> i64 {
+    let one = (1u64 << frac) as f64;
+    // Beyond ±2^40 codes every word saturates anyway; the bound keeps the
+    // conversion to an integer exact. A NaN `e` adds nothing.
+    let x = if e.is_nan() {
+        0.0
+    } else {
+        (e * one).clamp(-1e12, 1e12)
+    };
+    let k = match random {
+        None => x.round(),
+        Some(r) => (x + f64::from(r) / 4_294_967_296.0).floor(),
+    } as i64;
+    let top = if max_abs > 0.0 {
+        (max_abs.log2() * one).floor().clamp(-1e12, 1e12) as i64
+    } else if max_abs.is_nan() {
+        hi
+    } else {
+        lo
+    };
+    (code + k).min(top).clamp(lo, hi)
+}
+
 /// The LNS softmax of the paper:
 ///
 /// ```text
@@ -477,6 +570,21 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     fn softmax(logits: &[Self], probs: &mut [Self]) {
         lns_softmax(logits, probs);
     }
+    /// An integer add to the log code (see the trait method).
+    #[inline]
+    fn scale_pow2(self, e: f64, max_abs: f64, random: Option<u32>) -> Self {
+        match self.log2_code() {
+            None => self,
+            Some(code) => {
+                let range = (
+                    1 - Self::BIAS as i64,
+                    Self::MAG_MASK as i64 - Self::BIAS as i64,
+                );
+                let c = lns_scaled_code(code, FRAC, e, max_abs, random, range);
+                Self::from_log2_code(self.is_sign_negative(), c)
+            }
+        }
+    }
     #[inline]
     fn wide_sqrt(x: Self::Wide) -> Self::Wide {
         x.sqrt()
@@ -527,6 +635,21 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for WideLogNum<FRAC, A> {
     #[inline]
     fn wide_sqrt(x: Self) -> Self {
         x.sqrt()
+    }
+    /// An integer add to the log code, as for [`LogNum`].
+    #[inline]
+    fn scale_pow2(self, e: f64, max_abs: f64, random: Option<u32>) -> Self {
+        match self.log2_code() {
+            None => self,
+            Some(code) => {
+                let range = (
+                    1 - Self::BIAS as i64,
+                    Self::MAG_MASK as i64 - Self::BIAS as i64,
+                );
+                let c = lns_scaled_code(code, FRAC, e, max_abs, random, range);
+                Self::from_log2_code(self.is_sign_negative(), c)
+            }
+        }
     }
 }
 

@@ -80,7 +80,8 @@ pub struct TrainConfig {
     /// The optimiser and its own hyper-parameters (default: SGD without
     /// momentum, the paper's).
     pub optimizer: OptimizerKind,
-    /// L2 weight decay (finite, non-negative; 0 disables it).
+    /// L2 weight decay (finite, non-negative; 0 disables it; must be 0 with
+    /// [`OptimizerKind::Madam`]).
     pub weight_decay: f64,
     /// Seed of the initialisation and of the batch order.
     pub seed: u64,
@@ -95,7 +96,9 @@ pub struct TrainConfig {
     pub quantize_weights: Option<u32>,
     /// How updates are applied: see [`crate::optim`] for the LNS update
     /// stall this addresses. Default [`UpdateRule::WideMaster`];
-    /// [`UpdateRule::Native`] is the paper's.
+    /// [`UpdateRule::Native`] is the paper's. [`OptimizerKind::Madam`] keeps
+    /// no master copy: it rounds its updates stochastically under
+    /// [`UpdateRule::Stochastic`] and to nearest under the other two.
     pub update: UpdateRule,
     /// The loss (default: softmax cross-entropy with the
     /// [`LabelGrad::Complement`] label gradient; the paper's is
@@ -182,6 +185,12 @@ impl TrainConfig {
             return bad(
                 "weight_decay",
                 &format!("must be finite and non-negative, got {}", self.weight_decay),
+            );
+        }
+        if matches!(self.optimizer, OptimizerKind::Madam { .. }) && self.weight_decay != 0.0 {
+            return bad(
+                "weight_decay",
+                "must be 0: Madam has no weight decay (its clamp bounds the weights)",
             );
         }
         if self.accumulate == Some(Accumulate::Blocked(0)) {

@@ -1,6 +1,6 @@
-//! Optimisers, in the number type's own arithmetic: [`Sgd`] and [`Adam`],
-//! both behind the [`Optimizer`] trait, each applying its update by an
-//! [`UpdateRule`].
+//! Optimisers, in the number type's own arithmetic: [`Sgd`], [`Adam`] and
+//! [`Madam`], all behind the [`Optimizer`] trait, each applying its update
+//! by an [`UpdateRule`].
 //!
 //! # SGD
 //!
@@ -52,6 +52,13 @@
 //!
 //! The native rule costs 1 to 9 points, most for the coarser words and
 //! approximations; both wide rules recover it.
+//!
+//! # Madam
+//!
+//! [`Madam`] sidesteps the stall differently: its update multiplies a
+//! weight by a power of two, which in LNS is an integer add to the log
+//! code, exact and never lost to the log-add; it keeps no master copy, and
+//! the rule only chooses its rounding (stochastic, or to nearest).
 
 use std::fmt;
 use std::str::FromStr;
@@ -60,9 +67,11 @@ use crate::layers::ParamMut;
 use crate::{NnError, NnScalar};
 
 mod adam;
+mod madam;
 mod sgd;
 
 pub use adam::Adam;
+pub use madam::Madam;
 pub use sgd::Sgd;
 
 /// The stream of [`Rng::with_stream`](crate::rng::Rng::with_stream) used for
@@ -78,10 +87,11 @@ pub(crate) const STOCHASTIC_STREAM: u64 = 0x5eed_0f5e;
 ///
 /// ```
 /// use lognum_nn::layers::ParamMut;
-/// use lognum_nn::optim::{Adam, Optimizer, Sgd, UpdateRule};
+/// use lognum_nn::optim::{Adam, Madam, Optimizer, Sgd, UpdateRule};
 /// let mut opts: Vec<Box<dyn Optimizer<f32>>> = vec![
 ///     Box::new(Sgd::new(0.1, 0.0, 0.0, UpdateRule::Native)),
 ///     Box::new(Adam::new(0.1, UpdateRule::Native)),
+///     Box::new(Madam::new(0.1, UpdateRule::Native)),
 /// ];
 /// for opt in &mut opts {
 ///     let (mut w, g) = (vec![1.0f32], vec![1.0f32]);
@@ -120,6 +130,17 @@ pub enum OptimizerKind {
         /// Added to the root of the second moment (default 1e-8).
         eps: f64,
     },
+    /// [`Madam`]: multiplicative updates (integer adds to the log code in
+    /// LNS); the [`UpdateRule`] chooses nearest or stochastic rounding.
+    Madam {
+        /// Clamp of every weight's magnitude, in units of its tensor's
+        /// initial RMS (finite, positive; default 3).
+        p_scale: f64,
+        /// Bound on the normalised gradient (finite, positive; default 10).
+        g_bound: f64,
+        /// Decay of the second moment, in `[0, 1)` (default 0.999).
+        beta: f64,
+    },
 }
 
 impl Default for OptimizerKind {
@@ -143,7 +164,22 @@ impl OptimizerKind {
         }
     }
 
-    /// The name: `"sgd"` or `"adam"`.
+    /// Madam with the defaults of Bernstein et al.: `p_scale` 3,
+    /// `g_bound` 10, β 0.999.
+    ///
+    /// ```
+    /// use lognum_nn::optim::OptimizerKind;
+    /// assert!(matches!(OptimizerKind::madam(), OptimizerKind::Madam { p_scale: 3.0, .. }));
+    /// ```
+    pub const fn madam() -> Self {
+        OptimizerKind::Madam {
+            p_scale: 3.0,
+            g_bound: 10.0,
+            beta: 0.999,
+        }
+    }
+
+    /// The name: `"sgd"`, `"adam"` or `"madam"`.
     ///
     /// ```
     /// assert_eq!(lognum_nn::optim::OptimizerKind::adam().name(), "adam");
@@ -152,6 +188,7 @@ impl OptimizerKind {
         match self {
             OptimizerKind::Sgd { .. } => "sgd",
             OptimizerKind::Adam { .. } => "adam",
+            OptimizerKind::Madam { .. } => "madam",
         }
     }
 
@@ -161,6 +198,10 @@ impl OptimizerKind {
     /// use lognum_nn::optim::OptimizerKind;
     /// assert!(OptimizerKind::Sgd { momentum: 1.0 }.validate().is_err());
     /// assert!(OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: -1.0 }.validate().is_err());
+    /// let madam = |p_scale| OptimizerKind::Madam { p_scale, g_bound: 10.0, beta: 0.999 };
+    /// assert!(madam(3.0).validate().is_ok());
+    /// assert!(madam(-1.0).validate().unwrap_err().to_string().contains("p_scale"));
+    /// assert!(madam(f64::NAN).validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<(), NnError> {
         let unit = |field, v: f64| {
@@ -173,8 +214,27 @@ impl OptimizerKind {
                 })
             }
         };
+        let positive = |field, v: f64| {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(NnError::Config {
+                    field,
+                    reason: format!("must be finite and positive, got {v}"),
+                })
+            }
+        };
         match *self {
             OptimizerKind::Sgd { momentum } => unit("momentum", momentum),
+            OptimizerKind::Madam {
+                p_scale,
+                g_bound,
+                beta,
+            } => {
+                positive("p_scale", p_scale)?;
+                positive("g_bound", g_bound)?;
+                unit("beta", beta)
+            }
             OptimizerKind::Adam { beta1, beta2, eps } => {
                 unit("beta1", beta1)?;
                 unit("beta2", beta2)?;
@@ -190,7 +250,8 @@ impl OptimizerKind {
         }
     }
 
-    /// The optimiser, ready for its first step.
+    /// The optimiser, ready for its first step. Madam has no weight decay
+    /// (its clamp bounds the weights) and ignores `weight_decay`.
     ///
     /// ```
     /// use lognum_nn::optim::{OptimizerKind, UpdateRule};
@@ -214,6 +275,17 @@ impl OptimizerKind {
                     .with_weight_decay(weight_decay)
                     .with_seed(seed),
             ),
+            OptimizerKind::Madam {
+                p_scale,
+                g_bound,
+                beta,
+            } => Box::new(
+                Madam::new(lr, rule)
+                    .with_p_scale(p_scale)
+                    .with_g_bound(g_bound)
+                    .with_beta(beta)
+                    .with_seed(seed),
+            ),
         }
     }
 }
@@ -226,14 +298,16 @@ impl fmt::Display for OptimizerKind {
 
 impl FromStr for OptimizerKind {
     type Err = NnError;
-    /// `sgd` (no momentum) or `adam` (the defaults of [`OptimizerKind::adam`]).
+    /// `sgd` (no momentum), `adam` (the defaults of [`OptimizerKind::adam`])
+    /// or `madam` (those of [`OptimizerKind::madam`]).
     fn from_str(s: &str) -> Result<Self, NnError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "sgd" => Ok(OptimizerKind::default()),
             "adam" => Ok(OptimizerKind::adam()),
+            "madam" => Ok(OptimizerKind::madam()),
             _ => Err(NnError::Config {
                 field: "optimizer",
-                reason: format!("{s:?} is not one of: sgd, adam"),
+                reason: format!("{s:?} is not one of: sgd, adam, madam"),
             }),
         }
     }
