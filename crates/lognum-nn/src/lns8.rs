@@ -7,7 +7,7 @@
 //! | quantity | stored as |
 //! |---|---|
 //! | weights | one byte (`FRAC` fraction bits) + one offset per tensor |
-//! | activations (layer inputs kept for the backward pass, logits) | one byte + offset |
+//! | activations (layer inputs kept for the backward pass) | one byte + offset |
 //! | gradients (`∂L/∂W`, the back-propagated errors) | one byte + offset |
 //! | biases | 16-bit `LogNum<10, A>` (a multiplicative update cannot move a zero; `n_out` per layer) |
 //! | matrix-product sums, bias adds, leaky ReLU, softmax | 16-bit `LogNum<10, A>` with an offset ([`Wide16`]), narrowed once per tensor |
@@ -18,8 +18,9 @@
 //!
 //! Forward: `z = a·W` by [`Scaled8::matmul`] (a [`Wide16`]), `+ b` and the
 //! leaky ReLU (slope `2^-7`, an integer subtract from the log) in 16 bits,
-//! then narrowed to the next layer's one-byte input. The logits are narrowed
-//! too; the softmax and `p − y` run on them in 16 bits (the 640-entry table),
+//! then narrowed to the next layer's one-byte input. The logits are not
+//! narrowed: the softmax and `p − y` read the 16-bit sums (a byte's
+//! half-code error on a logit of 10 would move its probability by half),
 //! and `p − y` is narrowed to one byte. Backward: `∂W = aᵀ·δ` and
 //! `δ' = (δ·Wᵀ) ⊙ leaky'`, each narrowed. Every narrowing chooses the
 //! tensor's offset from its largest value (see [`lognum_tensor::scaled`]).
@@ -88,6 +89,10 @@ use crate::{NnError, NnScalar};
 
 /// The 16-bit word the wide work is done in.
 type W16<A> = LogNum<10, A>;
+
+/// The stream of [`Rng::with_stream`] for the stochastic narrowing of
+/// gradients, apart from the update's.
+const GRADIENT_STREAM: u64 = 0x5eed_06ad;
 
 /// The word's bias and fields (sign, 7-bit biased log).
 const BIAS: i32 = 64;
@@ -185,8 +190,14 @@ impl Lns8Optimizer {
 
 /// Per-weight-tensor optimiser state.
 enum State<A> {
-    Sgd { master: Option<Wide16<A>> },
-    Madam { v: Vec<f32>, step: i32 },
+    Sgd {
+        master: Option<Wide16<A>>,
+    },
+    Madam {
+        v: Vec<f32>,
+        step: i32,
+        master: Option<Vec<u16>>,
+    },
 }
 
 /// One fully connected layer in one-byte words.
@@ -211,8 +222,10 @@ pub struct Lns8Mlp<const FRAC: u32, A> {
 struct Trace<const FRAC: u32, A> {
     /// The input of every layer, in one byte.
     inputs: Vec<Scaled8<FRAC, A>>,
-    /// The logits, in one byte.
-    logits: Scaled8<FRAC, A>,
+    /// The logits as the 16-bit sums: the softmax reads them directly (a
+    /// byte's half-code error, 4.4 %, on a logit of 10 would move its
+    /// probability by half), and they are not kept for the backward pass.
+    logits: Wide16<A>,
 }
 
 /// Leaky ReLU slope `2^-LEAKY`.
@@ -262,7 +275,8 @@ where
                     let rms = (wv.iter().map(|x| x * x).sum::<f64>() / wv.len() as f64).sqrt();
                     let w = madam_init::<FRAC, A>(&w32, io, p_scale * rms)?;
                     let v = vec![0.0f32; w.words().len()];
-                    (w, State::Madam { v, step: 0 })
+                    let master = wide_master.then(|| w.madam_master());
+                    (w, State::Madam { v, step: 0, master })
                 }
                 Lns8Optimizer::Sgd => {
                     let w = Scaled8::from_f32(&w32, io)?;
@@ -313,7 +327,12 @@ where
             m.2 += match &l.state {
                 State::Sgd { master: None } => 0,
                 State::Sgd { master: Some(w) } => std::mem::size_of_val(w.values()),
-                State::Madam { v, .. } => std::mem::size_of_val(v.as_slice()),
+                State::Madam { v, master, .. } => {
+                    std::mem::size_of_val(v.as_slice())
+                        + master
+                            .as_ref()
+                            .map_or(0, |m| std::mem::size_of_val(m.as_slice()))
+                }
             };
         }
         m
@@ -336,6 +355,7 @@ where
     fn forward(&self, x: Scaled8<FRAC, A>, keep: bool) -> Result<Trace<FRAC, A>, NnError> {
         let mut inputs = Vec::new();
         let mut a = x;
+        let mut logits = None;
         for (i, layer) in self.layers.iter().enumerate() {
             let mut z = a.matmul(&layer.w, self.acc)?;
             let bias = z.aligned(&layer.b, 0);
@@ -349,6 +369,10 @@ where
                     }
                 }
             }
+            if last {
+                logits = Some(z);
+                break;
+            }
             let next = z.narrow(None)?;
             if keep {
                 inputs.push(std::mem::replace(&mut a, next));
@@ -356,14 +380,21 @@ where
                 a = next;
             }
         }
-        Ok(Trace { inputs, logits: a })
+        if keep {
+            inputs.push(a);
+        }
+        let logits = logits.ok_or_else(|| NnError::Config {
+            field: "model",
+            reason: "an MLP has at least one layer".into(),
+        })?;
+        Ok(Trace { inputs, logits })
     }
 
     /// Predicted classes for one-byte inputs.
     fn predict(&self, x: Scaled8<FRAC, A>) -> Result<Vec<usize>, NnError> {
         let t = self.forward(x, false)?;
         let [rows, cols] = t.logits.shape();
-        let logits = t.logits.widen().to_unscaled();
+        let logits = t.logits.to_unscaled();
         Ok((0..rows)
             .map(|r| crate::loss::argmax(&logits[r * cols..(r + 1) * cols]))
             .collect())
@@ -396,24 +427,6 @@ fn madam_init<const FRAC: u32, A>(
         })
         .collect();
     Ok(Scaled8::from_parts(words, shape, offset)?)
-}
-
-/// One Madam step on one-byte weights from one-byte gradients.
-#[allow(clippy::too_many_arguments)]
-fn madam_step<const FRAC: u32, A>(
-    w: &mut Scaled8<FRAC, A>,
-    g: &Scaled8<FRAC, A>,
-    v: &mut [f32],
-    step: &mut i32,
-    lr: f64,
-    g_bound: f64,
-    beta: f64,
-    rng: &mut Option<Rng>,
-) -> Result<(), NnError> {
-    *step = step.saturating_add(1);
-    let key = rng.as_mut().map(Rng::next_u64);
-    w.madam_update(g, v, &MadamStep::new(lr, g_bound, beta, *step, key))?;
-    Ok(())
 }
 
 /// `w ⊟ η⊡g` in 16 bits, in place, under `w`'s offset (`g` one byte).
@@ -459,13 +472,21 @@ where
         cfg: &TrainConfig,
         opt: &Lns8Optimizer,
         rng: &mut Option<Rng>,
+        grad_rng: &mut Option<Rng>,
     ) -> Result<(f64, usize), NnError> {
         let trace = self.forward(x, true)?;
         let [rows, classes] = trace.logits.shape();
-        let logits = Tensor::from_vec(trace.logits.widen().to_unscaled(), &[rows, classes])?;
+        let logits = Tensor::from_vec(trace.logits.to_unscaled(), &[rows, classes])?;
         let out = cfg.loss.compute(&logits, labels)?;
         let grad = Wide16::from_values(out.grad.to_vec(), &[rows, classes], 0)?;
-        let mut delta: Scaled8<FRAC, A> = grad.narrow(None)?;
+        // Gradients are narrowed stochastically under the stochastic rule.
+        let mut narrow_grad = |t: &Wide16<A>| -> Result<Scaled8<FRAC, A>, NnError> {
+            Ok(match grad_rng.as_mut() {
+                None => t.narrow(None)?,
+                Some(r) => t.narrow(Some(&mut || r.next_u32()))?,
+            })
+        };
+        let mut delta: Scaled8<FRAC, A> = narrow_grad(&grad)?;
         let batch = labels.len().max(1) as f64;
         let bias_lr = match *opt {
             Lns8Optimizer::Madam { bias_lr, .. } => bias_lr,
@@ -474,7 +495,7 @@ where
         let eta_b = W16::<A>::from_f64(bias_lr / batch);
         let eta = W16::<A>::from_f64(cfg.lr / batch);
         for (l, a) in trace.inputs.iter().enumerate().rev() {
-            let dw: Scaled8<FRAC, A> = a.t().matmul(&delta, self.acc)?.narrow(None)?;
+            let dw = narrow_grad(&a.t().matmul(&delta, self.acc)?)?;
             let db = column_sums(&delta.widen());
             let next = if l > 0 {
                 let mut back = delta.matmul(&self.layers[l].w.t(), self.acc)?;
@@ -483,7 +504,7 @@ where
                         *v = v.mul_pow2(-LEAKY);
                     }
                 }
-                Some(back.narrow(None)?)
+                Some(narrow_grad(&back)?)
             } else {
                 None
             };
@@ -492,8 +513,14 @@ where
                 *b -= eta_b * g;
             }
             match (&mut layer.state, *opt) {
-                (State::Madam { v, step }, Lns8Optimizer::Madam { g_bound, beta, .. }) => {
-                    madam_step(&mut layer.w, &dw, v, step, cfg.lr, g_bound, beta, rng)?
+                (State::Madam { v, step, master }, Lns8Optimizer::Madam { g_bound, beta, .. }) => {
+                    *step = step.saturating_add(1);
+                    let key = rng.as_mut().map(Rng::next_u64);
+                    let s = MadamStep::new(cfg.lr, g_bound, beta, *step, key);
+                    match master {
+                        None => layer.w.madam_update(&dw, v, &s)?,
+                        Some(m) => layer.w.madam_update_master(&dw, v, m, &s)?,
+                    }
                 }
                 (State::Sgd { master: Some(m) }, _) => {
                     sgd_wide(m, &dw, eta);
@@ -565,16 +592,6 @@ where
         }
         Ok(correct as f64 / n as f64)
     }
-
-    /// The share of weights on the top word (for Madam: at the clamp).
-    fn saturated(&self) -> f64 {
-        let (mut total, mut top) = (0usize, 0usize);
-        for l in &self.layers {
-            total += l.w.words().len();
-            top += l.w.words().iter().filter(|&&w| w & TOP == TOP).count();
-        }
-        top as f64 / total.max(1) as f64
-    }
 }
 
 /// Trains the MLP of `cfg.model` in one-byte LNS words (`FRAC` fraction
@@ -632,6 +649,8 @@ where
     let x_test = encode::<FRAC, A>(&test)?;
     let mut rng = (cfg.update == UpdateRule::Stochastic)
         .then(|| Rng::with_stream(cfg.seed, crate::optim::STOCHASTIC_STREAM));
+    let mut grad_rng =
+        (cfg.update == UpdateRule::Stochastic).then(|| Rng::with_stream(cfg.seed, GRADIENT_STREAM));
     let batch = cfg.batch.min(train.len());
     let labels = train.labels();
     let mut reports = Vec::new();
@@ -645,7 +664,8 @@ where
         for (done, idx) in batches.enumerate() {
             yb.clear();
             yb.extend(idx.iter().map(|&i| labels[i]));
-            let (loss, right) = net.step(gather(&x_train, &idx)?, &yb, cfg, opt, &mut rng)?;
+            let x = gather(&x_train, &idx)?;
+            let (loss, right) = net.step(x, &yb, cfg, opt, &mut rng, &mut grad_rng)?;
             if !loss.is_finite() {
                 return Err(NnError::Diverged {
                     epoch,
@@ -670,7 +690,9 @@ where
             train_loss: loss_sum / train.len() as f64,
             train_accuracy: correct as f64 / train.len() as f64,
             test_accuracy: net.accuracy(&x_test, test.labels(), cfg.eval_batch)?,
-            saturated: net.saturated(),
+            // The offsets follow the values: nothing saturates. (Madam's
+            // clamp is a bound of the update, not of the format.)
+            saturated: 0.0,
             seconds,
         };
         progress(&Progress::Epoch(report.clone()));
@@ -760,6 +782,16 @@ impl FromStr for Lns8Format {
 fn lns8_optimizer(cfg: &TrainConfig) -> Result<Lns8Optimizer, NnError> {
     match cfg.optimizer {
         crate::optim::OptimizerKind::Sgd { momentum } if momentum == 0.0 => Ok(Lns8Optimizer::Sgd),
+        crate::optim::OptimizerKind::Madam {
+            p_scale,
+            g_bound,
+            beta,
+        } => Ok(Lns8Optimizer::Madam {
+            p_scale,
+            g_bound,
+            beta,
+            bias_lr: TrainConfig::default().lr,
+        }),
         other => Err(NnError::Config {
             field: "optimizer",
             reason: format!("one-byte LNS trains with sgd (no momentum) or madam, not {other}"),

@@ -106,6 +106,53 @@ fn update(c: &Consts, w: &mut [u8], g: &[u8], v: &mut [f32], base: u32) {
     }
 }
 
+/// Extra fraction bits of the master magnitude beyond the word's.
+pub const MASTER_BITS: u32 = 7;
+
+/// [`update`] on a master magnitude with [`MASTER_BITS`] more fraction
+/// bits (`fine = M·2^MASTER_BITS` at the start), the word rounded from it
+/// to nearest.
+#[inline(always)]
+fn update_master(c: &Consts, w: &mut [u8], fine: &mut [u16], g: &[u8], v: &mut [f32], base: u32) {
+    let one = 1i32 << MASTER_BITS;
+    let (lo, hi) = (one / 2, i32::from(MAG_MASK) * one);
+    let iter = w.iter_mut().zip(fine.iter_mut()).zip(g).zip(v.iter_mut());
+    for (i, (((wi, fi), &gw), vi)) in iter.enumerate() {
+        let gm = c.decode[usize::from(gw & MAG_MASK)];
+        let gs = if gw & SIGN != 0 { -gm } else { gm };
+        let vn = c.beta * *vi + c.one_minus * (gs * gs);
+        *vi = vn;
+        let denom = (vn * c.inv_bc).sqrt().max(f32::MIN_POSITIVE);
+        let ghat = (gs / denom).clamp(-c.g_bound, c.g_bound);
+        let k = c.step_codes * if *wi & SIGN != 0 { -ghat } else { ghat };
+        let k = k.clamp(-MAX_CODES, MAX_CODES);
+        let u = if c.stochastic {
+            (draw(c.key, base.wrapping_add(i as u32)) >> 8) as f32 * (1.0 / 16_777_216.0)
+        } else {
+            0.5
+        };
+        let k = (k + u + LIFT) as i32 - LIFT as i32;
+        let f = (i32::from(*fi) - k).clamp(lo, hi);
+        *fi = f as u16;
+        let m = ((f + lo) >> MASTER_BITS).clamp(1, i32::from(MAG_MASK));
+        *wi = (*wi & SIGN) | m as u8;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+#[inline(never)]
+fn update_master_avx512(c: &Consts, w: &mut [u8], fine: &mut [u16], g: &[u8], v: &mut [f32]) {
+    update_master(c, w, fine, g, v, 0);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn update_master_avx2(c: &Consts, w: &mut [u8], fine: &mut [u16], g: &[u8], v: &mut [f32]) {
+    update_master(c, w, fine, g, v, 0);
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw")]
 #[inline(never)]
@@ -190,7 +237,71 @@ impl<const FRAC: u32, A> Scaled8<FRAC, A> {
         v: &mut [f32],
         step: &MadamStep,
     ) -> Result<(), MadamError> {
-        if grad.shape != self.shape || v.len() != self.words.len() {
+        self.madam_run(isa, grad, v, None, step)
+    }
+
+    /// The master magnitudes to start [`madam_update_master`]
+    /// (Self::madam_update_master) from: each word's `M·2^MASTER_BITS`.
+    ///
+    /// ```
+    /// use lognum_tensor::scaled::{Scaled8, MASTER_BITS};
+    /// let w = Scaled8::<3>::from_f32(&[1.0, -0.5], &[1, 2])?;
+    /// assert_eq!(w.madam_master(), vec![127 << MASTER_BITS, 119 << MASTER_BITS]);
+    /// # Ok::<(), lognum_tensor::TensorError>(())
+    /// ```
+    pub fn madam_master(&self) -> Vec<u16> {
+        self.words
+            .iter()
+            .map(|&w| u16::from(w & MAG_MASK) << MASTER_BITS)
+            .collect()
+    }
+
+    /// [`madam_update`](Self::madam_update) on a wider master: `master`
+    /// holds every weight's magnitude code with [`MASTER_BITS`] more fraction
+    /// bits (7: the resolution of the 16-bit word at `FRAC = 3`), the step
+    /// is rounded to that resolution and added there, and the word is the
+    /// master rounded to nearest. Steps smaller than half a code of the word
+    /// then accumulate instead of being lost or left to chance. Costs two
+    /// bytes per weight beside `v`'s four.
+    ///
+    /// ```
+    /// use lognum_tensor::scaled::{MadamStep, Scaled8};
+    /// let mut w = Scaled8::<3>::from_f32(&[1.0, -0.5], &[1, 2])?;
+    /// let g = Scaled8::<3>::from_f32(&[1e-3, 1e-3], &[1, 2])?;
+    /// let (mut v, mut master) = (vec![0.0f32; 2], w.madam_master());
+    /// let before = w.clone();
+    /// // A quarter of a code per step: the word moves on the second step.
+    /// for step in 1..=2 {
+    ///     w.madam_update_master(&g, &mut v, &mut master, &MadamStep::new(1.0 / 32.0, 10.0, 0.999, step, None))?;
+    ///     assert_eq!(w == before, step == 1);
+    /// }
+    /// # Ok::<(), lognum_tensor::TensorError>(())
+    /// ```
+    pub fn madam_update_master(
+        &mut self,
+        grad: &Self,
+        v: &mut [f32],
+        master: &mut [u16],
+        step: &MadamStep,
+    ) -> Result<(), TensorError> {
+        self.madam_run(Isa::detect(), grad, v, Some(master), step)
+            .map_err(|e| match e {
+                MadamError::Tensor(e) => e,
+                MadamError::Isa(_) => unreachable!("the detected ISA is available"),
+            })
+    }
+
+    fn madam_run(
+        &mut self,
+        isa: Isa,
+        grad: &Self,
+        v: &mut [f32],
+        master: Option<&mut [u16]>,
+        step: &MadamStep,
+    ) -> Result<(), MadamError> {
+        let n = self.words.len();
+        if grad.shape != self.shape || v.len() != n || master.as_ref().is_some_and(|m| m.len() != n)
+        {
             return Err(MadamError::Tensor(TensorError::ShapeMismatch {
                 op: "Scaled8::madam_update",
                 left: self.shape.to_vec(),
@@ -205,6 +316,12 @@ impl<const FRAC: u32, A> Scaled8<FRAC, A> {
             return Err(MadamError::Isa(IsaUnavailable(isa)));
         }
         let scale = f64::from(1u32 << FRAC);
+        // Steps are counted in codes of the master when there is one.
+        let step_scale = if master.is_some() {
+            f64::from(1u32 << (FRAC + MASTER_BITS))
+        } else {
+            scale
+        };
         let g_scale = (grad.offset() as f64 / scale).exp2();
         let mut decode = [0.0f32; 128];
         for (m, d) in decode.iter_mut().enumerate().skip(1) {
@@ -217,12 +334,27 @@ impl<const FRAC: u32, A> Scaled8<FRAC, A> {
             beta: step.beta as f32,
             one_minus: (1.0 - step.beta) as f32,
             inv_bc: (1.0 / bias_correction) as f32,
-            step_codes: (step.lr * scale).clamp(-f64::from(MAX_CODES), f64::from(MAX_CODES)) as f32,
+            step_codes: (step.lr * step_scale).clamp(-f64::from(MAX_CODES), f64::from(MAX_CODES))
+                as f32,
             g_bound: step.g_bound as f32,
             key: [key as u32, (key >> 32) as u32],
             stochastic: step.stochastic.is_some(),
         };
         let (w, g) = (&mut self.words[..], &grad.words[..]);
+        if let Some(fine) = master {
+            match isa {
+                Isa::Portable => update_master(&c, w, fine, g, v, 0),
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `is_available` checked that the CPU has AVX-512F/BW.
+                Isa::Avx512 => unsafe { update_master_avx512(&c, w, fine, g, v) },
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `is_available` checked that the CPU has AVX2.
+                Isa::Avx2 => unsafe { update_master_avx2(&c, w, fine, g, v) },
+                #[cfg(not(target_arch = "x86_64"))]
+                _ => unreachable!("only the portable path exists here"),
+            }
+            return Ok(());
+        }
         match isa {
             Isa::Portable => update(&c, w, g, v, 0),
             #[cfg(target_arch = "x86_64")]

@@ -56,7 +56,7 @@
 use core::marker::PhantomData;
 
 mod madam;
-pub use madam::{MadamError, MadamStep};
+pub use madam::{MASTER_BITS, MadamError, MadamStep};
 
 use lognum::{LogAdd, LogNum, LogNum8, Lut};
 
