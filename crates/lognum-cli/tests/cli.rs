@@ -408,3 +408,71 @@ fn madam_from_the_command_line() {
     );
     assert_usage_error(&with(&["--weight-decay", "1e-4"]), "weight_decay");
 }
+
+/// The one-byte formats through `train` and `bench`; a checkpoint of one
+/// is refused before any work, and Adam has no one-byte form.
+#[test]
+fn one_byte_formats_from_the_command_line() {
+    let data = mnist_subset().display().to_string();
+    let out = lognum(&[
+        "train",
+        "--data",
+        &data,
+        "--format",
+        "lns8-lut",
+        "--optimizer",
+        "madam",
+        "--madam-p-scale",
+        "32",
+        "--epochs",
+        "1",
+        "--limit-train",
+        "2000",
+        "--limit-test",
+        "500",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = last_json(&out);
+    assert_eq!(r["format"], "lns8-lut");
+    assert_eq!(r["optimizer"], "madam");
+    assert!(r["test_accuracy"].as_f64().unwrap() > 0.7, "{r}");
+
+    let dir = temp_dir("lns8-save");
+    let save = dir.join("net.safetensors");
+    let out = lognum(&[
+        "train",
+        "--data",
+        &data,
+        "--format",
+        "lns8-exact",
+        "--save",
+        s(&save),
+    ]);
+    assert_error(&out, 2, "cannot be saved");
+    assert!(!save.exists());
+    let out = lognum(&[
+        "train",
+        "--data",
+        &data,
+        "--format",
+        "lns8-lut",
+        "--optimizer",
+        "adam",
+    ]);
+    assert_error(&out, 2, "madam");
+
+    let out = lognum(&[
+        "bench",
+        "--data",
+        &data,
+        "--quick",
+        "--steps",
+        "20",
+        "--formats",
+        "lns8-lut",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("lns8-lut"), "{}", stdout(&out));
+}

@@ -613,6 +613,32 @@ pub fn fit_lns8<const FRAC: u32, A: LogAdd>(
 where
     W16<A>: NnScalar,
 {
+    train_lns8_model::<FRAC, A>(train, test, cfg, opt, progress).map(|(_, r)| r)
+}
+
+/// [`fit_lns8`], returning the trained network too.
+///
+/// ```
+/// use lognum::Lut;
+/// use lognum_nn::data::Dataset;
+/// use lognum_nn::lns8::{train_lns8_model, Lns8Optimizer};
+/// use lognum_nn::train::TrainConfig;
+/// let ds = Dataset::new(vec![0u8; 784], 28, 28, vec![3], 10);
+/// let cfg = TrainConfig { epochs: 1, ..TrainConfig::default() };
+/// let (net, _) = train_lns8_model::<3, Lut>(&ds, &ds, &cfg, &Lns8Optimizer::madam(), &mut |_| {})?;
+/// assert_eq!(net.weight(0).unwrap().shape(), [784, 100]);
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn train_lns8_model<const FRAC: u32, A: LogAdd>(
+    train: &Dataset,
+    test: &Dataset,
+    cfg: &TrainConfig,
+    opt: &Lns8Optimizer,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Lns8Mlp<FRAC, A>, TrainReport), NnError>
+where
+    W16<A>: NnScalar,
+{
     cfg.validate()?;
     if cfg.checkpoint.is_some() {
         return Err(NnError::Config {
@@ -699,7 +725,7 @@ where
         reports.push(report);
     }
     let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
-    Ok(TrainReport {
+    let report = TrainReport {
         format: format!("lns8-{}", A::NAME),
         model: cfg.model.to_string(),
         optimizer: opt.name().into(),
@@ -708,7 +734,8 @@ where
         test_accuracy,
         train_seconds,
         samples_per_second: (train.len() as f64 * cfg.epochs as f64) / train_seconds.max(1e-9),
-    })
+    };
+    Ok((net, report))
 }
 
 /// The one-byte formats by name: the word `LogNum8<3, A>` (3 fraction
@@ -781,7 +808,7 @@ impl FromStr for Lns8Format {
 /// paper's SGD rate for the biases. Adam has no one-byte form.
 fn lns8_optimizer(cfg: &TrainConfig) -> Result<Lns8Optimizer, NnError> {
     match cfg.optimizer {
-        crate::optim::OptimizerKind::Sgd { momentum } if momentum == 0.0 => Ok(Lns8Optimizer::Sgd),
+        crate::optim::OptimizerKind::Sgd { momentum: 0.0 } => Ok(Lns8Optimizer::Sgd),
         crate::optim::OptimizerKind::Madam {
             p_scale,
             g_bound,

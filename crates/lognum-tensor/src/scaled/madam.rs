@@ -291,6 +291,35 @@ impl<const FRAC: u32, A> Scaled8<FRAC, A> {
             })
     }
 
+    /// [`madam_update_master`](Self::madam_update_master) on a chosen
+    /// instruction set: every one gives the same bits.
+    ///
+    /// ```
+    /// use lognum_tensor::lns::Isa;
+    /// use lognum_tensor::scaled::{MadamStep, Scaled8};
+    /// let g = Scaled8::<3>::from_f32(&[1e-3, -2e-3], &[1, 2])?;
+    /// let step = MadamStep::new(0.01, 10.0, 0.999, 1, Some(3));
+    /// let mut outs = Vec::new();
+    /// for isa in Isa::available() {
+    ///     let mut w = Scaled8::<3>::from_f32(&[0.5, -0.25], &[1, 2])?;
+    ///     let (mut v, mut m) = (vec![0.0f32; 2], w.madam_master());
+    ///     w.madam_update_master_with_isa(isa, &g, &mut v, &mut m, &step).unwrap();
+    ///     outs.push((w, m));
+    /// }
+    /// assert!(outs.windows(2).all(|p| p[0] == p[1]));
+    /// # Ok::<(), lognum_tensor::TensorError>(())
+    /// ```
+    pub fn madam_update_master_with_isa(
+        &mut self,
+        isa: Isa,
+        grad: &Self,
+        v: &mut [f32],
+        master: &mut [u16],
+        step: &MadamStep,
+    ) -> Result<(), MadamError> {
+        self.madam_run(isa, grad, v, Some(master), step)
+    }
+
     fn madam_run(
         &mut self,
         isa: Isa,
