@@ -11,8 +11,15 @@
 //! | gradients (`∂L/∂W`, the back-propagated errors) | one byte + offset |
 //! | biases | 16-bit `LogNum<10, A>` (a multiplicative update cannot move a zero; `n_out` per layer) |
 //! | matrix-product sums, bias adds, leaky ReLU, softmax | 16-bit `LogNum<10, A>` with an offset ([`Wide16`]), narrowed once per tensor |
+//! | logits (read by the softmax, not kept) | the 16-bit sums |
 //! | Madam's second moment | `f32` per weight |
-//! | SGD's wide master (rule [`WideMaster`](UpdateRule::WideMaster)) | 16-bit `LogNum<10, A>` + offset per weight |
+//! | Madam's master (rule [`WideMaster`](UpdateRule::WideMaster)) | the magnitude code with 7 more fraction bits, `u16` per weight |
+//! | SGD's master (rule [`WideMaster`](UpdateRule::WideMaster)) | 16-bit `LogNum<10, A>` + offset per weight |
+//!
+//! [`Lns8Mlp::memory`] counts these bytes. Only the paper's kind of network,
+//! an MLP with leaky ReLUs, trains in one byte so far; the generic layers
+//! of [`layers`](crate::layers) do not take one-byte tensors, and one-byte
+//! networks cannot be saved yet.
 //!
 //! # One step
 //!
@@ -35,7 +42,15 @@
 //!   initial RMS, and the tensor's offset is fixed at the start so that this
 //!   bound is the top word: the weights never leave the range, and their
 //!   offset never moves. A weight never reaches zero (its word stays ≥ 1)
-//!   and never changes sign.
+//!   and never changes sign. Under rule [`WideMaster`](UpdateRule::WideMaster)
+//!   the step is added to a master magnitude with 7 more fraction bits and
+//!   the word rounded from it ([`Scaled8::madam_update_master`]), so steps
+//!   below half a code accumulate; under [`Native`](UpdateRule::Native) it
+//!   is rounded to nearest on the word (steps below half a code are lost);
+//!   under [`Stochastic`](UpdateRule::Stochastic) stochastically on the word.
+//!   The references' `p_scale = 3` pins a few percent of the weights at the
+//!   clamp here; larger values (`--madam-p-scale 32`) train better, see
+//!   `docs/REPRODUCTION.md`.
 //! - **SGD**, rule [`Native`](UpdateRule::Native): `w ⊟ (η/B)⊡g` in 16 bits,
 //!   narrowed back (the offset re-chosen from the largest weight);
 //!   [`Stochastic`](UpdateRule::Stochastic): the same, narrowed
@@ -43,6 +58,10 @@
 //!   applied to a 16-bit master copy, which is narrowed for the next step.
 //!
 //! Biases are updated by SGD in 16 bits with `bias_lr` (`lr` for SGD).
+//! Under rule [`Stochastic`](UpdateRule::Stochastic) the gradients are
+//! narrowed stochastically too (a seeded stream of their own); otherwise
+//! every narrowing rounds to nearest. The same seed gives the same bits on
+//! every instruction set and thread count.
 //!
 //! ```
 //! use lognum::Lut;

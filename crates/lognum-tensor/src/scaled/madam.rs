@@ -79,29 +79,45 @@ const LIFT: f32 = 1024.0;
 /// The largest code step considered: a word has 127 codes.
 const MAX_CODES: f32 = 512.0;
 
+/// The step of one weight, in codes (of the word, or of the master), and
+/// the new second moment. Branch-free so that it vectorises: `ĝ` is finite
+/// (the decode table is), the step is bounded before the conversion, and
+/// the conversion cannot saturate.
+#[inline(always)]
+fn code_step(c: &Consts, gw: u8, negative_w: bool, vi: &mut f32, i: u32) -> i32 {
+    let gm = c.decode[usize::from(gw & MAG_MASK)];
+    let gs = if gw & SIGN != 0 { -gm } else { gm };
+    let vn = c.beta * *vi + c.one_minus * (gs * gs);
+    *vi = vn;
+    // `v = 0` only where `g = 0`, and then `ĝ = 0`; an infinite `v` (from
+    // gradients beyond f32) gives `ĝ = 0` too.
+    let denom = (vn * c.inv_bc).sqrt().max(f32::MIN_POSITIVE);
+    let ghat = (gs / denom).max(-c.g_bound).min(c.g_bound);
+    // log2|w| moves by −η·sign(w)·ĝ: the magnitude code by −k.
+    let k = c.step_codes * if negative_w { -ghat } else { ghat };
+    let u = if c.stochastic {
+        (draw(c.key, i) >> 8) as f32 * (1.0 / 16_777_216.0)
+    } else {
+        0.5
+    };
+    let x = k.max(-MAX_CODES).min(MAX_CODES) + u + LIFT;
+    // SAFETY: `x` is finite (`f32::max`/`min` return the other operand for
+    // a NaN) and in `[LIFT − MAX_CODES, LIFT + MAX_CODES + 1]`, well inside
+    // `i32`; truncating it floors since it is positive.
+    let floor = unsafe { x.to_int_unchecked::<i32>() };
+    floor - LIFT as i32
+}
+
 /// The update of every word: written once, compiled for each instruction
 /// set by the wrappers below (f32 `+ × ÷ √` are correctly rounded on every
 /// one of them, and nothing is contracted, so all give the same bits).
 #[inline(always)]
 fn update(c: &Consts, w: &mut [u8], g: &[u8], v: &mut [f32], base: u32) {
     for (i, ((wi, &gw), vi)) in w.iter_mut().zip(g).zip(v.iter_mut()).enumerate() {
-        let gm = c.decode[usize::from(gw & MAG_MASK)];
-        let gs = if gw & SIGN != 0 { -gm } else { gm };
-        let vn = c.beta * *vi + c.one_minus * (gs * gs);
-        *vi = vn;
-        // `v = 0` only where `g = 0`, and then `ĝ = 0`.
-        let denom = (vn * c.inv_bc).sqrt().max(f32::MIN_POSITIVE);
-        let ghat = (gs / denom).clamp(-c.g_bound, c.g_bound);
-        // log2|w| moves by −η·sign(w)·ĝ: the magnitude code by −k.
-        let k = c.step_codes * if *wi & SIGN != 0 { -ghat } else { ghat };
-        let k = k.clamp(-MAX_CODES, MAX_CODES);
-        let u = if c.stochastic {
-            (draw(c.key, base.wrapping_add(i as u32)) >> 8) as f32 * (1.0 / 16_777_216.0)
-        } else {
-            0.5
-        };
-        let k = (k + u + LIFT) as i32 - LIFT as i32;
-        let m = (i32::from(*wi & MAG_MASK) - k).clamp(1, i32::from(MAG_MASK));
+        let k = code_step(c, gw, *wi & SIGN != 0, vi, base.wrapping_add(i as u32));
+        let m = (i32::from(*wi & MAG_MASK) - k)
+            .max(1)
+            .min(i32::from(MAG_MASK));
         *wi = (*wi & SIGN) | m as u8;
     }
 }
@@ -118,23 +134,10 @@ fn update_master(c: &Consts, w: &mut [u8], fine: &mut [u16], g: &[u8], v: &mut [
     let (lo, hi) = (one / 2, i32::from(MAG_MASK) * one);
     let iter = w.iter_mut().zip(fine.iter_mut()).zip(g).zip(v.iter_mut());
     for (i, (((wi, fi), &gw), vi)) in iter.enumerate() {
-        let gm = c.decode[usize::from(gw & MAG_MASK)];
-        let gs = if gw & SIGN != 0 { -gm } else { gm };
-        let vn = c.beta * *vi + c.one_minus * (gs * gs);
-        *vi = vn;
-        let denom = (vn * c.inv_bc).sqrt().max(f32::MIN_POSITIVE);
-        let ghat = (gs / denom).clamp(-c.g_bound, c.g_bound);
-        let k = c.step_codes * if *wi & SIGN != 0 { -ghat } else { ghat };
-        let k = k.clamp(-MAX_CODES, MAX_CODES);
-        let u = if c.stochastic {
-            (draw(c.key, base.wrapping_add(i as u32)) >> 8) as f32 * (1.0 / 16_777_216.0)
-        } else {
-            0.5
-        };
-        let k = (k + u + LIFT) as i32 - LIFT as i32;
-        let f = (i32::from(*fi) - k).clamp(lo, hi);
+        let k = code_step(c, gw, *wi & SIGN != 0, vi, base.wrapping_add(i as u32));
+        let f = (i32::from(*fi) - k).max(lo).min(hi);
         *fi = f as u16;
-        let m = ((f + lo) >> MASTER_BITS).clamp(1, i32::from(MAG_MASK));
+        let m = ((f + lo) >> MASTER_BITS).max(1).min(i32::from(MAG_MASK));
         *wi = (*wi & SIGN) | m as u8;
     }
 }
@@ -354,7 +357,9 @@ impl<const FRAC: u32, A> Scaled8<FRAC, A> {
         let g_scale = (grad.offset() as f64 / scale).exp2();
         let mut decode = [0.0f32; 128];
         for (m, d) in decode.iter_mut().enumerate().skip(1) {
-            *d = (((m as i64 - BIAS) as f64 / scale).exp2() * g_scale) as f32;
+            // Finite, so that `ĝ` is (an absurd offset saturates here).
+            *d = ((((m as i64 - BIAS) as f64 / scale).exp2() * g_scale).min(f64::from(f32::MAX)))
+                as f32;
         }
         let bias_correction = 1.0 - step.beta.powi(step.step.max(1));
         let key = step.stochastic.unwrap_or(0);
