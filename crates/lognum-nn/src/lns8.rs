@@ -448,17 +448,20 @@ fn madam_init<const FRAC: u32, A>(
     Ok(Scaled8::from_parts(words, shape, offset)?)
 }
 
-/// `w ⊟ η⊡g` in 16 bits, in place, under `w`'s offset (`g` one byte).
+/// `w ⊟ η⊡g` in 16 bits, in place, under `w`'s offset (`g` one byte), on
+/// the vector kernels of [`lognum_tensor::elementwise`].
 fn sgd_wide<const FRAC: u32, A: LogAdd>(w: &mut Wide16<A>, g: &Scaled8<FRAC, A>, eta: W16<A>)
 where
     W16<A>: NnScalar,
 {
+    use lognum_tensor::elementwise;
     let g = g.widen();
-    let step: Vec<W16<A>> = g.values().iter().map(|&x| x * eta).collect();
+    let mut step = vec![eta; g.values().len()];
+    let scaled = step.clone();
+    elementwise::mul(g.values(), &scaled, &mut step);
     let step = w.aligned(&step, g.offset());
-    for (wi, si) in w.values_mut().iter_mut().zip(step) {
-        *wi -= si;
-    }
+    let before = w.values().to_vec();
+    elementwise::sub(&before, &step, w.values_mut());
 }
 
 /// The column sums of a `[rows, n]` 16-bit tensor, unscaled.

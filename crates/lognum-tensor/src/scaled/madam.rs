@@ -100,6 +100,8 @@ fn code_step(c: &Consts, gw: u8, negative_w: bool, vi: &mut f32, i: u32) -> i32 
     } else {
         0.5
     };
+    // Not `clamp`: it returns a NaN for a NaN, `max`/`min` do not.
+    #[allow(clippy::manual_clamp)]
     let x = k.max(-MAX_CODES).min(MAX_CODES) + u + LIFT;
     // SAFETY: `x` is finite (`f32::max`/`min` return the other operand for
     // a NaN) and in `[LIFT − MAX_CODES, LIFT + MAX_CODES + 1]`, well inside
