@@ -1,4 +1,4 @@
-//! The training loop and its run-time dispatch over [`Format`].
+//! The training loop and its run-time dispatch over [`TrainFormat`].
 //!
 //! [`fit`] trains any [`Sequential`] network on any [`Dataset`]: it
 //! converts both datasets once to `T` (through [`Dataset::map_features`]:

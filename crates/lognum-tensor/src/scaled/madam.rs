@@ -245,8 +245,9 @@ impl<const FRAC: u32, A> Scaled8<FRAC, A> {
         self.madam_run(isa, grad, v, None, step)
     }
 
-    /// The master magnitudes to start [`madam_update_master`]
-    /// (Self::madam_update_master) from: each word's `M·2^MASTER_BITS`.
+    /// The master magnitudes to start
+    /// [`madam_update_master`](Self::madam_update_master) from: each word's
+    /// `M·2^MASTER_BITS`.
     ///
     /// ```
     /// use lognum_tensor::scaled::{Scaled8, MASTER_BITS};
