@@ -668,14 +668,8 @@ where
             reason: "one-byte LNS networks cannot be saved yet".into(),
         });
     }
-    let train = match cfg.limit_train {
-        Some(n) if n < train.len() => std::borrow::Cow::Owned(train.head(n)),
-        _ => std::borrow::Cow::Borrowed(train),
-    };
-    let test = match cfg.limit_test {
-        Some(n) if n < test.len() => std::borrow::Cow::Owned(test.head(n)),
-        _ => std::borrow::Cow::Borrowed(test),
-    };
+    let train = crate::train::limited(train, cfg.limit_train);
+    let test = crate::train::limited(test, cfg.limit_test);
     if train.is_empty() {
         return Err(NnError::Config {
             field: "train",

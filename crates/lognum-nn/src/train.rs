@@ -331,7 +331,7 @@ pub enum Progress {
 }
 
 /// `ds`, or its first `limit` examples (copying only those).
-fn limited(ds: &Dataset, limit: Option<usize>) -> Cow<'_, Dataset> {
+pub(crate) fn limited(ds: &Dataset, limit: Option<usize>) -> Cow<'_, Dataset> {
     match limit {
         Some(n) if n < ds.len() => Cow::Owned(ds.head(n)),
         _ => Cow::Borrowed(ds),
