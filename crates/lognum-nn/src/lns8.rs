@@ -89,7 +89,6 @@
 //! # Ok::<(), lognum_nn::NnError>(())
 //! ```
 
-use std::time::Instant;
 
 use std::fmt;
 use std::str::FromStr;
@@ -103,7 +102,7 @@ use crate::layers::Layer;
 use crate::model::ModelSpec;
 use crate::optim::UpdateRule;
 use crate::rng::Rng;
-use crate::train::{EpochReport, Progress, TrainConfig, TrainReport};
+use crate::train::{Progress, TrainConfig, TrainReport};
 use crate::{NnError, NnScalar};
 
 /// The 16-bit word the wide work is done in.
@@ -616,6 +615,42 @@ where
     }
 }
 
+/// [`train_lns8_model`]'s side of the shared epoch loop.
+struct Lns8Steps<'a, const FRAC: u32, A> {
+    net: &'a mut Lns8Mlp<FRAC, A>,
+    cfg: &'a TrainConfig,
+    opt: &'a Lns8Optimizer,
+    x_train: &'a Scaled8<FRAC, A>,
+    labels: &'a [usize],
+    yb: Vec<usize>,
+    rng: &'a mut Option<Rng>,
+    grad_rng: &'a mut Option<Rng>,
+    x_test: &'a Scaled8<FRAC, A>,
+    test_labels: &'a [usize],
+}
+
+impl<const FRAC: u32, A: LogAdd> crate::train::EpochSteps for Lns8Steps<'_, FRAC, A>
+where
+    W16<A>: NnScalar,
+{
+    fn step(&mut self, idx: &[usize]) -> Result<(f64, usize), NnError> {
+        self.yb.clear();
+        self.yb.extend(idx.iter().map(|&i| self.labels[i]));
+        let x = gather(self.x_train, idx)?;
+        self.net
+            .step(x, &self.yb, self.cfg, self.opt, self.rng, self.grad_rng)
+    }
+
+    fn end_epoch(&mut self, _epoch: usize) -> Result<(f64, f64), NnError> {
+        let accuracy = self
+            .net
+            .accuracy(self.x_test, self.test_labels, self.cfg.eval_batch)?;
+        // The offsets follow the values: nothing saturates. (Madam's clamp
+        // is a bound of the update, not of the format.)
+        Ok((accuracy, 0.0))
+    }
+}
+
 /// Trains the MLP of `cfg.model` in one-byte LNS words (`FRAC` fraction
 /// bits, `A` in the 16-bit sums) with `opt`, as [`fit`](crate::train::fit)
 /// trains the other formats: the same batches, seed, limits, loss and
@@ -693,53 +728,19 @@ where
         .then(|| Rng::with_stream(cfg.seed, crate::optim::STOCHASTIC_STREAM));
     let mut grad_rng =
         (cfg.update == UpdateRule::Stochastic).then(|| Rng::with_stream(cfg.seed, GRADIENT_STREAM));
-    let batch = cfg.batch.min(train.len());
-    let labels = train.labels();
-    let mut reports = Vec::new();
-    let mut yb = Vec::with_capacity(batch);
-    let mut train_seconds = 0.0;
-    for epoch in 1..=cfg.epochs {
-        let start = Instant::now();
-        let batches = train.batches(batch, cfg.seed, epoch as u64 - 1);
-        let total = batches.len();
-        let (mut loss_sum, mut correct) = (0.0, 0usize);
-        for (done, idx) in batches.enumerate() {
-            yb.clear();
-            yb.extend(idx.iter().map(|&i| labels[i]));
-            let x = gather(&x_train, &idx)?;
-            let (loss, right) = net.step(x, &yb, cfg, opt, &mut rng, &mut grad_rng)?;
-            if !loss.is_finite() {
-                return Err(NnError::Diverged {
-                    epoch,
-                    what: format!(
-                        "the training loss is {loss} at batch {} of {total}",
-                        done + 1
-                    ),
-                });
-            }
-            loss_sum += loss;
-            correct += right;
-            progress(&Progress::Batch {
-                epoch,
-                done: done + 1,
-                total,
-            });
-        }
-        let seconds = start.elapsed().as_secs_f64();
-        train_seconds += seconds;
-        let report = EpochReport {
-            epoch,
-            train_loss: loss_sum / train.len() as f64,
-            train_accuracy: correct as f64 / train.len() as f64,
-            test_accuracy: net.accuracy(&x_test, test.labels(), cfg.eval_batch)?,
-            // The offsets follow the values: nothing saturates. (Madam's
-            // clamp is a bound of the update, not of the format.)
-            saturated: 0.0,
-            seconds,
-        };
-        progress(&Progress::Epoch(report.clone()));
-        reports.push(report);
-    }
+    let mut steps = Lns8Steps {
+        net: &mut net,
+        cfg,
+        opt,
+        x_train: &x_train,
+        labels: train.labels(),
+        yb: Vec::new(),
+        rng: &mut rng,
+        grad_rng: &mut grad_rng,
+        x_test: &x_test,
+        test_labels: test.labels(),
+    };
+    let (reports, train_seconds) = crate::train::run_epochs(&train, cfg, &mut steps, progress)?;
     let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
     let report = TrainReport {
         format: format!("lns8-{}", A::NAME),

@@ -330,6 +330,70 @@ pub enum Progress {
     Epoch(EpochReport),
 }
 
+/// What a trainer does for the shared epoch loop, [`run_epochs`].
+pub(crate) trait EpochSteps {
+    /// One step on the training examples `idx`: returns the batch's loss
+    /// sum and the number correct.
+    fn step(&mut self, idx: &[usize]) -> Result<(f64, usize), NnError>;
+    /// After the epoch's steps: the test accuracy and the saturated share
+    /// of the parameters.
+    fn end_epoch(&mut self, epoch: usize) -> Result<(f64, f64), NnError>;
+}
+
+/// The epoch loop of every trainer: batches of `train` in the seeded order
+/// of `cfg`, a progress report per batch and per epoch, and
+/// [`NnError::Diverged`] when a batch's loss is not finite. Returns the
+/// epochs' reports and the training seconds (evaluation excluded).
+pub(crate) fn run_epochs(
+    train: &Dataset,
+    cfg: &TrainConfig,
+    steps: &mut dyn EpochSteps,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Vec<EpochReport>, f64), NnError> {
+    let batch = cfg.batch.min(train.len());
+    let mut reports = Vec::new();
+    let mut train_seconds = 0.0;
+    for epoch in 1..=cfg.epochs {
+        let start = Instant::now();
+        let batches = train.batches(batch, cfg.seed, epoch as u64 - 1);
+        let total = batches.len();
+        let (mut loss_sum, mut correct) = (0.0, 0usize);
+        for (done, idx) in batches.enumerate() {
+            let (loss, right) = steps.step(&idx)?;
+            if !loss.is_finite() {
+                return Err(NnError::Diverged {
+                    epoch,
+                    what: format!(
+                        "the training loss is {loss} at batch {} of {total}",
+                        done + 1
+                    ),
+                });
+            }
+            loss_sum += loss;
+            correct += right;
+            progress(&Progress::Batch {
+                epoch,
+                done: done + 1,
+                total,
+            });
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        train_seconds += seconds;
+        let (test_accuracy, saturated) = steps.end_epoch(epoch)?;
+        let report = EpochReport {
+            epoch,
+            train_loss: loss_sum / train.len() as f64,
+            train_accuracy: correct as f64 / train.len() as f64,
+            test_accuracy,
+            saturated,
+            seconds,
+        };
+        progress(&Progress::Epoch(report.clone()));
+        reports.push(report);
+    }
+    Ok((reports, train_seconds))
+}
+
 /// `ds`, or its first `limit` examples (copying only those).
 pub(crate) fn limited(ds: &Dataset, limit: Option<usize>) -> Cow<'_, Dataset> {
     match limit {
@@ -412,85 +476,23 @@ pub fn fit<T: NnScalar>(
     let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
     let x_train = train.map_features(T::from_f64);
     let x_test = test.map_features(T::from_f64);
-    let per = train.feature_len();
-    let labels = train.labels();
-    let batch = cfg.batch.min(train.len());
-    let mut reports = Vec::new();
-    let mut xb: Vec<T> = Vec::with_capacity(batch * per);
-    let mut yb: Vec<usize> = Vec::with_capacity(batch);
     let mut shape = vec![0];
     shape.extend_from_slice(train.feature_shape());
-    let mut train_seconds = 0.0;
-    for epoch in 1..=cfg.epochs {
-        let start = Instant::now();
-        let batches = train.batches(batch, cfg.seed, epoch as u64 - 1);
-        let total = batches.len();
-        let (mut loss_sum, mut correct) = (0.0, 0usize);
-        for (done, idx) in batches.enumerate() {
-            xb.clear();
-            yb.clear();
-            for &i in &idx {
-                xb.extend_from_slice(&x_train[i * per..(i + 1) * per]);
-                yb.push(labels[i]);
-            }
-            shape[0] = idx.len();
-            let x = Tensor::from_vec(std::mem::take(&mut xb), &shape)?;
-            if let Some(q) = qat.as_mut() {
-                q.quantize(net);
-            }
-            let outputs = net.forward(&x)?;
-            xb = x.into_array().into_raw_vec_and_offset().0;
-            let out = cfg.loss.compute(&outputs, &yb)?;
-            if !out.loss_sum.is_finite() {
-                return Err(NnError::Diverged {
-                    epoch,
-                    what: format!(
-                        "the training loss is {} at batch {} of {total}",
-                        out.loss_sum,
-                        done + 1
-                    ),
-                });
-            }
-            loss_sum += out.loss_sum;
-            correct += out.correct;
-            net.backward(&out.grad, false)?;
-            if let Some(q) = qat.as_mut() {
-                q.restore(net); // straight through to the shadow
-            }
-            opt.step(net.params_mut(), idx.len());
-            progress(&Progress::Batch {
-                epoch,
-                done: done + 1,
-                total,
-            });
-        }
-        let seconds = start.elapsed().as_secs_f64();
-        train_seconds += seconds;
-        let saturated = check_params(net, epoch)?;
-        if let Some(q) = qat.as_mut() {
-            q.quantize_exact(net); // evaluate the quantized network
-        }
-        let test_accuracy = accuracy(
-            net,
-            &x_test,
-            test.feature_shape(),
-            test.labels(),
-            cfg.eval_batch,
-        )?;
-        if let Some(q) = qat.as_mut().filter(|_| epoch < cfg.epochs) {
-            q.restore(net);
-        }
-        let report = EpochReport {
-            epoch,
-            train_loss: loss_sum / train.len() as f64,
-            train_accuracy: correct as f64 / train.len() as f64,
-            test_accuracy,
-            saturated,
-            seconds,
-        };
-        progress(&Progress::Epoch(report.clone()));
-        reports.push(report);
-    }
+    let mut steps = FitSteps {
+        net,
+        opt: &mut opt,
+        qat: qat.as_mut(),
+        cfg,
+        x_train: &x_train,
+        per: train.feature_len(),
+        labels: train.labels(),
+        xb: Vec::with_capacity(cfg.batch.min(train.len()) * train.feature_len()),
+        yb: Vec::new(),
+        shape,
+        x_test: &x_test,
+        test: &test,
+    };
+    let (reports, train_seconds) = run_epochs(&train, cfg, &mut steps, progress)?;
     if let Some(path) = &cfg.checkpoint {
         crate::checkpoint::save(net, path)?;
     }
@@ -505,6 +507,70 @@ pub fn fit<T: NnScalar>(
         train_seconds,
         samples_per_second: (train.len() as f64 * cfg.epochs as f64) / train_seconds.max(1e-9),
     })
+}
+
+/// [`fit`]'s side of the epoch loop.
+struct FitSteps<'a, T: NnScalar> {
+    net: &'a mut Sequential<T>,
+    opt: &'a mut Box<dyn crate::optim::Optimizer<T>>,
+    qat: Option<&'a mut Qat<T>>,
+    cfg: &'a TrainConfig,
+    x_train: &'a [T],
+    per: usize,
+    labels: &'a [usize],
+    xb: Vec<T>,
+    yb: Vec<usize>,
+    shape: Vec<usize>,
+    x_test: &'a [T],
+    test: &'a Dataset,
+}
+
+impl<T: NnScalar> EpochSteps for FitSteps<'_, T> {
+    fn step(&mut self, idx: &[usize]) -> Result<(f64, usize), NnError> {
+        let per = self.per;
+        self.xb.clear();
+        self.yb.clear();
+        for &i in idx {
+            self.xb
+                .extend_from_slice(&self.x_train[i * per..(i + 1) * per]);
+            self.yb.push(self.labels[i]);
+        }
+        self.shape[0] = idx.len();
+        let x = Tensor::from_vec(std::mem::take(&mut self.xb), &self.shape)?;
+        if let Some(q) = self.qat.as_deref_mut() {
+            q.quantize(self.net);
+        }
+        let outputs = self.net.forward(&x)?;
+        self.xb = x.into_array().into_raw_vec_and_offset().0;
+        let out = self.cfg.loss.compute(&outputs, &self.yb)?;
+        if !out.loss_sum.is_finite() {
+            return Ok((out.loss_sum, out.correct)); // the loop reports it
+        }
+        self.net.backward(&out.grad, false)?;
+        if let Some(q) = self.qat.as_deref_mut() {
+            q.restore(self.net); // straight through to the shadow
+        }
+        self.opt.step(self.net.params_mut(), idx.len());
+        Ok((out.loss_sum, out.correct))
+    }
+
+    fn end_epoch(&mut self, epoch: usize) -> Result<(f64, f64), NnError> {
+        let saturated = check_params(self.net, epoch)?;
+        if let Some(q) = self.qat.as_deref_mut() {
+            q.quantize_exact(self.net); // evaluate the quantized network
+        }
+        let test_accuracy = accuracy(
+            self.net,
+            self.x_test,
+            self.test.feature_shape(),
+            self.test.labels(),
+            self.cfg.eval_batch,
+        )?;
+        if let Some(q) = self.qat.as_deref_mut().filter(|_| epoch < self.cfg.epochs) {
+            q.restore(self.net);
+        }
+        Ok((test_accuracy, saturated))
+    }
 }
 
 /// Fails with [`NnError::Diverged`] if a parameter is not finite; returns
