@@ -89,7 +89,6 @@
 //! # Ok::<(), lognum_nn::NnError>(())
 //! ```
 
-
 use std::fmt;
 use std::str::FromStr;
 
