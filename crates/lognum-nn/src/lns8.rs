@@ -474,9 +474,13 @@ where
             *s += v;
         }
     }
-    Wide16::from_values(sums, &[1, n], t.offset())
-        .map(|w| w.to_unscaled())
-        .unwrap_or_default()
+    // Unscaled: the offset added to every log (saturating, flushing).
+    sums.iter()
+        .map(|v| match v.log2_code() {
+            None => *v,
+            Some(c) => W16::<A>::from_log2_code(v.is_sign_negative(), c + t.offset()),
+        })
+        .collect()
 }
 
 impl<const FRAC: u32, A: LogAdd> Lns8Mlp<FRAC, A>
