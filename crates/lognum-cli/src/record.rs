@@ -22,10 +22,14 @@ pub struct RunRecord {
     pub batch: usize,
     /// Learning rate.
     pub lr: f64,
-    /// Optimiser, `sgd` or `adam`.
+    /// Optimiser, `sgd`, `adam` or `madam`.
     pub optimizer: String,
-    /// SGD momentum (0 for Adam).
+    /// SGD momentum (0 for the others).
     pub momentum: f64,
+    /// Madam's clamp in units of the initial RMS (`None` for the others).
+    pub madam_p_scale: Option<f64>,
+    /// Madam's bound on the normalised gradient (`None` for the others).
+    pub madam_g_bound: Option<f64>,
     /// L2 weight decay.
     pub weight_decay: f64,
     /// Seed.
@@ -88,6 +92,14 @@ impl RunRecord {
                 crate::nn::OptimizerKind::Sgd { momentum } => momentum,
                 _ => 0.0,
             },
+            madam_p_scale: match cfg.optimizer {
+                crate::nn::OptimizerKind::Madam { p_scale, .. } => Some(p_scale),
+                _ => None,
+            },
+            madam_g_bound: match cfg.optimizer {
+                crate::nn::OptimizerKind::Madam { g_bound, .. } => Some(g_bound),
+                _ => None,
+            },
             weight_decay: cfg.weight_decay,
             seed: cfg.seed,
             quantize_weights: cfg.quantize_weights,
@@ -134,6 +146,14 @@ impl RunRecord {
             ("lr", self.lr.to_string()),
             ("optimizer", csv_field(&self.optimizer)),
             ("momentum", self.momentum.to_string()),
+            (
+                "madam_p_scale",
+                self.madam_p_scale.map_or(String::new(), |x| x.to_string()),
+            ),
+            (
+                "madam_g_bound",
+                self.madam_g_bound.map_or(String::new(), |x| x.to_string()),
+            ),
             ("weight_decay", self.weight_decay.to_string()),
             ("seed", self.seed.to_string()),
             (
@@ -216,6 +236,8 @@ impl RunRecord {
             lr: 0.01,
             optimizer: "sgd".into(),
             momentum: 0.0,
+            madam_p_scale: None,
+            madam_g_bound: None,
             weight_decay: 0.0,
             seed: 1,
             quantize_weights: None,

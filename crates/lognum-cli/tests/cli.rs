@@ -436,6 +436,8 @@ fn one_byte_formats_from_the_command_line() {
     let r = last_json(&out);
     assert_eq!(r["format"], "lns8-lut");
     assert_eq!(r["optimizer"], "madam");
+    assert_eq!(r["madam_p_scale"], 32.0);
+    assert_eq!(r["madam_g_bound"], 10.0);
     assert!(r["test_accuracy"].as_f64().unwrap() > 0.7, "{r}");
 
     let dir = temp_dir("lns8-save");
