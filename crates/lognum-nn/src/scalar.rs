@@ -462,6 +462,24 @@ impl NnScalar for FixedI16<U11> {
 /// moves it.
 pub type WideMaster = WideLogNum<20, Interp<4, 24>>;
 
+/// `scale_pow2` of an LNS word type (`LogNum`, `WideLogNum`): the log code
+/// moved by [`lns_scaled_code`] within the type's nonzero codes.
+macro_rules! lns_scale_pow2 {
+    ($x:expr, $e:expr, $max_abs:expr, $random:expr) => {
+        match $x.log2_code() {
+            None => $x,
+            Some(code) => {
+                let range = (
+                    1 - Self::BIAS as i64,
+                    Self::MAG_MASK as i64 - Self::BIAS as i64,
+                );
+                let c = lns_scaled_code(code, FRAC, $e, $max_abs, $random, range);
+                Self::from_log2_code($x.is_sign_negative(), c)
+            }
+        }
+    };
+}
+
 /// The new log code of [`NnScalar::scale_pow2`] for an LNS value with log
 /// code `code` and `frac` fraction bits, whose nonzero codes run from `lo`
 /// to `hi`: `code + k` for `k` the rounded `e·2^frac`, capped at the largest
@@ -573,17 +591,7 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for LogNum<FRAC, A> {
     /// An integer add to the log code (see the trait method).
     #[inline]
     fn scale_pow2(self, e: f64, max_abs: f64, random: Option<u32>) -> Self {
-        match self.log2_code() {
-            None => self,
-            Some(code) => {
-                let range = (
-                    1 - Self::BIAS as i64,
-                    Self::MAG_MASK as i64 - Self::BIAS as i64,
-                );
-                let c = lns_scaled_code(code, FRAC, e, max_abs, random, range);
-                Self::from_log2_code(self.is_sign_negative(), c)
-            }
-        }
+        lns_scale_pow2!(self, e, max_abs, random)
     }
     #[inline]
     fn wide_sqrt(x: Self::Wide) -> Self::Wide {
@@ -639,17 +647,7 @@ impl<const FRAC: u32, A: LogAdd> NnScalar for WideLogNum<FRAC, A> {
     /// An integer add to the log code, as for [`LogNum`].
     #[inline]
     fn scale_pow2(self, e: f64, max_abs: f64, random: Option<u32>) -> Self {
-        match self.log2_code() {
-            None => self,
-            Some(code) => {
-                let range = (
-                    1 - Self::BIAS as i64,
-                    Self::MAG_MASK as i64 - Self::BIAS as i64,
-                );
-                let c = lns_scaled_code(code, FRAC, e, max_abs, random, range);
-                Self::from_log2_code(self.is_sign_negative(), c)
-            }
-        }
+        lns_scale_pow2!(self, e, max_abs, random)
     }
 }
 
