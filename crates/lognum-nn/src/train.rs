@@ -35,7 +35,7 @@ use crate::format::TrainFormat;
 use crate::layers::{Layer, Sequential};
 pub use crate::loss::{LabelGrad, Loss};
 pub use crate::model::ModelSpec;
-pub use crate::optim::{OptimizerKind, UpdateRule};
+pub use crate::optim::{LrSchedule, OptimizerKind, UpdateRule};
 use crate::qat::Qat;
 use crate::{NnError, NnScalar};
 
@@ -77,6 +77,10 @@ pub struct TrainConfig {
     /// Learning rate (finite, positive). The update uses `lr / batch` times
     /// the batch sum of the gradients, i.e. the mean gradient.
     pub lr: f64,
+    /// How the learning rate moves over the run (default
+    /// [`LrSchedule::Constant`], the paper's): step `s` of `S` uses
+    /// `lr · lr_schedule.factor(s, S)`.
+    pub lr_schedule: LrSchedule,
     /// The optimiser and its own hyper-parameters (default: SGD without
     /// momentum, the paper's).
     pub optimizer: OptimizerKind,
@@ -127,6 +131,7 @@ impl Default for TrainConfig {
             epochs: 20,
             batch: 5,
             lr: 0.01,
+            lr_schedule: LrSchedule::Constant,
             optimizer: OptimizerKind::default(),
             weight_decay: 0.0,
             seed: 1,
@@ -335,13 +340,16 @@ pub(crate) trait EpochSteps {
     /// One step on the training examples `idx`: returns the batch's loss
     /// sum and the number correct.
     fn step(&mut self, idx: &[usize]) -> Result<(f64, usize), NnError>;
+    /// The learning rate of the next steps.
+    fn set_lr(&mut self, lr: f64);
     /// After the epoch's steps: the test accuracy and the saturated share
     /// of the parameters.
     fn end_epoch(&mut self, epoch: usize) -> Result<(f64, f64), NnError>;
 }
 
 /// The epoch loop of every trainer: batches of `train` in the seeded order
-/// of `cfg`, a progress report per batch and per epoch, and
+/// of `cfg`, the learning rate of `cfg.lr_schedule` set before every
+/// step, a progress report per batch and per epoch, and
 /// [`NnError::Diverged`] when a batch's loss is not finite. Returns the
 /// epochs' reports and the training seconds (evaluation excluded).
 pub(crate) fn run_epochs(
@@ -353,12 +361,17 @@ pub(crate) fn run_epochs(
     let batch = cfg.batch.min(train.len());
     let mut reports = Vec::new();
     let mut train_seconds = 0.0;
+    let per_epoch = train.len().div_ceil(batch.max(1));
+    let all_steps = per_epoch.saturating_mul(cfg.epochs);
+    let mut step = 0usize;
     for epoch in 1..=cfg.epochs {
         let start = Instant::now();
         let batches = train.batches(batch, cfg.seed, epoch as u64 - 1);
         let total = batches.len();
         let (mut loss_sum, mut correct) = (0.0, 0usize);
         for (done, idx) in batches.enumerate() {
+            steps.set_lr(cfg.lr * cfg.lr_schedule.factor(step, all_steps));
+            step += 1;
             let (loss, right) = steps.step(&idx)?;
             if !loss.is_finite() {
                 return Err(NnError::Diverged {
@@ -526,6 +539,10 @@ struct FitSteps<'a, T: NnScalar> {
 }
 
 impl<T: NnScalar> EpochSteps for FitSteps<'_, T> {
+    fn set_lr(&mut self, lr: f64) {
+        self.opt.set_lr(lr);
+    }
+
     fn step(&mut self, idx: &[usize]) -> Result<(f64, usize), NnError> {
         let per = self.per;
         self.xb.clear();
@@ -742,4 +759,52 @@ pub fn train_format(
     let mut report = run(train_set, test_set, cfg, progress)?;
     report.format = format.name().to_string();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the rate of every step.
+    struct Rates(Vec<f64>, f64);
+
+    impl EpochSteps for Rates {
+        fn step(&mut self, _idx: &[usize]) -> Result<(f64, usize), NnError> {
+            self.0.push(self.1);
+            Ok((0.0, 0))
+        }
+        fn set_lr(&mut self, lr: f64) {
+            self.1 = lr;
+        }
+        fn end_epoch(&mut self, _epoch: usize) -> Result<(f64, f64), NnError> {
+            Ok((0.0, 0.0))
+        }
+    }
+
+    fn rates(schedule: LrSchedule) -> Vec<f64> {
+        // 10 examples in batches of 4: 3 steps an epoch, 6 in all.
+        let ds = Dataset::from_features(vec![0.0; 10], &[1], vec![0; 10], 2).unwrap();
+        let cfg = TrainConfig {
+            epochs: 2,
+            batch: 4,
+            lr: 0.5,
+            lr_schedule: schedule,
+            ..TrainConfig::default()
+        };
+        let mut steps = Rates(Vec::new(), f64::NAN);
+        run_epochs(&ds, &cfg, &mut steps, &mut |_| {}).unwrap();
+        steps.0
+    }
+
+    #[test]
+    fn every_step_gets_the_scheduled_rate() {
+        assert_eq!(rates(LrSchedule::Constant), vec![0.5; 6]);
+        let linear = rates(LrSchedule::Linear);
+        let want: Vec<f64> = (0..6).map(|s| 0.5 * (1.0 - s as f64 / 6.0)).collect();
+        assert_eq!(linear, want);
+        let cosine = rates(LrSchedule::Cosine);
+        assert_eq!(cosine[0], 0.5);
+        assert!(cosine.windows(2).all(|w| w[1] < w[0]), "{cosine:?}");
+        assert!(cosine[5] > 0.0 && cosine[5] < 0.05, "{cosine:?}");
+    }
 }

@@ -487,12 +487,16 @@ impl<const FRAC: u32, A: LogAdd> Lns8Mlp<FRAC, A>
 where
     W16<A>: NnScalar,
 {
-    /// One training step on a batch: forward, loss, backward, update.
-    /// Returns the loss output's sum and the number correct.
+    /// One training step on a batch: forward, loss, backward, update, at
+    /// learning rate `lr` (`cfg.lr` scaled by the schedule; the biases'
+    /// rate is scaled alike). Returns the loss output's sum and the number
+    /// correct.
+    #[allow(clippy::too_many_arguments)]
     fn step(
         &mut self,
         x: Scaled8<FRAC, A>,
         labels: &[usize],
+        lr: f64,
         cfg: &TrainConfig,
         opt: &Lns8Optimizer,
         rng: &mut Option<Rng>,
@@ -513,11 +517,11 @@ where
         let mut delta: Scaled8<FRAC, A> = narrow_grad(&grad)?;
         let batch = labels.len().max(1) as f64;
         let bias_lr = match *opt {
-            Lns8Optimizer::Madam { bias_lr, .. } => bias_lr,
-            Lns8Optimizer::Sgd => cfg.lr,
+            Lns8Optimizer::Madam { bias_lr, .. } => bias_lr * (lr / cfg.lr),
+            Lns8Optimizer::Sgd => lr,
         };
         let eta_b = W16::<A>::from_f64(bias_lr / batch);
-        let eta = W16::<A>::from_f64(cfg.lr / batch);
+        let eta = W16::<A>::from_f64(lr / batch);
         for (l, a) in trace.inputs.iter().enumerate().rev() {
             let dw = narrow_grad(&a.t().matmul(&delta, self.acc)?)?;
             let db = column_sums(&delta.widen());
@@ -540,7 +544,7 @@ where
                 (State::Madam { v, step, master }, Lns8Optimizer::Madam { g_bound, beta, .. }) => {
                     *step = step.saturating_add(1);
                     let key = rng.as_mut().map(Rng::next_u64);
-                    let s = MadamStep::new(cfg.lr, g_bound, beta, *step, key);
+                    let s = MadamStep::new(lr, g_bound, beta, *step, key);
                     match master {
                         None => layer.w.madam_update(&dw, v, &s)?,
                         Some(m) => layer.w.madam_update_master(&dw, v, m, &s)?,
@@ -630,6 +634,8 @@ struct Lns8Steps<'a, const FRAC: u32, A> {
     grad_rng: &'a mut Option<Rng>,
     x_test: &'a Scaled8<FRAC, A>,
     test_labels: &'a [usize],
+    /// The learning rate of the next step.
+    lr: f64,
 }
 
 impl<const FRAC: u32, A: LogAdd> crate::train::EpochSteps for Lns8Steps<'_, FRAC, A>
@@ -640,8 +646,19 @@ where
         self.yb.clear();
         self.yb.extend(idx.iter().map(|&i| self.labels[i]));
         let x = gather(self.x_train, idx)?;
-        self.net
-            .step(x, &self.yb, self.cfg, self.opt, self.rng, self.grad_rng)
+        self.net.step(
+            x,
+            &self.yb,
+            self.lr,
+            self.cfg,
+            self.opt,
+            self.rng,
+            self.grad_rng,
+        )
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
     }
 
     fn end_epoch(&mut self, _epoch: usize) -> Result<(f64, f64), NnError> {
@@ -742,6 +759,7 @@ where
         grad_rng: &mut grad_rng,
         x_test: &x_test,
         test_labels: test.labels(),
+        lr: cfg.lr,
     };
     let (reports, train_seconds) = crate::train::run_epochs(&train, cfg, &mut steps, progress)?;
     let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);

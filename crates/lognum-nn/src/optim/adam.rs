@@ -166,6 +166,14 @@ impl<W: Scalar> Consts<W> {
 }
 
 impl<T: NnScalar> Optimizer<T> for Adam<T> {
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    fn lr(&self) -> f64 {
+        self.lr
+    }
+
     fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
         if self.m.len() != params.len() {
             let zeros = |p: &ParamMut<'_, T>| vec![T::Wide::zero(); p.value.len()];

@@ -263,6 +263,14 @@ fn clamp_of<T: NnScalar>(w: &[T], p_scale: f64) -> Option<f64> {
 }
 
 impl<T: NnScalar> Optimizer<T> for Madam<T> {
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    fn lr(&self) -> f64 {
+        self.lr
+    }
+
     fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
         if self.v.len() != params.len() {
             self.v = params

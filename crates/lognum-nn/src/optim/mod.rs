@@ -57,10 +57,12 @@ use crate::{NnError, NnScalar};
 
 mod adam;
 mod madam;
+mod schedule;
 mod sgd;
 
 pub use adam::Adam;
 pub use madam::Madam;
+pub use schedule::LrSchedule;
 pub use sgd::Sgd;
 
 /// The stream of [`Rng::with_stream`](crate::rng::Rng::with_stream) used for
@@ -86,11 +88,21 @@ pub(crate) const STOCHASTIC_STREAM: u64 = 0x5eed_0f5e;
 ///     let (mut w, g) = (vec![1.0f32], vec![1.0f32]);
 ///     opt.step(vec![ParamMut { value: &mut w, grad: &g }], 1);
 ///     assert!(w[0] < 1.0);
+///     opt.set_lr(0.05);
+///     assert_eq!(opt.lr(), 0.05);
 /// }
 /// ```
 pub trait Optimizer<T: NnScalar>: Send {
     /// One update for a batch of `batch` examples.
     fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize);
+
+    /// The learning rate of the following steps ([`LrSchedule`]s call
+    /// this before every step). A rate that is not finite and positive is
+    /// the caller's error: the training loop only passes validated rates.
+    fn set_lr(&mut self, lr: f64);
+
+    /// The learning rate of the next step.
+    fn lr(&self) -> f64;
 }
 
 /// Which optimiser the training loop uses, with the hyper-parameters that

@@ -155,6 +155,14 @@ impl<T: NnScalar> Sgd<T> {
 }
 
 impl<T: NnScalar> Optimizer<T> for Sgd<T> {
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    fn lr(&self) -> f64 {
+        self.lr
+    }
+
     fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
         Sgd::step(self, params, batch);
     }
