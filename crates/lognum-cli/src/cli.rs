@@ -1,4 +1,5 @@
-//! The command line: clap definitions, value checks and dispatch.
+//! The command line's schema: clap definitions and value checks. The
+//! commands are dispatched from `main.rs`.
 //!
 //! Values are checked while parsing, so that a bad number or an unknown
 //! format is a usage error (exit code 2) with clap's usual message.
@@ -303,29 +304,6 @@ pub struct BenchArgs {
     pub repeat: Option<usize>,
 }
 
-/// Parses the command line and runs the command.
-pub fn run() -> Result<(), CliError> {
-    let cli = Cli::parse();
-    crate::progress::set_quiet(cli.quiet);
-    match cli.command {
-        Command::Train(args) => crate::train_cmd::run(args),
-        Command::Reproduce(args) => crate::reproduce::run(args),
-        Command::Bench(args) => crate::bench_cmd::run(args),
-        Command::Eval(args) => crate::eval_cmd::run(args),
-        Command::Export(args) => crate::eval_cmd::export(args),
-        Command::Completions(args) => {
-            completions(args.shell, &mut std::io::stdout());
-            Ok(())
-        }
-    }
-}
-
-/// Writes the completion script for `shell` to `out`.
-fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    use clap::CommandFactory;
-    clap_complete::generate(shell, &mut Cli::command(), "lognum", out);
-}
-
 /// One item of `reproduce --formats`: a format, or a named group of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FormatGroup(pub Vec<TrainFormat>);
@@ -371,7 +349,7 @@ impl TypedValueParser for FormatGroupParser {
         value: &OsStr,
     ) -> Result<FormatGroup, clap::Error> {
         let group = |s: &str| match s.trim() {
-            "paper" => Ok(FormatGroup(crate::reproduce::paper_formats())),
+            "paper" => Ok(FormatGroup(crate::paper::paper_formats())),
             "all" => Ok(FormatGroup(TrainFormat::ALL.to_vec())),
             other => parse_format(other)
                 .map(|f| FormatGroup(vec![f]))
@@ -594,7 +572,7 @@ mod tests {
                 .map(|g| g.0)
         };
         assert_eq!(parse("all").unwrap(), TrainFormat::ALL.to_vec());
-        assert_eq!(parse("paper").unwrap(), crate::reproduce::paper_formats());
+        assert_eq!(parse("paper").unwrap(), crate::paper::paper_formats());
         assert_eq!(parse("lns12-lut").unwrap(), vec![Format::Lns12Lut.into()]);
         assert_eq!(
             parse("lns8-lut").unwrap(),
