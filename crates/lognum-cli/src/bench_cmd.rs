@@ -2,19 +2,17 @@
 //! with ratios to f32 measured in the same run.
 
 use std::fmt::Write as _;
-use std::time::Instant;
 
-use lognum_nn::rng::Rng;
-use lognum_tensor::{Scalar, Tensor};
 use serde::Serialize;
 
 use crate::cli::BenchArgs;
 use crate::dataset::DataSource;
 use crate::error::CliError;
+use crate::measure::matmul_macs_per_second;
 use crate::nn::{TrainConfig, TrainFormat};
 use crate::output::{errln, outln};
 use crate::progress;
-use crate::train_cmd::train_one;
+use crate::run::train_one;
 
 /// The target: lns16-lut training time at most this multiple of
 /// f32's at the same batch size.
@@ -24,19 +22,22 @@ pub const LNS16_LUT_TARGET: f64 = 3.0;
 /// take 400 MB, and one product 6.9·10^10 multiply-adds).
 pub const MAX_MATMUL_SIZE: usize = 4096;
 
-/// One format's measurements.
+/// One format's measurements at one batch size.
 #[derive(Clone, Debug, Serialize)]
 pub struct BenchRow {
     /// The format.
     pub format: String,
+    /// Mini-batch size of the training measurement.
+    pub batch: usize,
     /// Training samples per second (MLP, fixed number of steps, the
     /// fastest of the repeats).
     pub train_samples_per_second: f64,
     /// Seconds for those steps (the fastest of the repeats).
     pub train_seconds: f64,
-    /// `train_seconds / train_seconds(f32)`.
+    /// `train_seconds / train_seconds(f32)`, f32 at the same batch size.
     pub train_time_vs_f32: Option<f64>,
-    /// Multiply-accumulates per second of one square matmul, single thread.
+    /// Multiply-accumulates per second of one square matmul, single thread
+    /// (measured once per format: the same in each of its rows).
     pub matmul_macs_per_second: f64,
     /// `time(format) / time(f32)` for the matmul.
     pub matmul_time_vs_f32: Option<f64>,
@@ -47,30 +48,36 @@ pub struct BenchRow {
 pub struct BenchReport {
     /// Data used for the training measurement.
     pub dataset: String,
-    /// Mini-batch size of every training measurement.
-    pub batch: usize,
-    /// Training steps per format.
+    /// Mini-batch size of every training measurement if there is one; null
+    /// with several (see `batches`).
+    pub batch: Option<usize>,
+    /// Every mini-batch size measured, in the order given.
+    pub batches: Vec<usize>,
+    /// Training steps per format and batch size.
     pub steps: usize,
-    /// Training measurements per format (the fastest is reported).
+    /// Training measurements per format and batch size (the fastest is
+    /// reported).
     pub repeat: usize,
     /// Side of the square matrices.
     pub matmul_size: usize,
     /// Threads used by the matmul measurement.
     pub matmul_threads: usize,
-    /// One row per format, f32 first.
+    /// One row per format and batch size: the formats in order, f32 first,
+    /// each with every batch size in the order of `batches`.
     pub results: Vec<BenchRow>,
-    /// lns16-lut training time over f32's, if both were measured.
+    /// lns16-lut training time over f32's at the same batch size, if both
+    /// were measured; with several batch sizes the largest of the ratios.
     pub lns16_lut_train_time_vs_f32: Option<f64>,
     /// The target for that ratio.
     pub target_max_ratio: f64,
-    /// Whether the target was met.
+    /// Whether the target was met (at every batch size).
     pub target_met: Option<bool>,
 }
 
 /// Runs `lognum bench`.
 pub fn run(args: BenchArgs) -> Result<(), CliError> {
     let defaults = TrainConfig::default();
-    let batch = args.batch.unwrap_or(defaults.batch);
+    let batches = args.batch.map_or_else(|| vec![defaults.batch], |b| b.0);
     let steps = args.steps.unwrap_or(if args.quick { 100 } else { 400 });
     let repeat = args.repeat.unwrap_or(if args.quick { 1 } else { 3 });
     let size = args
@@ -82,12 +89,17 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         )));
     }
     // Training stops at the end of the data; the product only has to exist.
-    let samples = steps.checked_mul(batch).ok_or_else(|| {
-        CliError::usage(format!(
-            "--steps {steps} × --batch {batch} training samples overflow a {}-bit count",
-            usize::BITS
-        ))
-    })?;
+    let samples = |batch: usize| {
+        steps.checked_mul(batch).ok_or_else(|| {
+            CliError::usage(format!(
+                "--steps {steps} × --batch {batch} training samples overflow a {}-bit count",
+                usize::BITS
+            ))
+        })
+    };
+    for &batch in &batches {
+        samples(batch)?;
+    }
     let min_secs = if args.quick { 0.2 } else { 0.5 };
     let mut formats = vec![TrainFormat::ALL[0]];
     let asked = if args.formats.is_empty() {
@@ -107,60 +119,91 @@ pub fn run(args: BenchArgs) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::caused_by("cannot start a one-thread pool", e))?;
     let visible = !args.json && progress::interactive();
+    let lines = !args.json && !progress::quiet();
+    let several = batches.len() > 1;
 
     let mut rows = Vec::new();
     for &format in &formats {
-        let mut cfg = TrainConfig::default();
-        set_bench_config(&mut cfg, batch, samples);
-        let mut train_seconds = f64::INFINITY;
-        for _ in 0..repeat {
-            let bar = progress::batch_bar(visible, &format!("bench {format}"));
-            // One thread, as for the matmul: the ratios compare kernels, not
-            // how well each format's products spread over cores.
-            let record = pool.install(|| train_one(format, &data, &cfg, &bar, &mut |_, _| {}))?;
-            bar.finish_and_clear();
-            train_seconds = train_seconds.min(record.train_seconds);
+        let mut trained = Vec::new();
+        for &batch in &batches {
+            let samples = samples(batch)?;
+            let mut cfg = TrainConfig::default();
+            set_bench_config(&mut cfg, batch, samples);
+            let mut train_seconds = f64::INFINITY;
+            for _ in 0..repeat {
+                let prefix = if several {
+                    format!("bench {format} batch {batch}")
+                } else {
+                    format!("bench {format}")
+                };
+                let bar = progress::batch_bar(visible, &prefix);
+                // One thread, as for the matmul: the ratios compare kernels,
+                // not how well each format's products spread over cores.
+                let record =
+                    pool.install(|| train_one(format, &data, &cfg, &bar, &mut |_, _| {}))?;
+                bar.finish_and_clear();
+                train_seconds = train_seconds.min(record.train_seconds);
+            }
+            let samples_per_second = samples.min(data.train.len()) as f64 / train_seconds;
+            if lines && several {
+                errln!("{format} at batch {batch}: {samples_per_second:.0} training samples/s");
+            }
+            trained.push((batch, samples_per_second, train_seconds));
         }
-        let samples_per_second = samples.min(data.train.len()) as f64 / train_seconds;
         let macs = pool.install(|| matmul_macs_per_second(format, size, min_secs));
-        if !args.json && !progress::quiet() {
+        if lines && several {
+            errln!("{format}: matmul {:.1} M MAC/s", macs / 1e6);
+        } else if lines {
             errln!(
                 "{format}: {:.0} training samples/s, matmul {:.1} M MAC/s",
-                samples_per_second,
+                trained[0].1,
                 macs / 1e6
             );
         }
-        rows.push(BenchRow {
-            format: format.to_string(),
-            train_samples_per_second: samples_per_second,
-            train_seconds,
-            train_time_vs_f32: None,
-            matmul_macs_per_second: macs,
-            matmul_time_vs_f32: None,
-        });
+        for (batch, samples_per_second, train_seconds) in trained {
+            rows.push(BenchRow {
+                format: format.to_string(),
+                batch,
+                train_samples_per_second: samples_per_second,
+                train_seconds,
+                train_time_vs_f32: None,
+                matmul_macs_per_second: macs,
+                matmul_time_vs_f32: None,
+            });
+        }
     }
-    let base_train = rows[0].train_seconds;
-    let base_macs = rows[0].matmul_macs_per_second;
+    // The f32 rows come first, one per batch size.
+    let base: Vec<(usize, f64, f64)> = rows[..batches.len()]
+        .iter()
+        .map(|r| (r.batch, r.train_seconds, r.matmul_macs_per_second))
+        .collect();
     for r in &mut rows {
+        let &(_, base_train, base_macs) = base
+            .iter()
+            .find(|b| b.0 == r.batch)
+            .expect("f32 is measured at every batch size");
         r.train_time_vs_f32 = (base_train > 0.0).then(|| r.train_seconds / base_train);
         r.matmul_time_vs_f32 =
             (r.matmul_macs_per_second > 0.0).then(|| base_macs / r.matmul_macs_per_second);
     }
-    let lut = rows
+    let lut: Vec<f64> = rows
         .iter()
-        .find(|r| r.format == "lns16-lut")
-        .and_then(|r| r.train_time_vs_f32);
+        .filter(|r| r.format == "lns16-lut")
+        .filter_map(|r| r.train_time_vs_f32)
+        .collect();
+    let worst = lut.iter().copied().reduce(f64::max);
     let report = BenchReport {
         dataset: data.label.clone(),
-        batch,
+        batch: (!several).then_some(batches[0]),
+        batches,
         steps,
         repeat,
         matmul_size: size,
         matmul_threads: 1,
         results: rows,
-        lns16_lut_train_time_vs_f32: lut,
+        lns16_lut_train_time_vs_f32: worst,
         target_max_ratio: LNS16_LUT_TARGET,
-        target_met: lut.map(|r| r <= LNS16_LUT_TARGET),
+        target_met: worst.map(|r| r <= LNS16_LUT_TARGET),
     };
     if args.json {
         outln!(
@@ -182,40 +225,79 @@ fn set_bench_config(cfg: &mut TrainConfig, batch: usize, samples: usize) {
     cfg.limit_test = Some(1);
 }
 
-/// The report as a Markdown table with the target line.
+/// The report as a Markdown table with the target line. With several batch
+/// sizes the table has a batch column, one row per format and size, and a
+/// format's matmul figures on its first row only (they do not depend on the
+/// batch size).
 fn table(r: &BenchReport) -> String {
+    let several = r.batches.len() > 1;
+    let batches = r
+        .batches
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Training: MLP, {} steps of batch {} on {}, fastest of {}, 1 thread. Matmul: {n}x{n} · {n}x{n}, {} thread, Tensor::matmul.\n",
+        "Training: MLP, {} steps of batch {batches} on {}, fastest of {}, 1 thread. Matmul: {n}x{n} · {n}x{n}, {} thread, Tensor::matmul.\n",
         r.steps,
-        r.batch,
         r.dataset,
         r.repeat,
         r.matmul_threads,
         n = r.matmul_size
     );
+    let batch_column = |head: &'static str| if several { head } else { "" };
     let _ = writeln!(
         s,
-        "| format | train samples/s | train time vs f32 | matmul M MAC/s | matmul time vs f32 |"
+        "| format |{} train samples/s | train time vs f32 | matmul M MAC/s | matmul time vs f32 |",
+        batch_column(" batch |")
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|{}---:|---:|---:|---:|", batch_column("---:|"));
     let ratio = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.2}x"));
-    for row in &r.results {
+    for (i, row) in r.results.iter().enumerate() {
+        let first_of_format = i == 0 || r.results[i - 1].format != row.format;
+        let batch = if several {
+            format!(" {} |", row.batch)
+        } else {
+            String::new()
+        };
+        let matmul = if first_of_format {
+            format!(
+                "{:.1} | {}",
+                row.matmul_macs_per_second / 1e6,
+                ratio(row.matmul_time_vs_f32)
+            )
+        } else {
+            " | ".to_string()
+        };
         let _ = writeln!(
             s,
-            "| {} | {:.0} | {} | {:.1} | {} |",
+            "| {} |{batch} {:.0} | {} | {matmul} |",
             row.format,
             row.train_samples_per_second,
             ratio(row.train_time_vs_f32),
-            row.matmul_macs_per_second / 1e6,
-            ratio(row.matmul_time_vs_f32)
         );
     }
     if let Some(x) = r.lns16_lut_train_time_vs_f32 {
+        let measured = if several {
+            r.results
+                .iter()
+                .filter(|row| row.format == "lns16-lut")
+                .filter_map(|row| {
+                    Some(format!(
+                        "{:.2}x at batch {}",
+                        row.train_time_vs_f32?, row.batch
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            format!("{x:.2}x")
+        };
         let _ = writeln!(
             s,
-            "\nTarget: lns16-lut training time at most {:.1}x f32 at the same batch size: measured {x:.2}x ({}).",
+            "\nTarget: lns16-lut training time at most {:.1}x f32 at the same batch size: measured {measured} ({}).",
             r.target_max_ratio,
             if x <= r.target_max_ratio {
                 "met"
@@ -225,70 +307,4 @@ fn table(r: &BenchReport) -> String {
         );
     }
     s
-}
-
-/// MACs per second of `Tensor::matmul` for `format`'s element type, or,
-/// for a one-byte format, of `Scaled8::matmul` and the narrowing of its
-/// result.
-pub fn matmul_macs_per_second(format: TrainFormat, n: usize, min_secs: f64) -> f64 {
-    use lognum_nn::lns8::{LNS8_FRAC, Lns8Format};
-    match format {
-        TrainFormat::Word(f) => {
-            lognum_nn::with_format_type!(f, T => time_matmul::<T>(n, min_secs))
-        }
-        TrainFormat::Scaled8(Lns8Format::Exact) => {
-            time_matmul8::<LNS8_FRAC, lognum::Exact>(n, min_secs)
-        }
-        TrainFormat::Scaled8(Lns8Format::Lut) => {
-            time_matmul8::<LNS8_FRAC, lognum::Lut>(n, min_secs)
-        }
-        TrainFormat::Scaled8(Lns8Format::Shift) => {
-            time_matmul8::<LNS8_FRAC, lognum::BitShift>(n, min_secs)
-        }
-    }
-}
-
-/// [`time_matmul`] for one-byte words with per-tensor scales: the product
-/// and its narrowing to one byte.
-fn time_matmul8<const FRAC: u32, A: lognum::LogAdd>(n: usize, min_secs: f64) -> f64 {
-    use lognum_tensor::scaled::Scaled8;
-    let mut rng = Rng::new(7);
-    let mut values =
-        |len: usize| -> Vec<f32> { (0..len).map(|_| rng.uniform(-1.0, 1.0) as f32).collect() };
-    let a = Scaled8::<FRAC, A>::from_f32(&values(n * n), &[n, n]).expect("square shape");
-    let b = Scaled8::<FRAC, A>::from_f32(&values(n * n), &[n, n]).expect("square shape");
-    let acc = lognum_tensor::Accumulate::Sequential;
-    let run = || -> Scaled8<FRAC, A> {
-        a.matmul(&b, acc)
-            .and_then(|c| c.narrow(None))
-            .expect("matching shapes")
-    };
-    let _ = run();
-    let start = Instant::now();
-    let mut reps = 0u32;
-    while reps < 2 || start.elapsed().as_secs_f64() < min_secs {
-        std::hint::black_box(run());
-        reps += 1;
-    }
-    let macs = (n * n * n) as f64 * f64::from(reps);
-    macs / start.elapsed().as_secs_f64()
-}
-
-/// Repeats an n×n matmul of seeded values in [-1, 1) for at least
-/// `min_secs` (and at least twice, after one warm-up) and returns MACs/s.
-fn time_matmul<T: Scalar>(n: usize, min_secs: f64) -> f64 {
-    let mut rng = Rng::new(7);
-    let mut values =
-        |len: usize| -> Vec<f64> { (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect() };
-    let a = Tensor::<T>::from_f64(&values(n * n), &[n, n]).expect("square shape");
-    let b = Tensor::<T>::from_f64(&values(n * n), &[n, n]).expect("square shape");
-    let _ = a.matmul(&b);
-    let start = Instant::now();
-    let mut reps = 0u32;
-    while reps < 2 || start.elapsed().as_secs_f64() < min_secs {
-        std::hint::black_box(a.matmul(&b).expect("matching shapes"));
-        reps += 1;
-    }
-    let macs = (n * n * n) as f64 * f64::from(reps);
-    macs / start.elapsed().as_secs_f64()
 }

@@ -1,4 +1,5 @@
-//! The command line: clap definitions, value checks and dispatch.
+//! The command line's schema: clap definitions and value checks. The
+//! commands are dispatched from `main.rs`.
 //!
 //! Values are checked while parsing, so that a bad number or an unknown
 //! format is a usage error (exit code 2) with clap's usual message.
@@ -288,9 +289,12 @@ pub struct BenchArgs {
     /// Comma-separated formats [default: all].
     #[arg(long, value_delimiter = ',', value_parser = FormatParser)]
     pub formats: Vec<TrainFormat>,
-    /// Mini-batch size for the training measurement [default: the paper's].
-    #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
-    pub batch: Option<usize>,
+    /// Mini-batch size for the training measurement, or several
+    /// comma-separated (e.g. 5,32,128: one table row per format and size,
+    /// each compared with f32 at the same size) [default: the paper's].
+    #[arg(long, value_name = "N[,N…]", value_parser = parse_batch_sizes,
+          allow_negative_numbers = true)]
+    pub batch: Option<BatchSizes>,
     /// Training steps (mini-batches) per format [default: 400, 100 with --quick].
     #[arg(long, value_parser = parse_positive, allow_negative_numbers = true)]
     pub steps: Option<usize>,
@@ -303,28 +307,10 @@ pub struct BenchArgs {
     pub repeat: Option<usize>,
 }
 
-/// Parses the command line and runs the command.
-pub fn run() -> Result<(), CliError> {
-    let cli = Cli::parse();
-    crate::progress::set_quiet(cli.quiet);
-    match cli.command {
-        Command::Train(args) => crate::train_cmd::run(args),
-        Command::Reproduce(args) => crate::reproduce::run(args),
-        Command::Bench(args) => crate::bench_cmd::run(args),
-        Command::Eval(args) => crate::eval_cmd::run(args),
-        Command::Export(args) => crate::eval_cmd::export(args),
-        Command::Completions(args) => {
-            completions(args.shell, &mut std::io::stdout());
-            Ok(())
-        }
-    }
-}
-
-/// Writes the completion script for `shell` to `out`.
-fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    use clap::CommandFactory;
-    clap_complete::generate(shell, &mut Cli::command(), "lognum", out);
-}
+/// `bench --batch`: mini-batch sizes, each at least 1 and each once, in
+/// the order given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchSizes(pub Vec<usize>);
 
 /// One item of `reproduce --formats`: a format, or a named group of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -371,7 +357,7 @@ impl TypedValueParser for FormatGroupParser {
         value: &OsStr,
     ) -> Result<FormatGroup, clap::Error> {
         let group = |s: &str| match s.trim() {
-            "paper" => Ok(FormatGroup(crate::reproduce::paper_formats())),
+            "paper" => Ok(FormatGroup(crate::paper::paper_formats())),
             "all" => Ok(FormatGroup(TrainFormat::ALL.to_vec())),
             other => parse_format(other)
                 .map(|f| FormatGroup(vec![f]))
@@ -492,6 +478,25 @@ fn parse_positive(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Comma-separated integers of at least 1, none twice.
+fn parse_batch_sizes(s: &str) -> Result<BatchSizes, String> {
+    let several = s.contains(',');
+    let mut sizes = Vec::new();
+    for item in s.split(',') {
+        // One value is checked as any other count, with the same message.
+        let n = parse_positive(item).map_err(|e| match item.trim() {
+            _ if !several => e,
+            "" => "an empty item in the list".to_string(),
+            item => format!("`{item}` in the list: {e}"),
+        })?;
+        if sizes.contains(&n) {
+            return Err(format!("{n} is listed twice"));
+        }
+        sizes.push(n);
+    }
+    Ok(BatchSizes(sizes))
+}
+
 /// A finite number.
 fn parse_finite(s: &str) -> Result<f64, String> {
     let x: f64 = s.trim().parse().map_err(|e| format!("not a number: {e}"))?;
@@ -568,6 +573,33 @@ mod tests {
     }
 
     #[test]
+    fn batch_lists() {
+        assert_eq!(parse_batch_sizes("5"), Ok(BatchSizes(vec![5])));
+        assert_eq!(
+            parse_batch_sizes("32, 5,128"),
+            Ok(BatchSizes(vec![32, 5, 128]))
+        );
+        // A single bad value reads as it does for any count.
+        assert_eq!(
+            parse_batch_sizes("0"),
+            Err(parse_positive("0").unwrap_err())
+        );
+        for (bad, needle) in [
+            ("", "not a positive integer"),
+            ("5,", "an empty item in the list"),
+            (",5", "an empty item in the list"),
+            ("5,,32", "an empty item in the list"),
+            ("5,0", "`0` in the list: must be at least 1"),
+            ("5,-3", "`-3` in the list"),
+            ("5,x", "`x` in the list"),
+            ("5,32,5", "5 is listed twice"),
+        ] {
+            let err = parse_batch_sizes(bad).unwrap_err();
+            assert!(err.contains(needle), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
     fn model_specs() {
         assert_eq!(
             parse_model("mlp:64-32"),
@@ -594,7 +626,7 @@ mod tests {
                 .map(|g| g.0)
         };
         assert_eq!(parse("all").unwrap(), TrainFormat::ALL.to_vec());
-        assert_eq!(parse("paper").unwrap(), crate::reproduce::paper_formats());
+        assert_eq!(parse("paper").unwrap(), crate::paper::paper_formats());
         assert_eq!(parse("lns12-lut").unwrap(), vec![Format::Lns12Lut.into()]);
         assert_eq!(
             parse("lns8-lut").unwrap(),

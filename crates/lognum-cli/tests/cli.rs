@@ -55,6 +55,10 @@ fn bad_numbers_are_usage_errors() {
     assert_usage_error(&["train", "--accumulate", "blocked:0"], "--accumulate");
     assert_usage_error(&["reproduce", "--epochs", "0"], "--epochs");
     assert_usage_error(&["bench", "--batch", "0"], "--batch");
+    for bad in ["", "5,0", "5,", "5,,32", "5,x", "5,-3", "32,5,32"] {
+        assert_usage_error(&["bench", "--batch", bad], "--batch");
+    }
+    assert_usage_error(&["bench", "--batch", "5", "--batch", "32"], "--batch");
     assert_usage_error(
         &["train", "--data", "/tmp", "--dataset", "mnist-subset"],
         "--dataset",
@@ -252,9 +256,76 @@ fn bench_json_has_ratios() {
     let rows = v["results"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["format"], "f32");
+    assert_eq!(v["batch"], 5);
+    assert_eq!(rows[1]["batch"], 5);
     assert_eq!(rows[0]["train_time_vs_f32"], 1.0);
     assert!(rows[1]["matmul_macs_per_second"].as_f64().unwrap() > 0.0);
     assert!(v["lns16_lut_train_time_vs_f32"].as_f64().unwrap() > 0.0);
+}
+
+/// `bench --batch 5,32,128`: one table row per format and batch size, each
+/// compared with f32 at the same batch size.
+#[test]
+fn bench_takes_several_batch_sizes() {
+    let data = mnist_subset().display().to_string();
+    let args = [
+        "bench",
+        "--data",
+        &data,
+        "--quick",
+        "--formats",
+        "f32,lns16-lut",
+        "--steps",
+        "4",
+        "--batch",
+        "5,32,128",
+        "--matmul-size",
+        "32",
+    ];
+    let out = lognum(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| format"))
+        .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    let keys: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[1])).collect();
+    assert_eq!(
+        keys,
+        [
+            ("f32", "5"),
+            ("f32", "32"),
+            ("f32", "128"),
+            ("lns16-lut", "5"),
+            ("lns16-lut", "32"),
+            ("lns16-lut", "128"),
+        ],
+        "{text}"
+    );
+    // f32 is its own baseline at every batch size.
+    for r in &rows[..3] {
+        assert_eq!(r[3], "1.00x", "{text}");
+    }
+    assert!(text.contains("at batch 128"), "{text}");
+
+    let out = lognum(&[&args[..], &["--json"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = last_json(&out);
+    assert_eq!(v["batches"], serde_json::json!([5, 32, 128]));
+    assert!(v["batch"].is_null(), "{v}");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    for (r, batch) in results.iter().zip([5, 32, 128, 5, 32, 128]) {
+        assert_eq!(r["batch"], batch, "{r}");
+        assert!(r["train_time_vs_f32"].as_f64().unwrap() > 0.0, "{r}");
+    }
+    assert_eq!(results[2]["train_time_vs_f32"], 1.0);
+    let worst = results[3..]
+        .iter()
+        .map(|r| r["train_time_vs_f32"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert_eq!(v["lns16_lut_train_time_vs_f32"].as_f64(), Some(worst));
 }
 
 #[test]
