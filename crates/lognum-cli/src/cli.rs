@@ -13,8 +13,8 @@ use clap::{Arg, Args, Parser, Subcommand};
 use crate::dataset::DatasetName;
 use crate::error::CliError;
 use crate::nn::{
-    Accumulate, LabelGrad, Loss, ModelSpec, OptimizerKind, TrainConfig, TrainFormat, UpdateRule,
-    parse_accumulate,
+    Accumulate, LabelGrad, Loss, LrSchedule, ModelSpec, OptimizerKind, TrainConfig, TrainFormat,
+    UpdateRule, parse_accumulate,
 };
 
 /// Train networks in any number format and reproduce the LNS training paper
@@ -128,6 +128,11 @@ pub struct TrainArgs {
     #[arg(long, value_parser = parse_above_zero, allow_negative_numbers = true,
           default_value_t = TrainConfig::default().lr)]
     pub lr: f64,
+    /// How the learning rate moves over the run: constant (the paper's),
+    /// cosine (half a cosine from --lr down towards 0) or linear (a
+    /// straight line down towards 0); set before every step.
+    #[arg(long, value_name = "SCHEDULE", value_parser = parse_lr_schedule, default_value = "constant")]
+    pub lr_schedule: LrSchedule,
     /// Optimiser: sgd (the paper's), adam (β1 0.9, β2 0.999, ε 1e-8) or
     /// madam (multiplicative steps, in LNS integer adds to the log code;
     /// rounded stochastically with --update stochastic, else to nearest).
@@ -428,6 +433,12 @@ fn parse_model(s: &str) -> Result<ModelSpec, String> {
         crate::nn::NnError::UnknownModel { reason, .. } => reason,
         other => other.to_string(),
     })
+}
+
+/// `constant`, `cosine` or `linear`.
+fn parse_lr_schedule(s: &str) -> Result<LrSchedule, String> {
+    s.parse::<LrSchedule>()
+        .map_err(|_| format!("unknown schedule `{s}`; valid: constant, cosine, linear"))
 }
 
 /// `sgd`, `adam` or `madam`.

@@ -22,6 +22,8 @@ pub struct RunRecord {
     pub batch: usize,
     /// Learning rate.
     pub lr: f64,
+    /// Learning-rate schedule, e.g. `constant` or `cosine`.
+    pub lr_schedule: String,
     /// Optimiser, `sgd`, `adam` or `madam`.
     pub optimizer: String,
     /// SGD momentum (0 for the others).
@@ -87,6 +89,7 @@ impl RunRecord {
             epochs: report.epochs.len(),
             batch: cfg.batch,
             lr: cfg.lr,
+            lr_schedule: cfg.lr_schedule.to_string(),
             optimizer: cfg.optimizer.name().to_string(),
             momentum: match cfg.optimizer {
                 crate::nn::OptimizerKind::Sgd { momentum } => momentum,
@@ -144,6 +147,7 @@ impl RunRecord {
             ("epochs", self.epochs.to_string()),
             ("batch", self.batch.to_string()),
             ("lr", self.lr.to_string()),
+            ("lr_schedule", csv_field(&self.lr_schedule)),
             ("optimizer", csv_field(&self.optimizer)),
             ("momentum", self.momentum.to_string()),
             (
@@ -234,6 +238,7 @@ impl RunRecord {
             epochs: 3,
             batch: 5,
             lr: 0.01,
+            lr_schedule: "constant".into(),
             optimizer: "sgd".into(),
             momentum: 0.0,
             madam_p_scale: None,

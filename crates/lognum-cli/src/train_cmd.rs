@@ -95,6 +95,7 @@ fn apply_args(cfg: &mut TrainConfig, args: &TrainArgs) -> Result<(), CliError> {
     cfg.epochs = args.epochs;
     cfg.batch = args.batch;
     cfg.lr = args.lr;
+    cfg.lr_schedule = args.lr_schedule;
     cfg.optimizer = match (args.optimizer, args.momentum) {
         (OptimizerKind::Sgd { .. }, Some(momentum)) => OptimizerKind::Sgd { momentum },
         (other, Some(_)) => {

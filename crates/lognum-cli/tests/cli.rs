@@ -52,6 +52,7 @@ fn bad_numbers_are_usage_errors() {
     assert_usage_error(&["train", "--momentum", "1.5"], "--momentum");
     assert_usage_error(&["train", "--weight-decay", "-1"], "--weight-decay");
     assert_usage_error(&["train", "--accumulate", "tree"], "pairwise");
+    assert_usage_error(&["train", "--lr-schedule", "exp"], "--lr-schedule");
     assert_usage_error(&["train", "--accumulate", "blocked:0"], "--accumulate");
     assert_usage_error(&["reproduce", "--epochs", "0"], "--epochs");
     assert_usage_error(&["bench", "--batch", "0"], "--batch");
@@ -464,6 +465,7 @@ fn madam_from_the_command_line() {
     let r = last_json(&out);
     assert_eq!(r["optimizer"], "madam");
     assert_eq!(r["update"], "stochastic");
+    assert_eq!(r["lr_schedule"], "constant", "the default");
     let acc = r["test_accuracy"].as_f64().unwrap();
     assert!(acc > 0.7, "{r}");
 
@@ -495,6 +497,8 @@ fn one_byte_formats_from_the_command_line() {
         "madam",
         "--madam-p-scale",
         "32",
+        "--lr-schedule",
+        "cosine",
         "--epochs",
         "1",
         "--limit-train",
@@ -509,6 +513,7 @@ fn one_byte_formats_from_the_command_line() {
     assert_eq!(r["optimizer"], "madam");
     assert_eq!(r["madam_p_scale"], 32.0);
     assert_eq!(r["madam_g_bound"], 10.0);
+    assert_eq!(r["lr_schedule"], "cosine");
     assert!(r["test_accuracy"].as_f64().unwrap() > 0.7, "{r}");
 
     let dir = temp_dir("lns8-save");
