@@ -24,7 +24,7 @@ use crate::matmul::{self, Accumulate};
 /// use lognum_tensor::Scalar;
 /// fn axpy<T: Scalar>(a: T, x: &[T], y: &mut [T]) {
 ///     for (y, &x) in y.iter_mut().zip(x) {
-///         *y = a.mul(x).add(*y);
+///         *y = a.scalar_mul(x).scalar_add(*y);
 ///     }
 /// }
 /// let mut y = [1.0f32, 2.0];
@@ -40,44 +40,44 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
     /// Zero.
     fn zero() -> Self;
     /// One.
-    fn one() -> Self;
+    fn scalar_one() -> Self;
     /// The nearest value (saturating; NaN becomes zero for types without NaN).
-    fn from_f64(x: f64) -> Self;
+    fn from_f64_lossy(x: f64) -> Self;
     /// The value as an f64.
-    fn to_f64(self) -> f64;
+    fn to_f64_lossy(self) -> f64;
     /// The nearest value to an f32.
     #[inline]
-    fn from_f32(x: f32) -> Self {
-        Self::from_f64(x as f64)
+    fn from_f32_lossy(x: f32) -> Self {
+        Self::from_f64_lossy(x as f64)
     }
     /// The value as an f32.
     #[inline]
-    fn to_f32(self) -> f32 {
-        self.to_f64() as f32
+    fn to_f32_lossy(self) -> f32 {
+        self.to_f64_lossy() as f32
     }
     /// `self + rhs`.
-    fn add(self, rhs: Self) -> Self;
+    fn scalar_add(self, rhs: Self) -> Self;
     /// `self − rhs`.
-    fn sub(self, rhs: Self) -> Self;
+    fn scalar_sub(self, rhs: Self) -> Self;
     /// `self · rhs`.
-    fn mul(self, rhs: Self) -> Self;
+    fn scalar_mul(self, rhs: Self) -> Self;
     /// `self / rhs` (the type's rule for division by zero).
-    fn div(self, rhs: Self) -> Self;
+    fn scalar_div(self, rhs: Self) -> Self;
     /// `−self`.
-    fn neg(self) -> Self;
+    fn scalar_neg(self) -> Self;
     /// `self · 2^k`; exact for LNS (an add to the log) and for floats in range.
     #[inline]
     fn mul_pow2(self, k: i32) -> Self {
-        self.mul(Self::from_f64((k as f64).exp2()))
+        self.scalar_mul(Self::from_f64_lossy((k as f64).exp2()))
     }
     /// The larger of the two (`self` on ties).
     #[inline]
-    fn max(self, rhs: Self) -> Self {
+    fn scalar_max(self, rhs: Self) -> Self {
         if rhs > self { rhs } else { self }
     }
     /// True if the value is below zero.
     #[inline]
-    fn is_negative(self) -> bool {
+    fn is_below_zero(self) -> bool {
         self < Self::zero()
     }
 
@@ -122,9 +122,9 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
     /// from zero.
     #[inline]
     fn dot(a: &[Self], b: &[Self]) -> Self {
-        a.iter()
-            .zip(b)
-            .fold(Self::zero(), |acc, (&x, &y)| acc.add(x.mul(y)))
+        a.iter().zip(b).fold(Self::zero(), |acc, (&x, &y)| {
+            acc.scalar_add(x.scalar_mul(y))
+        })
     }
 }
 
@@ -142,35 +142,35 @@ macro_rules! impl_float {
                 $from(0.0)
             }
             #[inline]
-            fn one() -> Self {
+            fn scalar_one() -> Self {
                 $from(1.0)
             }
             #[inline]
-            fn from_f64(x: f64) -> Self {
+            fn from_f64_lossy(x: f64) -> Self {
                 $from(x)
             }
             #[inline]
-            fn to_f64(self) -> f64 {
+            fn to_f64_lossy(self) -> f64 {
                 $to(self)
             }
             #[inline]
-            fn add(self, rhs: Self) -> Self {
+            fn scalar_add(self, rhs: Self) -> Self {
                 self + rhs
             }
             #[inline]
-            fn sub(self, rhs: Self) -> Self {
+            fn scalar_sub(self, rhs: Self) -> Self {
                 self - rhs
             }
             #[inline]
-            fn mul(self, rhs: Self) -> Self {
+            fn scalar_mul(self, rhs: Self) -> Self {
                 self * rhs
             }
             #[inline]
-            fn div(self, rhs: Self) -> Self {
+            fn scalar_div(self, rhs: Self) -> Self {
                 self / rhs
             }
             #[inline]
-            fn neg(self) -> Self {
+            fn scalar_neg(self) -> Self {
                 -self
             }
             $(
@@ -216,10 +216,10 @@ macro_rules! impl_fixed {
         ///
         /// | operation | exact intermediate | rounded | saturated |
         /// |---|---|---|---|
-        /// | `from_f64` | — | to nearest, ties to even; NaN is zero | yes |
-        /// | `add`, `sub`, `neg` | the result itself | never | yes |
-        /// | `mul` | the double-width product | once, to nearest, ties to even | once |
-        /// | `div` | quotient and remainder of `a·2^F / b` | once, to nearest, ties to even | once; `x / 0` is `±MAX`, `0 / 0` is zero |
+        /// | `from_f64_lossy` | — | to nearest, ties to even; NaN is zero | yes |
+        /// | `scalar_add`, `scalar_sub`, `scalar_neg` | the result itself | never | yes |
+        /// | `scalar_mul` | the double-width product | once, to nearest, ties to even | once |
+        /// | `scalar_div` | quotient and remainder of `a·2^F / b` | once, to nearest, ties to even | once; `x / 0` is `±MAX`, `0 / 0` is zero |
         /// | `mul_pow2` | a shift | to nearest, ties to even (right shifts) | yes (left shifts) |
         /// | `gemm`, `gemm_with`, `dot` | every product exact, summed in a four-times-wide accumulator | once per output | once per output |
         ///
@@ -236,8 +236,8 @@ macro_rules! impl_fixed {
         /// let ulp = I5F11::DELTA;
         /// // 2^-11 · 0.75 is 0.75 ulp: to nearest gives one ulp, truncation zero.
         /// let x = I5F11::from_num(0.75);
-        /// assert_eq!(Scalar::mul(ulp, x), ulp);
-        /// assert_eq!(Scalar::mul(-ulp, x), -ulp);
+        /// assert_eq!(ulp.scalar_mul(x), ulp);
+        /// assert_eq!((-ulp).scalar_mul(x), -ulp);
         /// assert_eq!(ulp.saturating_mul(x), I5F11::ZERO);
         /// // Four products of 0.25 ulp: each rounds to zero, their sum to one ulp.
         /// let q = I5F11::from_num(0.25);
@@ -262,13 +262,13 @@ macro_rules! impl_fixed {
                 Self::ZERO
             }
             #[inline]
-            fn one() -> Self {
+            fn scalar_one() -> Self {
                 Self::saturating_from_num(1)
             }
             /// Rounds to nearest (ties to even) and saturates; NaN becomes
             /// zero.
             #[inline]
-            fn from_f64(x: f64) -> Self {
+            fn from_f64_lossy(x: f64) -> Self {
                 if x.is_nan() {
                     Self::ZERO
                 } else {
@@ -276,27 +276,27 @@ macro_rules! impl_fixed {
                 }
             }
             #[inline]
-            fn to_f64(self) -> f64 {
+            fn to_f64_lossy(self) -> f64 {
                 self.to_num()
             }
             #[inline]
-            fn add(self, rhs: Self) -> Self {
+            fn scalar_add(self, rhs: Self) -> Self {
                 self.saturating_add(rhs)
             }
             #[inline]
-            fn sub(self, rhs: Self) -> Self {
+            fn scalar_sub(self, rhs: Self) -> Self {
                 self.saturating_sub(rhs)
             }
             /// The exact product rounded to nearest (ties to even),
             /// saturated.
             #[inline]
-            fn mul(self, rhs: Self) -> Self {
+            fn scalar_mul(self, rhs: Self) -> Self {
                 fixed_mac::$mac::mul(self, rhs)
             }
             /// Rounded to nearest (ties to even), saturated; `x / 0` is
             /// `±MAX` (`0 / 0` is zero).
             #[inline]
-            fn div(self, rhs: Self) -> Self {
+            fn scalar_div(self, rhs: Self) -> Self {
                 if rhs == Self::ZERO {
                     return if self == Self::ZERO {
                         Self::ZERO
@@ -309,7 +309,7 @@ macro_rules! impl_fixed {
                 fixed_mac::$mac::div(self, rhs)
             }
             #[inline]
-            fn neg(self) -> Self {
+            fn scalar_neg(self) -> Self {
                 self.saturating_neg()
             }
             /// A shift: right shifts round to nearest (ties to even), left
@@ -377,35 +377,35 @@ macro_rules! impl_lns {
                 Self::ZERO
             }
             #[inline]
-            fn one() -> Self {
+            fn scalar_one() -> Self {
                 Self::ONE
             }
             #[inline]
-            fn from_f64(x: f64) -> Self {
+            fn from_f64_lossy(x: f64) -> Self {
                 $T::from_f64(x)
             }
             #[inline]
-            fn to_f64(self) -> f64 {
+            fn to_f64_lossy(self) -> f64 {
                 $T::to_f64(self)
             }
             #[inline]
-            fn add(self, rhs: Self) -> Self {
+            fn scalar_add(self, rhs: Self) -> Self {
                 self.add_approx(rhs)
             }
             #[inline]
-            fn sub(self, rhs: Self) -> Self {
+            fn scalar_sub(self, rhs: Self) -> Self {
                 self.sub_approx(rhs)
             }
             #[inline]
-            fn mul(self, rhs: Self) -> Self {
+            fn scalar_mul(self, rhs: Self) -> Self {
                 self.mul_exact(rhs)
             }
             #[inline]
-            fn div(self, rhs: Self) -> Self {
+            fn scalar_div(self, rhs: Self) -> Self {
                 self.div_exact(rhs)
             }
             #[inline]
-            fn neg(self) -> Self {
+            fn scalar_neg(self) -> Self {
                 $T::neg(self)
             }
             #[inline]
