@@ -101,18 +101,49 @@ macro_rules! words {
 ///   chosen: a wider format of the same family ([`WideMaster`] for LNS,
 ///   `f32` for the 16-bit floats, `f64` for `f32`, I5F27 for `fixed16`).
 ///
+/// Like [`Scalar`], it is meant to be used beside num-traits: none of its
+/// methods shares a name with one of num-traits (or of `Scalar`), so generic
+/// code may `use num_traits::*;` and call `T::zero()`, `T::one()`,
+/// `x.to_f64()` next to `widen`, `softmax` and `Scalar`'s `scalar_*`
+/// arithmetic. Zero is [`num_traits::Zero`], a supertrait of `Scalar`; for
+/// the associated [`Wide`](Self::Wide) type, `T::Wide::zero()` needs `Zero`
+/// in scope.
+///
 /// ```
 /// use lognum::LogNum;
 /// use lognum_nn::NnScalar;
-/// use lognum_tensor::Scalar;
 /// type L = LogNum<10>;
 /// let logits = [L::from_f64(1.0), L::from_f64(2.0), L::from_f64(3.0)];
-/// let mut p = [L::zero(); 3];
+/// let mut p = [L::ZERO; 3];
 /// L::softmax(&logits, &mut p);
 /// let expect = [0.0900, 0.2447, 0.6652];
 /// for (p, e) in p.iter().zip(expect) {
 ///     assert!((p.to_f64() - e).abs() < 0.01 * e + 0.002);
 /// }
+/// ```
+///
+/// Generic code with num-traits in scope:
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_nn::NnScalar;
+/// use lognum_tensor::Scalar;
+/// use num_traits::*;
+///
+/// /// One SGD step on a wide master copy, `narrow(widen(w) − η·g)`, plus one.
+/// fn step<T: NnScalar + One + ToPrimitive>(w: T, g: T, eta: f64) -> f64 {
+///     let w = if g.is_zero() {
+///         w
+///     } else {
+///         let eta = T::Wide::from_f64_lossy(eta);
+///         T::narrow(w.widen().scalar_sub(eta.scalar_mul(g.widen())))
+///     };
+///     w.scalar_add(T::one()).to_f64().unwrap_or(f64::NAN)
+/// }
+/// assert_eq!(step(2.0f32, 2.0, 0.5), 2.0);
+/// assert_eq!(step(2.0f32, 0.0, 0.5), 3.0);
+/// let two = LogNum::<10>::from_f64_lossy(2.0);
+/// assert!((step(two, two, 0.5) - 2.0).abs() < 0.01);
 /// ```
 pub trait NnScalar: Scalar {
     /// The master-weight type for [`UpdateRule::WideMaster`](crate::optim::UpdateRule::WideMaster).
@@ -656,6 +687,7 @@ mod tests {
     use super::*;
     use crate::format::{Lns12Lut, Lns16Exact, Lns16Lut, Lns16Shift};
     use crate::rng::Rng;
+    use num_traits::Zero;
 
     /// The LNS softmax against f64 over random logits: every probability
     /// within 1.5 % relative + 1e-4 absolute (one rounding of the antilog

@@ -38,7 +38,7 @@ pub(crate) fn try_filled<T: Clone>(
 /// type L = LogNum<10>;
 /// let t = Tensor::from_vec(vec![L::from_f64(1.0), L::from_f64(2.0)], &[1, 2]).unwrap();
 /// assert_eq!(t.shape(), &[1, 2]);
-/// assert_eq!(t.map(|x| x.mul(x)).to_vec()[1].to_f64(), 4.0);
+/// assert_eq!(t.map(|x| x.scalar_mul(x)).to_vec()[1].to_f64(), 4.0);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tensor<T> {
@@ -409,7 +409,7 @@ impl<T: Scalar> Tensor<T> {
     /// use lognum_tensor::{Scalar, Tensor};
     /// let a = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
     /// let b = Tensor::from_vec(vec![10.0f32, 20.0], &[2]).unwrap();
-    /// assert_eq!(a.zip_with(&b, |x, y| x.add(y)).unwrap().to_vec(), vec![11.0, 22.0, 13.0, 24.0]);
+    /// assert_eq!(a.zip_with(&b, |x, y| x.scalar_add(y)).unwrap().to_vec(), vec![11.0, 22.0, 13.0, 24.0]);
     /// ```
     pub fn zip_with<U: Scalar, V: Scalar>(
         &self,
@@ -497,7 +497,7 @@ impl<T: Scalar> Tensor<T> {
     /// ```
     /// use lognum_tensor::{Scalar, Tensor};
     /// let t = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
-    /// let s = t.fold_axis(1, 0.0, |a, x| a.add(x)).unwrap();
+    /// let s = t.fold_axis(1, 0.0, |a, x| a.scalar_add(x)).unwrap();
     /// assert_eq!(s.to_vec(), vec![3.0, 7.0]);
     /// ```
     pub fn fold_axis<U: Scalar>(

@@ -1,6 +1,7 @@
 //! Adam (Kingma and Ba, 2015) in the number type's own arithmetic.
 
 use lognum_tensor::Scalar;
+use num_traits::Zero;
 use rayon::prelude::*;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};

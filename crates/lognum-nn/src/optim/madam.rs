@@ -3,6 +3,7 @@
 //! system are integer adds to the log code.
 
 use lognum_tensor::Scalar;
+use num_traits::Zero;
 use rayon::prelude::*;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};

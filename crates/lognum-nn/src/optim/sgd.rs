@@ -1,6 +1,7 @@
 //! Stochastic gradient descent with momentum and weight decay.
 
 use lognum_tensor::Scalar;
+use num_traits::Zero;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};
 use crate::NnScalar;
