@@ -41,8 +41,9 @@ use crate::matmul::{self, Accumulate};
 ///   code: `x.scalar_mul(y)` is `x * y`, `x.scalar_add(y)` for `LogNum` is
 ///   `x + y`, its log-add approximation). Fixed point overrides them:
 ///   its operators wrap on overflow in release builds and panic in debug
-///   builds, and its `*` and `/` truncate, while `scalar_*` saturate and
-///   round to nearest (see the `FixedI16` implementation). So generic code
+///   builds, `/` panics on a zero divisor, and `*` and `/` drop the low
+///   bits, while `scalar_*` saturate, round to nearest and never panic (see
+///   the `FixedI16` implementation). So generic code
 ///   that must compute the same thing for every type calls `scalar_*`; the
 ///   operators are each type's own. `scalar_max` is not `Float::max` (which
 ///   ignores a NaN) nor `Ord::max`: it returns `self` unless `rhs > self`.
