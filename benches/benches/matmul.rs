@@ -35,10 +35,13 @@ fn bench<T: Scalar>(
     pools: &[(&str, ThreadPool)],
     kernel: Kernel<T>,
 ) {
-    let a: Vec<T> = inputs(SEED, n * n).into_iter().map(T::from_f64).collect();
+    let a: Vec<T> = inputs(SEED, n * n)
+        .into_iter()
+        .map(T::from_f64_lossy)
+        .collect();
     let b: Vec<T> = inputs(SEED + 1, n * n)
         .into_iter()
-        .map(T::from_f64)
+        .map(T::from_f64_lossy)
         .collect();
     let mut c = vec![T::zero(); n * n];
     for (threads, pool) in pools {

@@ -553,7 +553,7 @@ fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
 
 /// Checkpoint bytes of any format rewritten as F32 tensors in PyTorch's
 /// layout, for PyTorch (`safetensors.torch.load_file`) or candle: the same
-/// tensor names, each value converted once with `to_f64` and rounded to
+/// tensor names, each value converted once with `to_f64_lossy` and rounded to
 /// f32 (exact for every 16-bit format), [`Linear`](crate::layers::Linear)
 /// weights transposed to `[outputs, inputs]` as `nn.Linear` holds them,
 /// convolution weights as they are (`[out, in, k, k]`). The metadata keeps
@@ -585,7 +585,7 @@ pub fn export_f32(bytes: &[u8]) -> Result<Vec<u8>, NnError> {
     let values: Vec<Vec<f64>> = crate::with_format_type!(format, T => {
         decode::<T>(&tensors, &expected)?
             .into_iter()
-            .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64).collect())
+            .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64_lossy).collect())
             .collect()
     });
     let mut transposed = Vec::new();

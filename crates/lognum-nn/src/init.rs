@@ -1,7 +1,7 @@
 //! Seeded parameter initialisation.
 //!
 //! Every initialiser draws its values in f64 from a [`Rng`] and converts
-//! each once with [`Scalar::from_f64`]: for the same seed every number
+//! each once with [`Scalar::from_f64_lossy`]: for the same seed every number
 //! format starts from the same network, rounded to its own grid. Biases of
 //! the layers' `with_init` constructors start at zero.
 //!
@@ -84,12 +84,12 @@ impl Init {
     pub fn fill<T: Scalar>(&self, rng: &mut Rng, fan_in: usize, fan_out: usize, dst: &mut [T]) {
         let normal = |rng: &mut Rng, dst: &mut [T], std: f64| {
             for w in dst {
-                *w = T::from_f64(rng.normal() * std);
+                *w = T::from_f64_lossy(rng.normal() * std);
             }
         };
         let uniform = |rng: &mut Rng, dst: &mut [T], a: f64| {
             for w in dst {
-                *w = T::from_f64(rng.uniform(-a, a));
+                *w = T::from_f64_lossy(rng.uniform(-a, a));
             }
         };
         match *self {

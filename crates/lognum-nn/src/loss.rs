@@ -146,17 +146,17 @@ pub fn softmax_cross_entropy_with<T: NnScalar>(
         .zip(labels)
     {
         T::softmax(row, g);
-        let p = g[label].to_f64();
+        let p = g[label].to_f64_lossy();
         // NaN stays NaN (`f64::max` would hide it), so that divergence shows.
         loss_sum -= if p.is_nan() { p } else { p.max(1e-12).ln() };
         g[label] = match label_grad {
-            LabelGrad::Subtract => g[label].sub(T::one()),
+            LabelGrad::Subtract => g[label].scalar_sub(T::scalar_one()),
             LabelGrad::Complement => g
                 .iter()
                 .enumerate()
                 .filter(|&(j, _)| j != label)
-                .fold(T::zero(), |acc, (_, &p)| acc.add(p))
-                .neg(),
+                .fold(T::zero(), |acc, (_, &p)| acc.scalar_add(p))
+                .scalar_neg(),
         };
         if argmax(row) == label {
             correct += 1;
@@ -281,11 +281,11 @@ pub fn mse<T: NnScalar>(
     let y = outputs.as_slice().expect("tensors are contiguous");
     let t = targets.as_slice().expect("tensors are contiguous");
     let classes = outputs.shape()[1];
-    let grad: Vec<T> = y.iter().zip(t).map(|(&a, &b)| a.sub(b)).collect();
+    let grad: Vec<T> = y.iter().zip(t).map(|(&a, &b)| a.scalar_sub(b)).collect();
     let loss_sum = y
         .iter()
         .zip(t)
-        .map(|(a, b)| (a.to_f64() - b.to_f64()).powi(2))
+        .map(|(a, b)| (a.to_f64_lossy() - b.to_f64_lossy()).powi(2))
         .sum::<f64>()
         / 2.0;
     let correct = if classes == 0 {
@@ -337,7 +337,7 @@ pub fn mse_one_hot<T: NnScalar>(
     }
     let mut t = vec![T::zero(); batch * classes];
     for (row, &l) in labels.iter().enumerate() {
-        t[row * classes + l] = T::one();
+        t[row * classes + l] = T::scalar_one();
     }
     mse(outputs, &Tensor::from_vec(t, &[batch, classes])?)
 }

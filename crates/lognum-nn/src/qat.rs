@@ -11,7 +11,7 @@
 //! # One step
 //!
 //! 1. [`Qat::quantize`]: for each weight tensor, copy the current weights
-//!    (the shadow) aside, quantize their `to_f32` values (see *Cost* below),
+//!    (the shadow) aside, quantize their `to_f32_lossy` values (see *Cost* below),
 //!    round `α` to `T` and write `±α_T·2^-j` into the layer with
 //!    [`Scalar::mul_pow2`].
 //! 2. Forward pass, loss, backward pass, all in `T` with the quantized
@@ -52,7 +52,7 @@
 //!   weights themselves are the shadow (for LNS `Native` with its update
 //!   stall; see [`crate::optim`]).
 //!
-//! The quantizer reads the shadow through `to_f32`: exact for the 16-bit
+//! The quantizer reads the shadow through `to_f32_lossy`: exact for the 16-bit
 //! formats and `f32`, a rounding for `f64`. `α` comes out of [`pow2`] as an
 //! `f32` and is rounded once to `T`.
 //!
@@ -145,7 +145,7 @@ pub fn is_quantized(shape: &[usize]) -> bool {
 /// ```
 pub fn levels_in<T: Scalar>(alpha: f32, codes: &[i8]) -> Vec<T> {
     let mut out = vec![T::zero(); codes.len()];
-    write_levels(T::from_f32(alpha), codes, &mut out);
+    write_levels(T::from_f32_lossy(alpha), codes, &mut out);
     out
 }
 
@@ -155,7 +155,7 @@ fn write_levels<T: Scalar>(alpha: T, codes: &[i8], dst: &mut [T]) {
             T::zero()
         } else {
             let v = alpha.mul_pow2(1 - i32::from(c.unsigned_abs()));
-            if c < 0 { v.neg() } else { v }
+            if c < 0 { v.scalar_neg() } else { v }
         };
     }
 }
@@ -285,7 +285,8 @@ impl<T: NnScalar> Qat<T> {
             shadow.clear();
             shadow.extend_from_slice(p.value);
             self.scratch.clear();
-            self.scratch.extend(p.value.iter().map(|w| w.to_f32()));
+            self.scratch
+                .extend(p.value.iter().map(|w| w.to_f32_lossy()));
             let prev = self.alphas[k];
             // Ternary: the exact sort-based minimiser costs no more than
             // the warm start.
@@ -294,7 +295,7 @@ impl<T: NnScalar> Qat<T> {
             } else {
                 pow2_from(&self.scratch, self.bits, prev, WARM_ITERS)
             };
-            write_levels(T::from_f32(alpha), &codes, p.value);
+            write_levels(T::from_f32_lossy(alpha), &codes, p.value);
             self.alphas[k] = alpha;
             k += 1;
         }

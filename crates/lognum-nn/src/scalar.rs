@@ -101,18 +101,49 @@ macro_rules! words {
 ///   chosen: a wider format of the same family ([`WideMaster`] for LNS,
 ///   `f32` for the 16-bit floats, `f64` for `f32`, I5F27 for `fixed16`).
 ///
+/// Like [`Scalar`], it is meant to be used beside num-traits: none of its
+/// methods shares a name with one of num-traits (or of `Scalar`), so generic
+/// code may `use num_traits::*;` and call `T::zero()`, `T::one()`,
+/// `x.to_f64()` next to `widen`, `softmax` and `Scalar`'s `scalar_*`
+/// arithmetic. Zero is [`num_traits::Zero`], a supertrait of `Scalar`; for
+/// the associated [`Wide`](Self::Wide) type, `T::Wide::zero()` needs `Zero`
+/// in scope.
+///
 /// ```
 /// use lognum::LogNum;
 /// use lognum_nn::NnScalar;
-/// use lognum_tensor::Scalar;
 /// type L = LogNum<10>;
 /// let logits = [L::from_f64(1.0), L::from_f64(2.0), L::from_f64(3.0)];
-/// let mut p = [L::zero(); 3];
+/// let mut p = [L::ZERO; 3];
 /// L::softmax(&logits, &mut p);
 /// let expect = [0.0900, 0.2447, 0.6652];
 /// for (p, e) in p.iter().zip(expect) {
 ///     assert!((p.to_f64() - e).abs() < 0.01 * e + 0.002);
 /// }
+/// ```
+///
+/// Generic code with num-traits in scope:
+///
+/// ```
+/// use lognum::LogNum;
+/// use lognum_nn::NnScalar;
+/// use lognum_tensor::Scalar;
+/// use num_traits::*;
+///
+/// /// One SGD step on a wide master copy, `narrow(widen(w) − η·g)`, plus one.
+/// fn step<T: NnScalar + One + ToPrimitive>(w: T, g: T, eta: f64) -> f64 {
+///     let w = if g.is_zero() {
+///         w
+///     } else {
+///         let eta = T::Wide::from_f64_lossy(eta);
+///         T::narrow(w.widen().scalar_sub(eta.scalar_mul(g.widen())))
+///     };
+///     w.scalar_add(T::one()).to_f64().unwrap_or(f64::NAN)
+/// }
+/// assert_eq!(step(2.0f32, 2.0, 0.5), 2.0);
+/// assert_eq!(step(2.0f32, 0.0, 0.5), 3.0);
+/// let two = LogNum::<10>::from_f64_lossy(2.0);
+/// assert!((step(two, two, 0.5) - 2.0).abs() < 0.01);
 /// ```
 pub trait NnScalar: Scalar {
     /// The master-weight type for [`UpdateRule::WideMaster`](crate::optim::UpdateRule::WideMaster).
@@ -178,7 +209,7 @@ pub trait NnScalar: Scalar {
     /// assert_eq!(0.5f32.scale_pow2(-1e6, 10.0, None), 0.5);
     /// ```
     fn scale_pow2(self, e: f64, max_abs: f64, random: Option<u32>) -> Self {
-        let x = self.to_f64();
+        let x = self.to_f64_lossy();
         if x == 0.0 || !x.is_finite() || e.is_nan() {
             return self;
         }
@@ -186,12 +217,12 @@ pub trait NnScalar: Scalar {
         if mag > max_abs {
             mag = max_abs;
         }
-        let wide = Self::Wide::from_f64(mag.copysign(x));
+        let wide = Self::Wide::from_f64_lossy(mag.copysign(x));
         let y = match random {
             None => Self::narrow(wide),
             Some(r) => Self::narrow_stochastic(wide, r),
         };
-        let yv = y.to_f64();
+        let yv = y.to_f64_lossy();
         if yv == 0.0 || (yv < 0.0) != (x < 0.0) {
             self
         } else {
@@ -228,7 +259,7 @@ pub trait NnScalar: Scalar {
         let zero = Self::zero();
         for ((w, &g), m) in weights.iter_mut().zip(grads).zip(master.iter_mut()) {
             if g != zero {
-                *m = m.sub(eta.mul(g.widen()));
+                *m = m.scalar_sub(eta.scalar_mul(g.widen()));
                 *w = Self::narrow(*m);
             }
         }
@@ -263,12 +294,12 @@ pub trait NnScalar: Scalar {
     /// assert_eq!(f32::wide_sqrt(2.25f64), 1.5);
     /// ```
     fn wide_sqrt(x: Self::Wide) -> Self::Wide {
-        Self::Wide::from_f64(x.to_f64().max(0.0).sqrt())
+        Self::Wide::from_f64_lossy(x.to_f64_lossy().max(0.0).sqrt())
     }
 
     /// How [`crate::checkpoint`] stores this format's values: the dtype of
     /// its raw words. The default, for types this crate does not know, is
-    /// [`WordType::F64`] through [`Scalar::to_f64`].
+    /// [`WordType::F64`] through [`Scalar::to_f64_lossy`].
     const WORD: WordType = WordType::F64;
 
     /// Appends this value's raw word, little-endian, [`WORD`](Self::WORD)
@@ -283,7 +314,7 @@ pub trait NnScalar: Scalar {
     /// assert_eq!(out, LogNum::<10>::ONE.to_bits().to_le_bytes());
     /// ```
     fn write_word(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_f64().to_le_bytes());
+        out.extend_from_slice(&self.to_f64_lossy().to_le_bytes());
     }
 
     /// The value of a raw word written by [`write_word`](Self::write_word);
@@ -300,7 +331,7 @@ pub trait NnScalar: Scalar {
     /// ```
     fn read_word(bytes: &[u8]) -> Option<Self> {
         let v = f64::from_le_bytes(bytes.try_into().ok()?);
-        v.is_finite().then(|| Self::from_f64(v))
+        v.is_finite().then(|| Self::from_f64_lossy(v))
     }
 
     /// The summation order of matrix products that training uses for this
@@ -343,16 +374,16 @@ pub trait NnScalar: Scalar {
     fn softmax(logits: &[Self], probs: &mut [Self]) {
         let max = logits
             .iter()
-            .map(|x| x.to_f64())
+            .map(|x| x.to_f64_lossy())
             .fold(f64::NEG_INFINITY, f64::max);
         let mut sum = 0.0;
         for (p, &a) in probs.iter_mut().zip(logits) {
-            let e = (a.to_f64() - max).exp();
+            let e = (a.to_f64_lossy() - max).exp();
             sum += e;
-            *p = Self::from_f64(e);
+            *p = Self::from_f64_lossy(e);
         }
         for p in probs.iter_mut() {
-            *p = Self::from_f64(p.to_f64() / sum);
+            *p = Self::from_f64_lossy(p.to_f64_lossy() / sum);
         }
     }
 }
@@ -446,11 +477,11 @@ impl NnScalar for FixedI16<U11> {
     fn softmax(logits: &[Self], probs: &mut [Self]) {
         let max = logits
             .iter()
-            .map(|x| x.to_f64())
+            .map(|x| x.to_f64_lossy())
             .fold(f64::NEG_INFINITY, f64::max);
-        let sum: f64 = logits.iter().map(|a| (a.to_f64() - max).exp()).sum();
+        let sum: f64 = logits.iter().map(|a| (a.to_f64_lossy() - max).exp()).sum();
         for (p, a) in probs.iter_mut().zip(logits) {
-            *p = Self::from_f64((a.to_f64() - max).exp() / sum);
+            *p = Self::from_f64_lossy((a.to_f64_lossy() - max).exp() / sum);
         }
     }
 }
@@ -656,6 +687,7 @@ mod tests {
     use super::*;
     use crate::format::{Lns12Lut, Lns16Exact, Lns16Lut, Lns16Shift};
     use crate::rng::Rng;
+    use num_traits::Zero;
 
     /// The LNS softmax against f64 over random logits: every probability
     /// within 1.5 % relative + 1e-4 absolute (one rounding of the antilog
@@ -666,15 +698,15 @@ mod tests {
         let mut rng = Rng::new(3);
         for _ in 0..500 {
             let z: Vec<f64> = (0..10).map(|_| rng.normal() * 4.0).collect();
-            let logits: Vec<T> = z.iter().map(|&v| T::from_f64(v)).collect();
+            let logits: Vec<T> = z.iter().map(|&v| T::from_f64_lossy(v)).collect();
             let mut p = vec![T::zero(); 10];
             T::softmax(&logits, &mut p);
-            let zq: Vec<f64> = logits.iter().map(|v| v.to_f64()).collect();
+            let zq: Vec<f64> = logits.iter().map(|v| v.to_f64_lossy()).collect();
             let m = zq.iter().cloned().fold(f64::MIN, f64::max);
             let s: f64 = zq.iter().map(|v| (v - m).exp()).sum();
             for (p, v) in p.iter().zip(&zq) {
                 let e = (v - m).exp() / s;
-                let got = p.to_f64();
+                let got = p.to_f64_lossy();
                 assert!(got <= 1.0 + 1e-12, "{} p = {got}", T::name());
                 assert!(
                     (got - e).abs() <= tol * e + 1e-4,
@@ -692,14 +724,16 @@ mod tests {
         type F = crate::format::Fixed16;
         let mut rng = Rng::new(4);
         for _ in 0..2000 {
-            let logits: Vec<F> = (0..10).map(|_| F::from_f64(rng.normal() * 6.0)).collect();
+            let logits: Vec<F> = (0..10)
+                .map(|_| F::from_f64_lossy(rng.normal() * 6.0))
+                .collect();
             let mut p = vec![F::zero(); 10];
             F::softmax(&logits, &mut p);
-            let z: Vec<f64> = logits.iter().map(|v| v.to_f64()).collect();
+            let z: Vec<f64> = logits.iter().map(|v| v.to_f64_lossy()).collect();
             let m = z.iter().cloned().fold(f64::MIN, f64::max);
             let s: f64 = z.iter().map(|v| (v - m).exp()).sum();
             for (p, v) in p.iter().zip(&z) {
-                assert_eq!(*p, F::from_f64((v - m).exp() / s), "{z:?}");
+                assert_eq!(*p, F::from_f64_lossy((v - m).exp() / s), "{z:?}");
             }
         }
     }
@@ -748,7 +782,7 @@ mod tests {
             assert!(y.to_bits() == x.to_bits() || (x.is_zero() && y.is_zero()));
         }
         for v in [-3.5f64, -1e-3, 0.0, 1e-3, 2.0, 15.9] {
-            let x = crate::format::Fixed16::from_f64(v);
+            let x = crate::format::Fixed16::from_f64_lossy(v);
             assert_eq!(crate::format::Fixed16::narrow(x.widen()), x);
             assert_eq!(
                 half::bf16::narrow(half::bf16::from_f64(v).widen()),

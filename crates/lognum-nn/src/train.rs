@@ -487,8 +487,8 @@ pub fn fit<T: NnScalar>(
         .optimizer
         .build::<T>(cfg.lr, cfg.weight_decay, cfg.update, cfg.seed);
     let mut qat = cfg.quantize_weights.map(Qat::<T>::new).transpose()?;
-    let x_train = train.map_features(T::from_f64);
-    let x_test = test.map_features(T::from_f64);
+    let x_train = train.map_features(T::from_f64_lossy);
+    let x_test = test.map_features(T::from_f64_lossy);
     let mut shape = vec![0];
     shape.extend_from_slice(train.feature_shape());
     let mut steps = FitSteps {
@@ -595,10 +595,10 @@ impl<T: NnScalar> EpochSteps for FitSteps<'_, T> {
 fn check_params<T: NnScalar>(net: &Sequential<T>, epoch: usize) -> Result<f64, NnError> {
     let (mut total, mut saturated) = (0usize, 0usize);
     for (name, p) in net.param_names().iter().zip(net.params()) {
-        if let Some(i) = p.iter().position(|x| !x.to_f64().is_finite()) {
+        if let Some(i) = p.iter().position(|x| !x.to_f64_lossy().is_finite()) {
             return Err(NnError::Diverged {
                 epoch,
-                what: format!("parameter {name}[{i}] is {}", p[i].to_f64()),
+                what: format!("parameter {name}[{i}] is {}", p[i].to_f64_lossy()),
             });
         }
         total += p.len();
@@ -725,7 +725,7 @@ pub fn evaluate<T: NnScalar>(
     ds: &Dataset,
     batch: usize,
 ) -> Result<f64, NnError> {
-    let x = ds.map_features(T::from_f64);
+    let x = ds.map_features(T::from_f64_lossy);
     accuracy(net, &x, ds.feature_shape(), ds.labels(), batch)
 }
 

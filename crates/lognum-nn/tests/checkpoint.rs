@@ -19,7 +19,7 @@ fn net<T: NnScalar>(spec: &ModelSpec) -> Sequential<T> {
     let mut m = spec.build::<T>(&[1, 8, 8], 4, 5).unwrap();
     for p in m.params_mut() {
         for (i, v) in p.value.iter_mut().enumerate() {
-            *v = v.add(T::from_f64((i % 7) as f64 * 0.01 - 0.03));
+            *v = v.scalar_add(T::from_f64_lossy((i % 7) as f64 * 0.01 - 0.03));
         }
     }
     m

@@ -242,7 +242,7 @@ fn forward_matches_f64<T: NnScalar>(factor: f64) {
             .unwrap()
             .to_vec()
     };
-    let conv = |v: &[f64]| v.iter().map(|&v| T::from_f64(v)).collect::<Vec<T>>();
+    let conv = |v: &[f64]| v.iter().map(|&v| T::from_f64_lossy(v)).collect::<Vec<T>>();
     let mut l = Linear::<T>::from_weights(k, n, conv(&w), conv(&b)).unwrap();
     let y = l
         .forward(&Tensor::from_vec(conv(&x), &[2, k]).unwrap())

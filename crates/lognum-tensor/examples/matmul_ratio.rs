@@ -49,8 +49,14 @@ fn case<T: Scalar>(
     every: usize,
     kernel: fn(usize, &[T], &[T], &mut [T]),
 ) -> Case {
-    let a: Vec<T> = inputs(1, n * n).into_iter().map(T::from_f64).collect();
-    let b: Vec<T> = inputs(2, n * n).into_iter().map(T::from_f64).collect();
+    let a: Vec<T> = inputs(1, n * n)
+        .into_iter()
+        .map(T::from_f64_lossy)
+        .collect();
+    let b: Vec<T> = inputs(2, n * n)
+        .into_iter()
+        .map(T::from_f64_lossy)
+        .collect();
     let mut c = vec![T::zero(); n * n];
     Case {
         name,

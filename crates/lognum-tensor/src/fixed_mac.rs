@@ -3,7 +3,7 @@
 //! multiply-accumulate unit does it.
 //!
 //! A product of two words with `F` fraction bits is exact in a word of twice
-//! the width (`2F` fraction bits). `mul` rounds it once, to nearest with ties
+//! the width (`2F` fraction bits). `scalar_mul` rounds it once, to nearest with ties
 //! to even, and saturates. `gemm` and `dot` add the exact products in an
 //! accumulator four times the width (`i64` for 16-bit words, `i128` for
 //! 32-bit ones; exact for up to 2^33 terms), then round the sum once to

@@ -1,6 +1,7 @@
 //! The numeric trait every tensor element implements, with its kernel hooks.
 
 use core::fmt::Debug;
+use core::ops::{Add, Div, Mul, Neg, Sub};
 
 use fixed::types::extra::{LeEqU16, LeEqU32};
 use fixed::{FixedI16, FixedI32};
@@ -14,70 +15,157 @@ use crate::matmul::{self, Accumulate};
 /// conversions through f64, and kernel hooks a type may override with a fast
 /// path.
 ///
-/// Arithmetic methods saturate where the type can overflow (fixed point) and
-/// follow the type's own rules otherwise (IEEE for floats, the log-add
-/// approximation for [`LogNum`]). Generic code calls them as methods
-/// (`a.add(b)`), so that every type behaves the same way whether or not it
-/// implements `core::ops`.
+/// # What comes from where
+///
+/// `Scalar` is meant to be used beside num-traits: no method of its own
+/// shares a name with a method of num-traits (`Zero`, `One`, `Num`,
+/// `NumCast`, `FromPrimitive`, `ToPrimitive`, `Float`, `Real`, `Signed`,
+/// `Bounded`, `Pow`, `MulAdd`, `Inv`, the `Checked*`, `Saturating*` and
+/// `Wrapping*` traits) or of `core::ops`, so `T::zero()`, `x.to_f64()` or
+/// `x.abs()` resolve to the one trait that has them when those traits are
+/// in scope (`use num_traits::*;`) or in the bounds (`T: Scalar + Float`).
+///
+/// - **Supertraits, no method of its own:** zero is [`num_traits::Zero`]'s
+///   (`T::zero()`, `x.is_zero()`), and `+ − · / −x` are each type's
+///   `core::ops` operators. Every implementor has them.
+/// - **`One` is not a supertrait:** `fixed` implements it only where one is
+///   a value of the type, and the Q15/Q16 formats `FixedI16<U15>` and
+///   `FixedI16<U16>` (likewise `FixedI32<U31>`, `FixedI32<U32>`) are
+///   tensor elements without a one. [`scalar_one`](Self::scalar_one) is one,
+///   or the value nearest it; generic code that needs num-traits' `T::one()`
+///   adds `T: One` to its bounds (every float and [`LogNum`] has it).
+/// - **`scalar_*` arithmetic:** `scalar_add`, `scalar_sub`, `scalar_mul`,
+///   `scalar_div`, `scalar_neg` and `scalar_max` are the arithmetic every
+///   generic kernel of this workspace uses. For the floats and for
+///   [`LogNum`] they *are* the operators (the trait's defaults, the same
+///   code: `x.scalar_mul(y)` is `x * y`, `x.scalar_add(y)` for `LogNum` is
+///   `x + y`, its log-add approximation). Fixed point overrides them:
+///   its operators wrap on overflow in release builds and panic in debug
+///   builds, `/` panics on a zero divisor, and `*` and `/` drop the low
+///   bits, while `scalar_*` saturate, round to nearest and never panic (see
+///   the `FixedI16` implementation). So generic code
+///   that must compute the same thing for every type calls `scalar_*`; the
+///   operators are each type's own. `scalar_max` is not `Float::max` (which
+///   ignores a NaN) nor `Ord::max`: it returns `self` unless `rhs > self`.
+/// - **`*_lossy` conversions:** [`from_f64_lossy`](Self::from_f64_lossy) and
+///   [`to_f64_lossy`](Self::to_f64_lossy) (and the f32 pair) never fail:
+///   they round and saturate, and NaN becomes zero for types without NaN,
+///   where num-traits' `FromPrimitive::from_f64` and `ToPrimitive::to_f64`
+///   return an `Option`.
+/// - [`is_below_zero`](Self::is_below_zero) is `x < 0`: false for `-0.0`,
+///   unlike `Signed::is_negative` and `Float::is_sign_negative`.
+/// - [`mul_pow2`](Self::mul_pow2), [`name`](Self::name) and the kernel hooks
+///   [`gemm`](Self::gemm), [`gemm_with`](Self::gemm_with) and
+///   [`dot`](Self::dot) have no namesake in num-traits.
 ///
 /// ```
+/// use lognum::{Exact, LogNum};
 /// use lognum_tensor::Scalar;
-/// fn axpy<T: Scalar>(a: T, x: &[T], y: &mut [T]) {
-///     for (y, &x) in y.iter_mut().zip(x) {
-///         *y = a.mul(x).add(*y);
+/// use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
+///
+/// // `T::zero()`, `T::one()`, `T::from_f64`, `x.to_f64()` and `x.abs()` are
+/// // num-traits'; the `scalar_*` arithmetic and `to_f64_lossy` are `Scalar`'s.
+/// fn axpy<T>(a: f64, x: &[T]) -> (f64, f64)
+/// where
+///     T: Scalar + One + FromPrimitive + ToPrimitive + Signed,
+/// {
+///     let a = T::from_f64(a).expect("in range"); // an Option
+///     let mut y = T::zero();
+///     for &x in x {
+///         y = a.scalar_mul(x).scalar_add(y);
 ///     }
+///     let abs = y.abs().to_f64().expect("finite"); // an Option
+///     (abs, y.scalar_add(T::one()).to_f64_lossy())
 /// }
-/// let mut y = [1.0f32, 2.0];
-/// axpy(2.0, &[1.0, 1.0], &mut y);
-/// assert_eq!(y, [3.0, 4.0]);
+/// assert_eq!(axpy(2.0, &[1.0f32, -3.0]), (4.0, -3.0));
+/// // LNS sums round: with `Exact`, to the code nearest the true log.
+/// type L = LogNum<10, Exact>;
+/// let x = [L::from_f64_lossy(1.0), L::from_f64_lossy(-3.0)];
+/// let (abs, plus_one) = axpy(2.0, &x);
+/// assert!((abs - 4.0).abs() < 0.01 && (plus_one + 3.0).abs() < 0.01);
 /// ```
-pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync + 'static {
+pub trait Scalar:
+    Copy
+    + Default
+    + Debug
+    + PartialEq
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + num_traits::Zero
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
     /// A short name for tables, e.g. `"f32"` or `"lns16-lut"`.
     fn name() -> String;
     /// Relative tolerance against an f64 reference for one rounding step of
     /// this type (tests scale it by the depth of the computation).
     fn tolerance() -> f64;
-    /// Zero.
-    fn zero() -> Self;
-    /// One.
-    fn one() -> Self;
+    /// One, or the value nearest it (the largest value for fixed-point
+    /// formats with no integer bits, which have no one).
+    fn scalar_one() -> Self;
     /// The nearest value (saturating; NaN becomes zero for types without NaN).
-    fn from_f64(x: f64) -> Self;
+    fn from_f64_lossy(x: f64) -> Self;
     /// The value as an f64.
-    fn to_f64(self) -> f64;
+    fn to_f64_lossy(self) -> f64;
     /// The nearest value to an f32.
     #[inline]
-    fn from_f32(x: f32) -> Self {
-        Self::from_f64(x as f64)
+    fn from_f32_lossy(x: f32) -> Self {
+        Self::from_f64_lossy(x as f64)
     }
     /// The value as an f32.
     #[inline]
-    fn to_f32(self) -> f32 {
-        self.to_f64() as f32
+    fn to_f32_lossy(self) -> f32 {
+        self.to_f64_lossy() as f32
     }
-    /// `self + rhs`.
-    fn add(self, rhs: Self) -> Self;
-    /// `self − rhs`.
-    fn sub(self, rhs: Self) -> Self;
-    /// `self · rhs`.
-    fn mul(self, rhs: Self) -> Self;
-    /// `self / rhs` (the type's rule for division by zero).
-    fn div(self, rhs: Self) -> Self;
-    /// `−self`.
-    fn neg(self) -> Self;
+    /// `self + rhs`, saturating where the type can overflow; the default is
+    /// the `+` operator.
+    #[inline]
+    fn scalar_add(self, rhs: Self) -> Self {
+        self + rhs
+    }
+    /// `self − rhs`, saturating where the type can overflow; the default is
+    /// the `-` operator.
+    #[inline]
+    fn scalar_sub(self, rhs: Self) -> Self {
+        self - rhs
+    }
+    /// `self · rhs`, rounded to nearest and saturating where the type can
+    /// overflow; the default is the `*` operator.
+    #[inline]
+    fn scalar_mul(self, rhs: Self) -> Self {
+        self * rhs
+    }
+    /// `self / rhs` (the type's rule for division by zero); the default is
+    /// the `/` operator.
+    #[inline]
+    fn scalar_div(self, rhs: Self) -> Self {
+        self / rhs
+    }
+    /// `−self`, saturating where the type can overflow; the default is the
+    /// unary `-` operator.
+    #[inline]
+    fn scalar_neg(self) -> Self {
+        -self
+    }
     /// `self · 2^k`; exact for LNS (an add to the log) and for floats in range.
     #[inline]
     fn mul_pow2(self, k: i32) -> Self {
-        self.mul(Self::from_f64((k as f64).exp2()))
+        self.scalar_mul(Self::from_f64_lossy((k as f64).exp2()))
     }
-    /// The larger of the two (`self` on ties).
+    /// The larger of the two: `rhs` if `rhs > self`, else `self` (on ties,
+    /// and when the two are unordered, a NaN being involved).
     #[inline]
-    fn max(self, rhs: Self) -> Self {
+    fn scalar_max(self, rhs: Self) -> Self {
         if rhs > self { rhs } else { self }
     }
-    /// True if the value is below zero.
+    /// True if the value is below zero (`self < 0`; false for `-0.0`).
     #[inline]
-    fn is_negative(self) -> bool {
+    fn is_below_zero(self) -> bool {
         self < Self::zero()
     }
 
@@ -122,9 +210,9 @@ pub trait Scalar: Copy + Default + Debug + PartialEq + PartialOrd + Send + Sync 
     /// from zero.
     #[inline]
     fn dot(a: &[Self], b: &[Self]) -> Self {
-        a.iter()
-            .zip(b)
-            .fold(Self::zero(), |acc, (&x, &y)| acc.add(x.mul(y)))
+        a.iter().zip(b).fold(Self::zero(), |acc, (&x, &y)| {
+            acc.scalar_add(x.scalar_mul(y))
+        })
     }
 }
 
@@ -138,41 +226,19 @@ macro_rules! impl_float {
                 $tol
             }
             #[inline]
-            fn zero() -> Self {
-                $from(0.0)
-            }
-            #[inline]
-            fn one() -> Self {
+            fn scalar_one() -> Self {
                 $from(1.0)
             }
             #[inline]
-            fn from_f64(x: f64) -> Self {
+            fn from_f64_lossy(x: f64) -> Self {
                 $from(x)
             }
             #[inline]
-            fn to_f64(self) -> f64 {
+            fn to_f64_lossy(self) -> f64 {
                 $to(self)
             }
-            #[inline]
-            fn add(self, rhs: Self) -> Self {
-                self + rhs
-            }
-            #[inline]
-            fn sub(self, rhs: Self) -> Self {
-                self - rhs
-            }
-            #[inline]
-            fn mul(self, rhs: Self) -> Self {
-                self * rhs
-            }
-            #[inline]
-            fn div(self, rhs: Self) -> Self {
-                self / rhs
-            }
-            #[inline]
-            fn neg(self) -> Self {
-                -self
-            }
+            // The `scalar_*` arithmetic is the trait's default: IEEE's
+            // operators.
             $(
                 fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) {
                     $gemm(m, k, n, a, b, c);
@@ -216,10 +282,10 @@ macro_rules! impl_fixed {
         ///
         /// | operation | exact intermediate | rounded | saturated |
         /// |---|---|---|---|
-        /// | `from_f64` | — | to nearest, ties to even; NaN is zero | yes |
-        /// | `add`, `sub`, `neg` | the result itself | never | yes |
-        /// | `mul` | the double-width product | once, to nearest, ties to even | once |
-        /// | `div` | quotient and remainder of `a·2^F / b` | once, to nearest, ties to even | once; `x / 0` is `±MAX`, `0 / 0` is zero |
+        /// | `from_f64_lossy` | — | to nearest, ties to even; NaN is zero | yes |
+        /// | `scalar_add`, `scalar_sub`, `scalar_neg` | the result itself | never | yes |
+        /// | `scalar_mul` | the double-width product | once, to nearest, ties to even | once |
+        /// | `scalar_div` | quotient and remainder of `a·2^F / b` | once, to nearest, ties to even | once; `x / 0` is `±MAX`, `0 / 0` is zero |
         /// | `mul_pow2` | a shift | to nearest, ties to even (right shifts) | yes (left shifts) |
         /// | `gemm`, `gemm_with`, `dot` | every product exact, summed in a four-times-wide accumulator | once per output | once per output |
         ///
@@ -236,8 +302,8 @@ macro_rules! impl_fixed {
         /// let ulp = I5F11::DELTA;
         /// // 2^-11 · 0.75 is 0.75 ulp: to nearest gives one ulp, truncation zero.
         /// let x = I5F11::from_num(0.75);
-        /// assert_eq!(Scalar::mul(ulp, x), ulp);
-        /// assert_eq!(Scalar::mul(-ulp, x), -ulp);
+        /// assert_eq!(ulp.scalar_mul(x), ulp);
+        /// assert_eq!((-ulp).scalar_mul(x), -ulp);
         /// assert_eq!(ulp.saturating_mul(x), I5F11::ZERO);
         /// // Four products of 0.25 ulp: each rounds to zero, their sum to one ulp.
         /// let q = I5F11::from_num(0.25);
@@ -258,17 +324,13 @@ macro_rules! impl_fixed {
                 $F::<Frac>::DELTA.to_num::<f64>()
             }
             #[inline]
-            fn zero() -> Self {
-                Self::ZERO
-            }
-            #[inline]
-            fn one() -> Self {
+            fn scalar_one() -> Self {
                 Self::saturating_from_num(1)
             }
             /// Rounds to nearest (ties to even) and saturates; NaN becomes
             /// zero.
             #[inline]
-            fn from_f64(x: f64) -> Self {
+            fn from_f64_lossy(x: f64) -> Self {
                 if x.is_nan() {
                     Self::ZERO
                 } else {
@@ -276,27 +338,27 @@ macro_rules! impl_fixed {
                 }
             }
             #[inline]
-            fn to_f64(self) -> f64 {
+            fn to_f64_lossy(self) -> f64 {
                 self.to_num()
             }
             #[inline]
-            fn add(self, rhs: Self) -> Self {
+            fn scalar_add(self, rhs: Self) -> Self {
                 self.saturating_add(rhs)
             }
             #[inline]
-            fn sub(self, rhs: Self) -> Self {
+            fn scalar_sub(self, rhs: Self) -> Self {
                 self.saturating_sub(rhs)
             }
             /// The exact product rounded to nearest (ties to even),
             /// saturated.
             #[inline]
-            fn mul(self, rhs: Self) -> Self {
+            fn scalar_mul(self, rhs: Self) -> Self {
                 fixed_mac::$mac::mul(self, rhs)
             }
             /// Rounded to nearest (ties to even), saturated; `x / 0` is
             /// `±MAX` (`0 / 0` is zero).
             #[inline]
-            fn div(self, rhs: Self) -> Self {
+            fn scalar_div(self, rhs: Self) -> Self {
                 if rhs == Self::ZERO {
                     return if self == Self::ZERO {
                         Self::ZERO
@@ -309,7 +371,7 @@ macro_rules! impl_fixed {
                 fixed_mac::$mac::div(self, rhs)
             }
             #[inline]
-            fn neg(self) -> Self {
+            fn scalar_neg(self) -> Self {
                 self.saturating_neg()
             }
             /// A shift: right shifts round to nearest (ties to even), left
@@ -373,41 +435,20 @@ macro_rules! impl_lns {
                 core::f64::consts::LN_2 / (1u64 << FRAC) as f64
             }
             #[inline]
-            fn zero() -> Self {
-                Self::ZERO
-            }
-            #[inline]
-            fn one() -> Self {
+            fn scalar_one() -> Self {
                 Self::ONE
             }
             #[inline]
-            fn from_f64(x: f64) -> Self {
+            fn from_f64_lossy(x: f64) -> Self {
                 $T::from_f64(x)
             }
             #[inline]
-            fn to_f64(self) -> f64 {
+            fn to_f64_lossy(self) -> f64 {
                 $T::to_f64(self)
             }
-            #[inline]
-            fn add(self, rhs: Self) -> Self {
-                self.add_approx(rhs)
-            }
-            #[inline]
-            fn sub(self, rhs: Self) -> Self {
-                self.sub_approx(rhs)
-            }
-            #[inline]
-            fn mul(self, rhs: Self) -> Self {
-                self.mul_exact(rhs)
-            }
-            #[inline]
-            fn div(self, rhs: Self) -> Self {
-                self.div_exact(rhs)
-            }
-            #[inline]
-            fn neg(self) -> Self {
-                $T::neg(self)
-            }
+            // The `scalar_*` arithmetic is the trait's default, the
+            // operators: `add_approx`, `sub_approx`, `mul_exact`,
+            // `div_exact` and `neg`, inlined into each kernel as before.
             #[inline]
             fn mul_pow2(self, k: i32) -> Self {
                 $T::mul_pow2(self, k)

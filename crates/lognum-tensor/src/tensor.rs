@@ -38,7 +38,7 @@ pub(crate) fn try_filled<T: Clone>(
 /// type L = LogNum<10>;
 /// let t = Tensor::from_vec(vec![L::from_f64(1.0), L::from_f64(2.0)], &[1, 2]).unwrap();
 /// assert_eq!(t.shape(), &[1, 2]);
-/// assert_eq!(t.map(|x| x.mul(x)).to_vec()[1].to_f64(), 4.0);
+/// assert_eq!(t.map(|x| x.scalar_mul(x)).to_vec()[1].to_f64(), 4.0);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tensor<T> {
@@ -176,7 +176,10 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(t.to_f64_vec(), vec![1.0, 2.0]);
     /// ```
     pub fn from_f64(values: &[f64], shape: &[usize]) -> Result<Self, TensorError> {
-        Self::from_vec(values.iter().map(|&v| T::from_f64(v)).collect(), shape)
+        Self::from_vec(
+            values.iter().map(|&v| T::from_f64_lossy(v)).collect(),
+            shape,
+        )
     }
 
     /// The shape.
@@ -232,7 +235,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(t.to_f64_vec(), vec![1.5]);
     /// ```
     pub fn to_f64_vec(&self) -> Vec<f64> {
-        self.data.iter().map(|x| x.to_f64()).collect()
+        self.data.iter().map(|x| x.to_f64_lossy()).collect()
     }
 
     /// The elements as a row-major slice, if the storage is contiguous in
@@ -406,7 +409,7 @@ impl<T: Scalar> Tensor<T> {
     /// use lognum_tensor::{Scalar, Tensor};
     /// let a = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
     /// let b = Tensor::from_vec(vec![10.0f32, 20.0], &[2]).unwrap();
-    /// assert_eq!(a.zip_with(&b, |x, y| x.add(y)).unwrap().to_vec(), vec![11.0, 22.0, 13.0, 24.0]);
+    /// assert_eq!(a.zip_with(&b, |x, y| x.scalar_add(y)).unwrap().to_vec(), vec![11.0, 22.0, 13.0, 24.0]);
     /// ```
     pub fn zip_with<U: Scalar, V: Scalar>(
         &self,
@@ -443,7 +446,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(a.add(&a).unwrap().to_vec(), vec![2.0, 2.0]);
     /// ```
     pub fn add(&self, rhs: &Self) -> Result<Self, TensorError> {
-        self.zip_with(rhs, T::add)
+        self.zip_with(rhs, T::scalar_add)
     }
 
     /// Element-wise difference with broadcasting.
@@ -453,7 +456,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(a.sub(&a).unwrap().to_vec(), vec![0.0, 0.0]);
     /// ```
     pub fn sub(&self, rhs: &Self) -> Result<Self, TensorError> {
-        self.zip_with(rhs, T::sub)
+        self.zip_with(rhs, T::scalar_sub)
     }
 
     /// Element-wise product with broadcasting.
@@ -463,7 +466,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(a.mul(&a).unwrap().to_vec(), vec![9.0, 9.0]);
     /// ```
     pub fn mul(&self, rhs: &Self) -> Result<Self, TensorError> {
-        self.zip_with(rhs, T::mul)
+        self.zip_with(rhs, T::scalar_mul)
     }
 
     /// Element-wise quotient with broadcasting.
@@ -473,7 +476,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(a.div(&a).unwrap().to_vec(), vec![1.0, 1.0]);
     /// ```
     pub fn div(&self, rhs: &Self) -> Result<Self, TensorError> {
-        self.zip_with(rhs, T::div)
+        self.zip_with(rhs, T::scalar_div)
     }
 
     fn check_axis(&self, op: &'static str, axis: usize) -> Result<(), TensorError> {
@@ -494,7 +497,7 @@ impl<T: Scalar> Tensor<T> {
     /// ```
     /// use lognum_tensor::{Scalar, Tensor};
     /// let t = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
-    /// let s = t.fold_axis(1, 0.0, |a, x| a.add(x)).unwrap();
+    /// let s = t.fold_axis(1, 0.0, |a, x| a.scalar_add(x)).unwrap();
     /// assert_eq!(s.to_vec(), vec![3.0, 7.0]);
     /// ```
     pub fn fold_axis<U: Scalar>(
@@ -517,7 +520,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(t.sum_axis(0).unwrap().to_vec(), vec![4.0, 6.0]);
     /// ```
     pub fn sum_axis(&self, axis: usize) -> Result<Self, TensorError> {
-        self.fold_axis(axis, T::zero(), T::add)
+        self.fold_axis(axis, T::zero(), T::scalar_add)
     }
 
     /// Maximum along `axis` (an axis of length 0 is an error).
@@ -529,7 +532,7 @@ impl<T: Scalar> Tensor<T> {
     pub fn max_axis(&self, axis: usize) -> Result<Self, TensorError> {
         self.check_nonempty_axis("max_axis", axis)?;
         let data = self.data.map_axis(Axis(axis), |lane| {
-            lane.iter().skip(1).fold(lane[0], |m, &x| m.max(x))
+            lane.iter().skip(1).fold(lane[0], |m, &x| m.scalar_max(x))
         });
         Ok(Tensor { data })
     }
@@ -575,7 +578,7 @@ impl<T: Scalar> Tensor<T> {
     /// assert_eq!(l.to_f64_vec(), vec![0.5, 2.0]);
     /// ```
     pub fn cast<U: Scalar>(&self) -> Tensor<U> {
-        self.map(|x| U::from_f64(x.to_f64()))
+        self.map(|x| U::from_f64_lossy(x.to_f64_lossy()))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The fixed-point `Scalar` arithmetic against integer references: every
 //! product is exact, a sum of products is rounded to nearest (ties to even)
-//! and saturated once, and the single operations (`mul`, `div`,
+//! and saturated once, and the single operations (`scalar_mul`, `scalar_div`,
 //! `mul_pow2`) round to nearest and saturate.
 //!
 //! Operands come from raw bit patterns (uniform words, which saturate most
@@ -246,7 +246,7 @@ fn only_the_final_sum_saturates() {
     assert_eq!(I5F11::dot(&[-max, -max, -max], &[one; 3]), I5F11::MIN);
 }
 
-/// `mul` against the exact product rounded to nearest (ties to even) for
+/// `scalar_mul` against the exact product rounded to nearest (ties to even) for
 /// two million random pairs, and against the `fixed` crate's conversion of
 /// the exact f64 product (nearest, ties to even, saturating): two
 /// references that must agree bit for bit.
@@ -256,7 +256,7 @@ fn fixed16_mul_rounds_to_nearest_even() {
     for _ in 0..2_000_000 {
         let (a, b) = (any16(&mut rng), any16(&mut rng));
         let (x, y) = (I5F11::from_bits(a), I5F11::from_bits(b));
-        let got = Scalar::mul(x, y).to_bits();
+        let got = Scalar::scalar_mul(x, y).to_bits();
         let exact = i128::from(a) * i128::from(b);
         assert_eq!(got, sat16(round_div_pow2(exact, 11)), "{x} · {y}");
         // |a·b| < 2^31: the f64 product is exact.
@@ -272,14 +272,18 @@ fn fixed16_mul_rounds_to_nearest_even() {
 fn fixed16_mul_ties_go_to_even() {
     let half = I5F11::from_num(0.5);
     for (k, want) in [(1, 0), (3, 2), (5, 2), (7, 4), (-1, 0), (-3, -2), (-5, -2)] {
-        let got = Scalar::mul(I5F11::from_bits(k), half).to_bits();
+        let got = Scalar::scalar_mul(I5F11::from_bits(k), half).to_bits();
         assert_eq!(got, want, "{k} ulp · 0.5");
     }
     // Not ties: 0.75 ulp rounds away from zero, 0.25 ulp to zero, on both
     // sides (truncation would give 0, −1, 0, −1).
     let ulp = I5F11::DELTA;
     for (x, want) in [(0.75, 1), (-0.75, -1), (0.25, 0), (-0.25, 0)] {
-        assert_eq!(Scalar::mul(ulp, I5F11::from_num(x)).to_bits(), want, "{x}");
+        assert_eq!(
+            Scalar::scalar_mul(ulp, I5F11::from_num(x)).to_bits(),
+            want,
+            "{x}"
+        );
     }
 }
 
@@ -294,7 +298,7 @@ fn fixed16_products_are_unbiased() {
         let x = I5F11::from_bits((rng.next_u64() as i16) >> 4);
         let y = I5F11::from_bits((rng.next_u64() as i16) >> 4);
         let exact = x.to_num::<f64>() * y.to_num::<f64>() * 2048.0;
-        err += f64::from(Scalar::mul(x, y).to_bits()) - exact;
+        err += f64::from(Scalar::scalar_mul(x, y).to_bits()) - exact;
         trunc_err += f64::from(x.saturating_mul(y).to_bits()) - exact;
     }
     let (mean, trunc_mean) = (err / n as f64, trunc_err / n as f64);
@@ -329,7 +333,7 @@ fn fixed16_mul_pow2_is_a_rounded_saturating_shift() {
     }
 }
 
-/// `div` against an exact rational reference: of the two words around
+/// `scalar_div` against an exact rational reference: of the two words around
 /// `a/b`, the nearer (ties to even), saturated; `x / 0` saturates.
 #[test]
 fn fixed16_div_rounds_to_nearest_even() {
@@ -337,7 +341,7 @@ fn fixed16_div_rounds_to_nearest_even() {
     for _ in 0..1_000_000 {
         let (a, b) = (any16(&mut rng), any16(&mut rng));
         let (x, y) = (I5F11::from_bits(a), I5F11::from_bits(b));
-        let got = Scalar::div(x, y).to_bits();
+        let got = Scalar::scalar_div(x, y).to_bits();
         let want = if b == 0 {
             match a.signum() {
                 0 => 0,
@@ -371,7 +375,7 @@ fn fixed32_mul_rounds_to_nearest_even() {
         let (x, y) = (FixedI32::<U27>::from_bits(a), FixedI32::<U27>::from_bits(b));
         let exact = i128::from(a) * i128::from(b);
         assert_eq!(
-            Scalar::mul(x, y).to_bits(),
+            Scalar::scalar_mul(x, y).to_bits(),
             sat32(round_div_pow2(exact, 27)),
             "{x} · {y}"
         );

@@ -198,7 +198,7 @@ impl<T: NnScalar> Layer<T> for Conv2d<T> {
                 let src = &out[o * ncol + bi * hw..o * ncol + (bi + 1) * hw];
                 let dst = &mut y[(bi * self.out_ch + o) * hw..(bi * self.out_ch + o + 1) * hw];
                 for (d, &s) in dst.iter_mut().zip(src) {
-                    *d = s.add(bias);
+                    *d = s.scalar_add(bias);
                 }
             }
         }
@@ -277,7 +277,7 @@ impl<T: NnScalar> Layer<T> for Conv2d<T> {
                                 let ix = ox as isize + kx as isize - pad;
                                 if ix >= 0 && ix < w as isize {
                                     let d = &mut img[iy as usize * w + ix as usize];
-                                    *d = d.add(src[bi * hw + oy * ow + ox]);
+                                    *d = d.scalar_add(src[bi * hw + oy * ow + ox]);
                                 }
                             }
                         }

@@ -167,7 +167,7 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
         );
         for row in y.chunks_exact_mut(self.outputs) {
             for (v, &b) in row.iter_mut().zip(&self.bias) {
-                *v = v.add(b);
+                *v = v.scalar_add(b);
             }
         }
         transpose_into(xs, batch, self.inputs, &mut self.input_t);
@@ -195,7 +195,7 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
             &mut self.grad_weight,
         );
         for (j, gb) in self.grad_bias.iter_mut().enumerate() {
-            *gb = (0..batch).fold(T::zero(), |acc, b| acc.add(g[b * n + j]));
+            *gb = (0..batch).fold(T::zero(), |acc, b| acc.scalar_add(g[b * n + j]));
         }
         if !input_grad {
             return Ok(None);

@@ -172,11 +172,11 @@ pub(crate) fn blocked_sum<T: NnScalar>(terms: impl Iterator<Item = T>) -> T {
     let mut total = T::zero();
     let mut block = T::zero();
     for (i, t) in terms.enumerate() {
-        block = block.add(t);
+        block = block.scalar_add(t);
         if i % BLOCK == BLOCK - 1 {
-            total = total.add(block);
+            total = total.scalar_add(block);
             block = T::zero();
         }
     }
-    total.add(block)
+    total.scalar_add(block)
 }

@@ -182,7 +182,7 @@ impl<T: NnScalar> Sequential<T> {
     pub fn params_f64(&self) -> Vec<f64> {
         self.params()
             .iter()
-            .flat_map(|p| p.iter().map(|x| x.to_f64()))
+            .flat_map(|p| p.iter().map(|x| x.to_f64_lossy()))
             .collect()
     }
 

@@ -1,6 +1,7 @@
 //! Adam (Kingma and Ba, 2015) in the number type's own arithmetic.
 
 use lognum_tensor::Scalar;
+use num_traits::Zero;
 use rayon::prelude::*;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};
@@ -40,11 +41,10 @@ use crate::rng::Rng;
 /// use lognum::LogNum;
 /// use lognum_nn::layers::ParamMut;
 /// use lognum_nn::optim::{Adam, Optimizer, UpdateRule};
-/// use lognum_tensor::Scalar;
 /// type L = LogNum<10>;
 /// // Adam's first step moves every weight by about lr, whatever the gradient's size.
 /// let mut adam = Adam::<L>::new(0.01, UpdateRule::WideMaster);
-/// let mut w = vec![L::one(), L::one()];
+/// let mut w = vec![L::ONE, L::ONE];
 /// let g = vec![L::from_f64(1e-3), L::from_f64(-50.0)];
 /// adam.step(vec![ParamMut { value: &mut w, grad: &g }], 1);
 /// assert!((w[0].to_f64() - 0.99).abs() < 1e-3);
@@ -155,13 +155,18 @@ impl<W: Scalar> Consts<W> {
     /// gradient `g`) and returns the step to subtract from it.
     #[inline]
     fn step<T: NnScalar<Wide = W>>(&self, wide: W, g: T, m: &mut W, v: &mut W) -> W {
-        let mut d = g.widen().mul(self.inv_batch);
+        let mut d = g.widen().scalar_mul(self.inv_batch);
         if let Some(l) = self.decay {
-            d = d.add(l.mul(wide));
+            d = d.scalar_add(l.scalar_mul(wide));
         }
-        *m = self.b1.mul(*m).add(self.b1c.mul(d));
-        *v = self.b2.mul(*v).add(self.b2c.mul(d.mul(d)));
-        self.alpha.mul(*m).div(T::wide_sqrt(*v).add(self.eps))
+        *m = self.b1.scalar_mul(*m).scalar_add(self.b1c.scalar_mul(d));
+        *v = self
+            .b2
+            .scalar_mul(*v)
+            .scalar_add(self.b2c.scalar_mul(d.scalar_mul(d)));
+        self.alpha
+            .scalar_mul(*m)
+            .scalar_div(T::wide_sqrt(*v).scalar_add(self.eps))
     }
 }
 
@@ -193,7 +198,7 @@ impl<T: NnScalar> Optimizer<T> for Adam<T> {
         let t = self.t.min(i32::MAX as u64) as i32;
         let c1 = 1.0 - self.beta1.powi(t);
         let c2 = (1.0 - self.beta2.powi(t)).sqrt();
-        let w = |x: f64| T::Wide::from_f64(x);
+        let w = |x: f64| T::Wide::from_f64_lossy(x);
         let (inv_batch, b1, b1c, b2, b2c) = (
             w(1.0 / batch.max(1) as f64),
             w(self.beta1),
@@ -227,8 +232,8 @@ impl<T: NnScalar> Optimizer<T> for Adam<T> {
                         .zip(master.par_chunks_mut(CHUNK))
                         .for_each(|((((wt, g), m), v), master)| {
                             for j in 0..wt.len() {
-                                let next =
-                                    master[j].sub(k.step(master[j], g[j], &mut m[j], &mut v[j]));
+                                let next = master[j]
+                                    .scalar_sub(k.step(master[j], g[j], &mut m[j], &mut v[j]));
                                 master[j] = next;
                                 wt[j] = T::narrow(next);
                             }
@@ -243,7 +248,7 @@ impl<T: NnScalar> Optimizer<T> for Adam<T> {
                         .for_each(|(((wt, g), m), v)| {
                             for j in 0..wt.len() {
                                 let step = k.step(wt[j].widen(), g[j], &mut m[j], &mut v[j]);
-                                wt[j] = wt[j].sub(T::narrow(step));
+                                wt[j] = wt[j].scalar_sub(T::narrow(step));
                             }
                         });
                 }
@@ -252,7 +257,7 @@ impl<T: NnScalar> Optimizer<T> for Adam<T> {
                     for (j, (wt, &g)) in p.value.iter_mut().zip(p.grad).enumerate() {
                         let wide = wt.widen();
                         let step = k.step(wide, g, &mut m[j], &mut v[j]);
-                        *wt = T::narrow_stochastic(wide.sub(step), self.rng.next_u32());
+                        *wt = T::narrow_stochastic(wide.scalar_sub(step), self.rng.next_u32());
                     }
                 }
             }

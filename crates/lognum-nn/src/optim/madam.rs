@@ -3,6 +3,7 @@
 //! system are integer adds to the log code.
 
 use lognum_tensor::Scalar;
+use num_traits::Zero;
 use rayon::prelude::*;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};
@@ -213,16 +214,19 @@ impl<W: Scalar> Consts<W> {
     #[inline]
     fn ghat<T: NnScalar<Wide = W>>(&self, g: T, v: &mut W) -> f64 {
         if g == T::zero() {
-            *v = self.beta.mul(*v);
+            *v = self.beta.scalar_mul(*v);
             return 0.0;
         }
-        let d = g.widen().mul(self.inv_batch);
-        *v = self.beta.mul(*v).add(self.beta_c.mul(d.mul(d)));
+        let d = g.widen().scalar_mul(self.inv_batch);
+        *v = self
+            .beta
+            .scalar_mul(*v)
+            .scalar_add(self.beta_c.scalar_mul(d.scalar_mul(d)));
         let root = T::wide_sqrt(*v);
         if root == W::zero() {
             return 0.0;
         }
-        let q = self.corr.mul(d).div(root).to_f64();
+        let q = self.corr.scalar_mul(d).scalar_div(root).to_f64_lossy();
         if q.is_nan() {
             0.0
         } else {
@@ -236,7 +240,7 @@ impl<W: Scalar> Consts<W> {
     fn apply<T: NnScalar<Wide = W>>(&self, w: T, q: f64, bound: Option<f64>, r: Option<u32>) -> T {
         match bound {
             Some(max_abs) => {
-                let e = if w.is_negative() {
+                let e = if w.is_below_zero() {
                     self.lr * q
                 } else {
                     -self.lr * q
@@ -244,7 +248,7 @@ impl<W: Scalar> Consts<W> {
                 w.scale_pow2(e, max_abs, r)
             }
             None => {
-                let next = w.widen().sub(W::from_f64(self.lr * q));
+                let next = w.widen().scalar_sub(W::from_f64_lossy(self.lr * q));
                 match r {
                     None => T::narrow(next),
                     Some(r) => T::narrow_stochastic(next, r),
@@ -258,7 +262,7 @@ impl<W: Scalar> Consts<W> {
 /// (or not finite).
 fn clamp_of<T: NnScalar>(w: &[T], p_scale: f64) -> Option<f64> {
     let n = w.len().max(1) as f64;
-    let rms = (w.iter().map(|x| x.to_f64().powi(2)).sum::<f64>() / n).sqrt();
+    let rms = (w.iter().map(|x| x.to_f64_lossy().powi(2)).sum::<f64>() / n).sqrt();
     (rms > 0.0 && rms.is_finite()).then_some(p_scale * rms)
 }
 
@@ -288,7 +292,7 @@ impl<T: NnScalar> Optimizer<T> for Madam<T> {
         // The clamp binds weights already above it at the first step; later
         // a weight whose gradient is zero stays where it is, under it.
         let first = self.t == 1;
-        let w = |x: f64| T::Wide::from_f64(x);
+        let w = |x: f64| T::Wide::from_f64_lossy(x);
         let k = Consts {
             inv_batch: w(1.0 / batch.max(1) as f64),
             beta: w(self.beta),

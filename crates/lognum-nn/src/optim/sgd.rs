@@ -1,6 +1,7 @@
 //! Stochastic gradient descent with momentum and weight decay.
 
 use lognum_tensor::Scalar;
+use num_traits::Zero;
 
 use super::{Optimizer, STOCHASTIC_STREAM, UpdateRule};
 use crate::NnScalar;
@@ -68,17 +69,16 @@ impl<T: NnScalar> Sgd<T> {
     /// use lognum::LogNum;
     /// use lognum_nn::layers::ParamMut;
     /// use lognum_nn::optim::{Sgd, UpdateRule};
-    /// use lognum_tensor::Scalar;
     /// type L = LogNum<10>;
     /// // An update 2^-12 times the weight: lost natively, kept by the master.
     /// let g = vec![L::from_f64(1.0 / 4096.0)];
     /// for (rule, moved) in [(UpdateRule::Native, false), (UpdateRule::WideMaster, true)] {
     ///     let mut sgd = Sgd::<L>::new(1.0, 0.0, 0.0, rule);
-    ///     let mut w = vec![L::one()];
+    ///     let mut w = vec![L::ONE];
     ///     for _ in 0..100 {
     ///         sgd.step(vec![ParamMut { value: &mut w, grad: &g }], 1);
     ///     }
-    ///     assert_eq!(w[0] != L::one(), moved);
+    ///     assert_eq!(w[0] != L::ONE, moved);
     /// }
     /// ```
     pub fn step(&mut self, params: Vec<ParamMut<'_, T>>, batch: usize) {
@@ -182,9 +182,9 @@ pub(super) struct Consts<W> {
 impl<W: Scalar> Consts<W> {
     fn new(eta: f64, momentum: f64, decay: f64) -> Self {
         Self {
-            eta: W::from_f64(eta),
-            momentum: (momentum != 0.0).then(|| W::from_f64(momentum)),
-            decay: (decay != 0.0).then(|| W::from_f64(decay)),
+            eta: W::from_f64_lossy(eta),
+            momentum: (momentum != 0.0).then(|| W::from_f64_lossy(momentum)),
+            decay: (decay != 0.0).then(|| W::from_f64_lossy(decay)),
             plain: momentum == 0.0 && decay == 0.0,
         }
     }
@@ -193,12 +193,12 @@ impl<W: Scalar> Consts<W> {
     fn update(&self, w: W, g: W, v: &mut W) -> W {
         let mut d = g;
         if let Some(l) = self.decay {
-            d = d.add(l.mul(w));
+            d = d.scalar_add(l.scalar_mul(w));
         }
         if let Some(mu) = self.momentum {
-            *v = mu.mul(*v).add(d);
+            *v = mu.scalar_mul(*v).scalar_add(d);
             d = *v;
         }
-        w.sub(self.eta.mul(d))
+        w.scalar_sub(self.eta.scalar_mul(d))
     }
 }

@@ -269,7 +269,7 @@ pub fn col2im<T: Scalar>(
                                 Geometry::source(xo, j, g.p.stride.1, g.p.padding.1, g.w)
                             {
                                 let d = &mut img[base + sy * g.w + sx];
-                                *d = d.add(s[n * plane + y * g.ow + xo]);
+                                *d = d.scalar_add(s[n * plane + y * g.ow + xo]);
                             }
                         }
                     }

@@ -127,12 +127,12 @@ pub fn gemm_generic_blocked<T: Scalar>(
                         let aip = a[i * k + p];
                         let brow = &b[p * n..(p + 1) * n];
                         for (cj, &bpj) in acc.iter_mut().zip(brow) {
-                            *cj = cj.add(aip.mul(bpj));
+                            *cj = cj.scalar_add(aip.scalar_mul(bpj));
                         }
                     }
                     if !(p0 == 0 && p1 == k) {
                         for (cj, &s) in row.iter_mut().zip(part.iter()) {
-                            *cj = cj.add(s);
+                            *cj = cj.scalar_add(s);
                         }
                     }
                     p0 = p1;
@@ -182,12 +182,12 @@ pub fn gemm_generic_pairwise<T: Scalar>(
                 for p in 0..k {
                     let aip = a[i * k + p];
                     for (x, &bpj) in cur.iter_mut().zip(&b[p * n..(p + 1) * n]) {
-                        *x = aip.mul(bpj);
+                        *x = aip.scalar_mul(bpj);
                     }
                     let top = (p + 1).trailing_zeros() as usize;
                     for l in 0..top {
                         for (x, &s) in cur.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
-                            *x = s.add(*x);
+                            *x = s.scalar_add(*x);
                         }
                     }
                     stack[top * n..(top + 1) * n].copy_from_slice(&cur);
@@ -196,7 +196,7 @@ pub fn gemm_generic_pairwise<T: Scalar>(
                 row.fill(T::zero());
                 for l in (0..levels).filter(|&l| k >> l & 1 == 1) {
                     for (x, &s) in row.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
-                        *x = s.add(*x);
+                        *x = s.scalar_add(*x);
                     }
                 }
             }
@@ -229,13 +229,13 @@ pub fn gemm_generic_wide<T: Scalar>(m: usize, k: usize, n: usize, a: &[T], b: &[
                 let i = chunk * rows + ii;
                 acc.fill(0.0);
                 for p in 0..k {
-                    let aip = a[i * k + p].to_f64();
+                    let aip = a[i * k + p].to_f64_lossy();
                     for (s, bpj) in acc.iter_mut().zip(&b[p * n..(p + 1) * n]) {
-                        *s += aip * bpj.to_f64();
+                        *s += aip * bpj.to_f64_lossy();
                     }
                 }
                 for (cj, &s) in row.iter_mut().zip(&acc) {
-                    *cj = T::from_f64(s);
+                    *cj = T::from_f64_lossy(s);
                 }
             }
         });

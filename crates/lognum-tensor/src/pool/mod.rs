@@ -121,7 +121,7 @@ impl<T: Scalar> Tensor<T> {
         }
         let mut dx = crate::tensor::try_filled(op, input_shape, T::zero())?;
         for (&i, &g) in indices.iter().zip(grad_out.contiguous().iter()) {
-            dx[i] = dx[i].add(g);
+            dx[i] = dx[i].scalar_add(g);
         }
         Tensor::from_vec(dx, input_shape)
     }

@@ -76,7 +76,7 @@ impl TestDtype for bf16 {
     const DOT_BOUND: f64 = 8e-2;
 }
 // Fixed point: the kernels round each sum of exact products once, by up to
-// half an LSB; a reference in the type's own `mul` and `add` rounds each
+// half an LSB; a reference in the type's own `scalar_mul` and `scalar_add` rounds each
 // product by as much. An absolute error, so relative to Σ|ab| it depends on
 // the size of the terms: for MNIST pixels times N(0, 0.1) weights (terms
 // ≈ 0.03) half an LSB of I8F8 is 2^-9 / 0.03 ≈ 7 % of a term, 2^-17 / 0.03 ≈
