@@ -1,55 +1,28 @@
-//! Seeded inputs shared by the integration tests.
-#![allow(dead_code)]
-
-/// SplitMix64: a tiny seeded generator, so every run sees the same data.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    pub fn normal(&mut self) -> f64 {
-        let u = self.uniform().max(1e-300);
-        let v = self.uniform();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    pub fn normals(&mut self, len: usize, scale: f64) -> Vec<f64> {
-        (0..len).map(|_| self.normal() * scale).collect()
-    }
-}
+//! What the tests know about each tensor element type: the dot-product
+//! bound and summation order of [`TestDtype`], and seeded tensors.
+//!
+//! ```
+//! use lognum_testkit::{SplitMix64, tensor::{TestDtype, normal_tensor}};
+//! let (t, v) = normal_tensor::<f32>(&mut SplitMix64::new(1), &[2, 3], 1.0);
+//! assert_eq!(t.to_f64_vec(), v);
+//! assert!(f32::DOT_BOUND < <half::f16 as TestDtype>::DOT_BOUND);
+//! ```
 
 use fixed::types::{I8F8, I16F16};
 use half::{bf16, f16};
 use lognum::{BitShift, Exact, Interp, LogNum, Lut, WideLogNum};
 use lognum_tensor::{Scalar, Tensor};
 
+use crate::SplitMix64;
+
 /// A number type under test with its own tolerance (dfdx's `TestDtype`).
 ///
 /// `DOT_BOUND` bounds the error of a length-`k` dot product as a fraction of
 /// `Σ|aᵢbᵢ|` (the scale that rounding errors are proportional to), for the
-/// sizes these tests use (k ≤ 800). The reasoning for each value is beside
+/// sizes `lognum-tensor`'s tests use (k ≤ 800). The reasoning for each value is beside
 /// it; the measured errors are a few times smaller.
 pub trait TestDtype: Scalar {
+    /// The bound on a dot product's error, as a fraction of `Σ|aᵢbᵢ|`.
     const DOT_BOUND: f64;
     /// True if the type's matrix kernel sums in the generic left-to-right
     /// order (bit-identical to `gemm_generic`); the tuned f32/f64 GEMMs do
@@ -117,8 +90,15 @@ impl TestDtype for WideLogNum<20, Exact> {
 
 /// A tensor of `T` from seeded normal values scaled by `scale`, and the f64
 /// values of its elements (after rounding to `T`).
+///
+/// ```
+/// use lognum_testkit::{SplitMix64, tensor::normal_tensor};
+/// let (t, v) = normal_tensor::<half::bf16>(&mut SplitMix64::new(2), &[4], 0.1);
+/// assert_eq!(t.shape(), &[4]);
+/// assert!(v.iter().all(|x| x.abs() < 1.0));
+/// ```
 pub fn normal_tensor<T: Scalar>(
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     shape: &[usize],
     scale: f64,
 ) -> (Tensor<T>, Vec<f64>) {
@@ -126,13 +106,4 @@ pub fn normal_tensor<T: Scalar>(
     let t = Tensor::<T>::from_f64(&rng.normals(len, scale), shape).unwrap();
     let v = t.to_f64_vec();
     (t, v)
-}
-
-/// `max |got − want| / scale` over elements, with `scale[i] ≥ tiny`.
-pub fn scaled_error(got: &[f64], want: &[f64], scale: &[f64]) -> f64 {
-    got.iter()
-        .zip(want)
-        .zip(scale)
-        .map(|((g, w), s)| (g - w).abs() / s.max(1e-300))
-        .fold(0.0, f64::max)
 }
