@@ -6,14 +6,14 @@
 //! - [`SplitMix64`]: the one seeded generator, so that every run sees the
 //!   same data and no test needs a `rand` dependency.
 //! - [`scaled_error`]: the error measure the numeric tests bound.
-//! - [`tensor`] (Cargo feature `tensor`, off by default): what the tests
-//!   know about each tensor element type: its tolerance against an f64
-//!   reference ([`tensor::Tolerance`]), its dot-product bound and summation
-//!   order ([`tensor::TestDtype`]), and seeded tensors.
+//! - `tensor` (the module of the Cargo feature `tensor`, off by default):
+//!   what the tests know about each tensor element type: its tolerance
+//!   against an f64 reference (`tensor::Tolerance`), its dot-product bound
+//!   and summation order (`tensor::TestDtype`), and seeded tensors.
 //!
 //! # Cargo features
 //!
-//! - `tensor`: the [`tensor`] module; brings in `lognum`, `lognum-tensor`,
+//! - `tensor`: the `tensor` module; brings in `lognum`, `lognum-tensor`,
 //!   `half` and `fixed`. Without it the crate has no dependencies, so that
 //!   `lognum`'s own unit tests can use the generator.
 //!
