@@ -1,27 +1,94 @@
-//! What the tests know about each tensor element type: the dot-product
-//! bound and summation order of [`TestDtype`], and seeded tensors.
+//! What the tests know about each tensor element type: the tolerance of one
+//! rounding step ([`Tolerance`], for every [`Scalar`] type), the dot-product
+//! bound and summation order ([`TestDtype`], for the types the tests run
+//! over), and seeded tensors.
 //!
 //! ```
-//! use lognum_testkit::{SplitMix64, tensor::{TestDtype, normal_tensor}};
+//! use lognum_testkit::{SplitMix64, tensor::{TestDtype, Tolerance, normal_tensor}};
 //! let (t, v) = normal_tensor::<f32>(&mut SplitMix64::new(1), &[2, 3], 1.0);
 //! assert_eq!(t.to_f64_vec(), v);
 //! assert!(f32::DOT_BOUND < <half::f16 as TestDtype>::DOT_BOUND);
+//! assert_eq!(f32::tolerance(), f64::from(f32::EPSILON));
 //! ```
 
+use fixed::types::extra::{LeEqU16, LeEqU32};
 use fixed::types::{I8F8, I16F16};
+use fixed::{FixedI16, FixedI32};
 use half::{bf16, f16};
-use lognum::{BitShift, Exact, Interp, LogNum, Lut, WideLogNum};
+use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, WideLogNum};
 use lognum_tensor::{Scalar, Tensor};
 
 use crate::SplitMix64;
 
-/// A number type under test with its own tolerance (dfdx's `TestDtype`).
+/// The relative tolerance of a type against an f64 reference: the size of
+/// one rounding step of the type, which tests scale by the depth of the
+/// computation (dfdx's per-dtype default tolerance).
+///
+/// ```
+/// use lognum::{Exact, LogNum};
+/// use lognum_testkit::tensor::Tolerance;
+/// assert_eq!(f64::tolerance(), f64::EPSILON);
+/// assert_eq!(fixed::types::I8F8::tolerance(), 1.0 / 256.0);
+/// // One code of LogNum<10> is a relative step of about ln 2 · 2^-10.
+/// assert_eq!(LogNum::<10, Exact>::tolerance(), std::f64::consts::LN_2 / 1024.0);
+/// ```
+pub trait Tolerance: Scalar {
+    /// Relative tolerance against an f64 reference for one rounding step of
+    /// this type (tests scale it by the depth of the computation).
+    fn tolerance() -> f64;
+}
+
+impl Tolerance for f64 {
+    fn tolerance() -> f64 {
+        f64::EPSILON
+    }
+}
+impl Tolerance for f32 {
+    fn tolerance() -> f64 {
+        f32::EPSILON as f64
+    }
+}
+impl Tolerance for f16 {
+    fn tolerance() -> f64 {
+        f16::EPSILON.to_f64()
+    }
+}
+impl Tolerance for bf16 {
+    fn tolerance() -> f64 {
+        bf16::EPSILON.to_f64()
+    }
+}
+// Fixed point: one unit of the last place.
+impl<Frac: LeEqU16 + Send + Sync + 'static> Tolerance for FixedI16<Frac> {
+    fn tolerance() -> f64 {
+        FixedI16::<Frac>::DELTA.to_num::<f64>()
+    }
+}
+impl<Frac: LeEqU32 + Send + Sync + 'static> Tolerance for FixedI32<Frac> {
+    fn tolerance() -> f64 {
+        FixedI32::<Frac>::DELTA.to_num::<f64>()
+    }
+}
+// LNS: one code is a relative step of 2^(2^-FRAC) − 1 ≈ ln2·2^-FRAC.
+impl<const FRAC: u32, A: LogAdd> Tolerance for LogNum<FRAC, A> {
+    fn tolerance() -> f64 {
+        core::f64::consts::LN_2 / (1u64 << FRAC) as f64
+    }
+}
+impl<const FRAC: u32, A: LogAdd> Tolerance for WideLogNum<FRAC, A> {
+    fn tolerance() -> f64 {
+        core::f64::consts::LN_2 / (1u64 << FRAC) as f64
+    }
+}
+
+/// A number type under test with its own tolerances (dfdx's `TestDtype`):
+/// one rounding step ([`Tolerance`]) and the bound on a dot product.
 ///
 /// `DOT_BOUND` bounds the error of a length-`k` dot product as a fraction of
 /// `Σ|aᵢbᵢ|` (the scale that rounding errors are proportional to), for the
 /// sizes `lognum-tensor`'s tests use (k ≤ 800). The reasoning for each value is beside
 /// it; the measured errors are a few times smaller.
-pub trait TestDtype: Scalar {
+pub trait TestDtype: Tolerance {
     /// The bound on a dot product's error, as a fraction of `Σ|aᵢbᵢ|`.
     const DOT_BOUND: f64;
     /// True if the type's matrix kernel sums in the generic left-to-right
