@@ -1,48 +1,18 @@
-//! Shared helpers for the criterion benchmarks: seeded inputs, so that every
-//! number type sees the same values in every run, and the kernels, written
-//! once for all of them through [`Scalar`].
+//! Shared helpers for the criterion benchmarks: seeded inputs (from
+//! `lognum_testkit::SplitMix64`), so that every number type sees the same
+//! values in every run, and the kernels, written once for all of them
+//! through [`Scalar`].
 
 use fixed::types::I8F8;
 use half::{bf16, f16};
 use lognum::{LogAdd, LogNum};
+use lognum_testkit::SplitMix64;
 
 /// Length of every benchmark slice.
 pub const LEN: usize = 4096;
 
 /// The seed of every input set.
 pub const SEED: u64 = 0x5eed_2020;
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny, well-mixed, seedable
-/// generator, so the benchmarks need no `rand` dependency.
-///
-/// ```
-/// let mut a = lognum_benches::SplitMix64::new(7);
-/// let mut b = lognum_benches::SplitMix64::new(7);
-/// assert_eq!(a.next_u64(), b.next_u64());
-/// ```
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator with the given seed.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform f64 in `[0, 1)` (53 random bits).
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-}
 
 /// `n` values `±2^u` with a random sign and `u` uniform in `[-4, 2]`: the
 /// spread of activations and weights in a small network, every value well
@@ -60,7 +30,7 @@ pub fn inputs(seed: u64, n: usize) -> Vec<f64> {
     let mut rng = SplitMix64::new(seed);
     (0..n)
         .map(|_| {
-            let u = -4.0 + 6.0 * rng.next_f64();
+            let u = -4.0 + 6.0 * rng.uniform();
             let neg = rng.next_u64() & 1 == 1;
             let v = u.exp2();
             if neg { -v } else { v }

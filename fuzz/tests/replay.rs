@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::Path;
 
+use lognum_testkit::SplitMix64;
+
 /// Feeds every file of `corpus/<target>` to `run`; returns how many.
 fn replay(target: &str, run: fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -44,27 +46,15 @@ fn gemm_corpus() {
     assert!(n > 0, "the gemm corpus is empty");
 }
 
-/// SplitMix64, for the seeded sweeps below.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// The minimised corpus keeps one input per coverage edge, mostly short
 /// ones; a fixed-seed sweep of full-length inputs adds many operand pairs
 /// (four rounds each) on every run, libFuzzer or not.
 #[test]
 fn seeded_sweep() {
-    let mut state = 0x5eed;
+    let mut rng = SplitMix64::new(0x5eed);
     let mut data = [0u8; 88];
     for _ in 0..3000 {
-        for chunk in data.chunks_mut(8) {
-            let r = splitmix(&mut state).to_le_bytes();
-            chunk.copy_from_slice(&r[..chunk.len()]);
-        }
+        rng.fill_bytes(&mut data);
         lognum_fuzz::ops(&data);
     }
 }
@@ -74,12 +64,10 @@ fn seeded_sweep() {
 /// matrices read the input more than once).
 #[test]
 fn gemm_seeded_sweep() {
-    let mut state = 0x6e33;
+    let mut rng = SplitMix64::new(0x6e33);
     let mut data = [0u8; 320];
     for _ in 0..300 {
-        for chunk in data.chunks_mut(8) {
-            chunk.copy_from_slice(&splitmix(&mut state).to_le_bytes());
-        }
+        rng.fill_bytes(&mut data);
         lognum_fuzz::gemm(&data);
     }
 }

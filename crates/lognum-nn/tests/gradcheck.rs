@@ -14,6 +14,7 @@ use lognum_nn::loss::{LabelGrad, mse, softmax_cross_entropy_with};
 use lognum_nn::model::ModelSpec;
 use lognum_nn::rng::Rng;
 use lognum_tensor::Tensor;
+use lognum_testkit::tensor::Tolerance;
 
 const H: f64 = 1e-6;
 const TOL: f64 = 1e-6;
@@ -228,9 +229,9 @@ fn mse_gradient() {
 
 /// The same layers in every format agree with f64 on a forward pass (same
 /// weights, same input), each within its own tolerance: the scale of one
-/// rounding step of the type (`Scalar::tolerance`), times a per-approximation
+/// rounding step of the type (`Tolerance::tolerance`), times a per-approximation
 /// factor for the log-add error, times the depth of the sums.
-fn forward_matches_f64<T: NnScalar>(factor: f64) {
+fn forward_matches_f64<T: NnScalar + Tolerance>(factor: f64) {
     let mut rng = Rng::new(30);
     let (k, n) = (64, 8);
     let w: Vec<f64> = (0..k * n).map(|_| rng.normal() * 0.1).collect();

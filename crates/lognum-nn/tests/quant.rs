@@ -1,7 +1,7 @@
 //! Integration tests of `lognum_nn::quant`, through its public names only.
 //!
-//! Random vectors come from a seeded splitmix64 generator (`weights`), so
-//! every failure is reproducible. The measured comparison of the methods in
+//! Random vectors come from the seeded generator `lognum_testkit::SplitMix64`
+//! (through `weights`), so every failure is reproducible. The measured comparison of the methods in
 //! `docs/QUANT.md` is printed by the `quant_comparison` example.
 
 use lognum_nn::quant::{

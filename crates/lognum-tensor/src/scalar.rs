@@ -102,9 +102,6 @@ pub trait Scalar:
 {
     /// A short name for tables, e.g. `"f32"` or `"lns16-lut"`.
     fn name() -> String;
-    /// Relative tolerance against an f64 reference for one rounding step of
-    /// this type (tests scale it by the depth of the computation).
-    fn tolerance() -> f64;
     /// One, or the value nearest it (the largest value for fixed-point
     /// formats with no integer bits, which have no one).
     fn scalar_one() -> Self;
@@ -217,13 +214,10 @@ pub trait Scalar:
 }
 
 macro_rules! impl_float {
-    ($t:ty, $name:literal, $tol:expr, $from:expr, $to:expr $(, $gemm:path)?) => {
+    ($t:ty, $name:literal, $from:expr, $to:expr $(, $gemm:path)?) => {
         impl Scalar for $t {
             fn name() -> String {
                 $name.into()
-            }
-            fn tolerance() -> f64 {
-                $tol
             }
             #[inline]
             fn scalar_one() -> Self {
@@ -248,26 +242,13 @@ macro_rules! impl_float {
     };
 }
 
-impl_float!(f64, "f64", f64::EPSILON, |x| x, |x| x, matmul::gemm_f64);
-impl_float!(
-    f16,
-    "f16",
-    f16::EPSILON.to_f64(),
-    f16::from_f64,
-    f16::to_f64
-);
-impl_float!(
-    bf16,
-    "bf16",
-    bf16::EPSILON.to_f64(),
-    bf16::from_f64,
-    bf16::to_f64
-);
+impl_float!(f64, "f64", |x| x, |x| x, matmul::gemm_f64);
+impl_float!(f16, "f16", f16::from_f64, f16::to_f64);
+impl_float!(bf16, "bf16", bf16::from_f64, bf16::to_f64);
 
 impl_float!(
     f32,
     "f32",
-    f32::EPSILON as f64,
     |x| x as f32,
     |x: f32| x as f64,
     matmul::gemm_f32
@@ -319,9 +300,6 @@ macro_rules! impl_fixed {
                     $F::<Frac>::INT_NBITS,
                     $F::<Frac>::FRAC_NBITS
                 )
-            }
-            fn tolerance() -> f64 {
-                $F::<Frac>::DELTA.to_num::<f64>()
             }
             #[inline]
             fn scalar_one() -> Self {
@@ -429,10 +407,6 @@ macro_rules! impl_lns {
         impl<const FRAC: u32, A: LogAdd> Scalar for $T<FRAC, A> {
             fn name() -> String {
                 format!(concat!($prefix, "{}-{}"), $T::<FRAC, A>::WORD_BITS, A::NAME)
-            }
-            fn tolerance() -> f64 {
-                // One code is a relative step of 2^(2^-FRAC) − 1 ≈ ln2·2^-FRAC.
-                core::f64::consts::LN_2 / (1u64 << FRAC) as f64
             }
             #[inline]
             fn scalar_one() -> Self {

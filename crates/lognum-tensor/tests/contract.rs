@@ -2,13 +2,14 @@
 //! `Tensor::from_vec`, `shape`, `to_vec`, `matmul`, and shape errors that
 //! are errors naming both shapes, never panics.
 
-mod common;
-
-use common::{Rng, TestDtype, normal_tensor, scaled_error};
 use fixed::types::{I8F8, I16F16};
 use half::{bf16, f16};
 use lognum::{BitShift, Exact, Interp, LogNum, Lut, WideLogNum};
 use lognum_tensor::{Scalar, Tensor, TensorError};
+use lognum_testkit::{
+    SplitMix64, scaled_error,
+    tensor::{TestDtype, normal_tensor},
+};
 
 fn contract<T: TestDtype>() {
     // from_vec / shape / to_vec round trip.
@@ -25,7 +26,7 @@ fn contract<T: TestDtype>() {
     assert!(err.to_string().contains("[4, 2]"), "{err}");
 
     // matmul against an f64 reference on the rounded inputs.
-    let mut rng = Rng::new(11);
+    let mut rng = SplitMix64::new(11);
     let (a, av) = normal_tensor::<T>(&mut rng, &[5, 37], 1.0);
     let (b, bv) = normal_tensor::<T>(&mut rng, &[37, 3], 1.0);
     let c = a.matmul(&b).unwrap();

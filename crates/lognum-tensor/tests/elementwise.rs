@@ -6,11 +6,9 @@
 //! at every length around the vector widths, writing nothing outside `out`;
 //! and they refuse slices of different lengths.
 
-mod common;
-
-use common::Rng;
 use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
 use lognum_tensor::elementwise::{self, Isa, IsaUnavailable};
+use lognum_testkit::SplitMix64;
 
 #[derive(Clone, Copy, Debug)]
 enum Op {
@@ -99,7 +97,7 @@ fn check<const F: u32, A: LogAdd>(a: &[LogNum<F, A>], b: &[LogNum<F, A>], what: 
 /// The words to pair at a width: the zeros of both signs, the smallest and
 /// largest magnitudes, one and its neighbourhood, the neighbourhoods of the
 /// ends of the range, and seeded random words.
-fn sample<const F: u32, A: LogAdd>(rng: &mut Rng, random: usize) -> Vec<LogNum<F, A>> {
+fn sample<const F: u32, A: LogAdd>(rng: &mut SplitMix64, random: usize) -> Vec<LogNum<F, A>> {
     type L<const F: u32, A> = LogNum<F, A>;
     let (max, bias, sign) = (L::<F, A>::MAG_MASK, L::<F, A>::BIAS, L::<F, A>::SIGN_MASK);
     let mut mags: Vec<u16> = (0..24).collect();
@@ -125,7 +123,7 @@ fn all_pairs<T: Copy>(words: &[T]) -> (Vec<T>, Vec<T>) {
 /// neighbours included), and a few words against all 65,536 words, which
 /// meets every code difference `d` with both sign combinations.
 fn check_16<A: LogAdd>() {
-    let mut rng = Rng::new(0x1e_2020);
+    let mut rng = SplitMix64::new(0x1e_2020);
     let words = sample::<10, A>(&mut rng, 300);
     let (a, b) = all_pairs(&words);
     check(&a, &b, "sampled pairs");
@@ -190,7 +188,7 @@ fn every_pair_12() {
 /// of the vector widths, for the tails.
 #[test]
 fn every_length() {
-    fn lengths<const F: u32, A: LogAdd>(rng: &mut Rng) {
+    fn lengths<const F: u32, A: LogAdd>(rng: &mut SplitMix64) {
         let sizes = (0..=100).chain([127, 128, 129, 1000, 4095, 4096, 4097]);
         for n in sizes {
             let mut word = || LogNum::<F, A>::from_bits(rng.next_u64() as u16);
@@ -199,7 +197,7 @@ fn every_length() {
             check(&a, &b, &format!("length {n}"));
         }
     }
-    let mut rng = Rng::new(97);
+    let mut rng = SplitMix64::new(97);
     lengths::<10, Lut>(&mut rng);
     lengths::<10, Exact>(&mut rng);
     lengths::<6, BitShift>(&mut rng);

@@ -7,13 +7,11 @@
 //! sums, mixed with small values and the extreme words), so every code can
 //! come up.
 
-mod common;
-
-use common::Rng;
 use fixed::types::extra::{LeEqU16, U0, U11, U15, U16, U27};
 use fixed::types::{I5F11, I16F16};
 use fixed::{FixedI16, FixedI32};
 use lognum_tensor::{Accumulate, Scalar, Tensor};
+use lognum_testkit::SplitMix64;
 
 /// `n / 2^s` rounded to nearest, ties to even: written with Euclidean
 /// division, apart from the kernels' shift and mask.
@@ -38,7 +36,7 @@ fn sat32(x: i128) -> i32 {
 /// A 16-bit word: with odds `1 : big_odds` a big one (uniform bits or one
 /// of the extreme words, half and half), otherwise one below `2^e` ulp in
 /// magnitude (`e ≤ 15`).
-fn word16(rng: &mut Rng, e: u32, big_odds: u64) -> i16 {
+fn word16(rng: &mut SplitMix64, e: u32, big_odds: u64) -> i16 {
     if rng.below(big_odds) != 0 {
         return (rng.next_u64() as i16) >> (15 - e);
     }
@@ -58,7 +56,7 @@ fn word16(rng: &mut Rng, e: u32, big_odds: u64) -> i16 {
 }
 
 /// A 32-bit word, drawn the same way (`e ≤ 31`).
-fn word32(rng: &mut Rng, e: u32, big_odds: u64) -> i32 {
+fn word32(rng: &mut SplitMix64, e: u32, big_odds: u64) -> i32 {
     if rng.below(big_odds) != 0 {
         return (rng.next_u64() as i32) >> (31 - e);
     }
@@ -69,13 +67,13 @@ fn word32(rng: &mut Rng, e: u32, big_odds: u64) -> i32 {
 }
 
 /// A 16-bit word of any magnitude, one in eight big.
-fn any16(rng: &mut Rng) -> i16 {
+fn any16(rng: &mut SplitMix64) -> i16 {
     let e = rng.below(16) as u32;
     word16(rng, e, 8)
 }
 
 /// A 32-bit word of any magnitude, one in eight big.
-fn any32(rng: &mut Rng) -> i32 {
+fn any32(rng: &mut SplitMix64) -> i32 {
     let e = rng.below(32) as u32;
     word32(rng, e, 8)
 }
@@ -87,7 +85,7 @@ fn any32(rng: &mut Rng) -> i32 {
 /// for `W`-bit words with `F` fraction bits. Each row and column is given
 /// or taken a bit at random, so that some sums saturate and most do not.
 fn magnitudes(
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     bits: u32,
     frac: u32,
     k: usize,
@@ -122,7 +120,7 @@ fn gemm16_reference(frac: u32, m: usize, k: usize, n: usize, a: &[i16], b: &[i16
 }
 
 fn gemm16_matches_reference<Frac: LeEqU16 + Send + Sync + 'static>(seed: u64) {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let frac = Frac::U32;
     let (mut saturated, mut total) = (0, 0);
     for &(m, k, n) in &[
@@ -203,7 +201,7 @@ fn fixed16_gemm_is_the_rounded_exact_sum() {
 /// The same for 32-bit words, against an i128 reference.
 #[test]
 fn fixed32_gemm_is_the_rounded_exact_sum() {
-    let mut rng = Rng::new(5);
+    let mut rng = SplitMix64::new(5);
     let (m, k, n) = (8, 300, 20);
     let (ea, eb) = magnitudes(&mut rng, 32, 16, k, m, n);
     let odds = 8 * k as u64;
@@ -252,7 +250,7 @@ fn only_the_final_sum_saturates() {
 /// references that must agree bit for bit.
 #[test]
 fn fixed16_mul_rounds_to_nearest_even() {
-    let mut rng = Rng::new(6);
+    let mut rng = SplitMix64::new(6);
     for _ in 0..2_000_000 {
         let (a, b) = (any16(&mut rng), any16(&mut rng));
         let (x, y) = (I5F11::from_bits(a), I5F11::from_bits(b));
@@ -292,7 +290,7 @@ fn fixed16_mul_ties_go_to_even() {
 /// ulp; the standard error of the mean here is about 0.0003 ulp).
 #[test]
 fn fixed16_products_are_unbiased() {
-    let mut rng = Rng::new(7);
+    let mut rng = SplitMix64::new(7);
     let (mut err, mut trunc_err, n) = (0.0, 0.0, 1_000_000);
     for _ in 0..n {
         let x = I5F11::from_bits((rng.next_u64() as i16) >> 4);
@@ -337,7 +335,7 @@ fn fixed16_mul_pow2_is_a_rounded_saturating_shift() {
 /// `a/b`, the nearer (ties to even), saturated; `x / 0` saturates.
 #[test]
 fn fixed16_div_rounds_to_nearest_even() {
-    let mut rng = Rng::new(8);
+    let mut rng = SplitMix64::new(8);
     for _ in 0..1_000_000 {
         let (a, b) = (any16(&mut rng), any16(&mut rng));
         let (x, y) = (I5F11::from_bits(a), I5F11::from_bits(b));
@@ -369,7 +367,7 @@ fn fixed16_div_rounds_to_nearest_even() {
 /// nearest too.
 #[test]
 fn fixed32_mul_rounds_to_nearest_even() {
-    let mut rng = Rng::new(9);
+    let mut rng = SplitMix64::new(9);
     for _ in 0..200_000 {
         let (a, b) = (any32(&mut rng), any32(&mut rng));
         let (x, y) = (FixedI32::<U27>::from_bits(a), FixedI32::<U27>::from_bits(b));

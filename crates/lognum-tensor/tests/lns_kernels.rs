@@ -4,17 +4,15 @@
 //! approximations, widths and shapes, with zeros, negatives, exact
 //! cancellations, saturation and flushes in the data.
 
-mod common;
-
-use common::Rng;
 use lognum::{BitShift, Exact, FloorShift, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
 use lognum_tensor::matmul::lns::{self, Isa};
 use lognum_tensor::matmul::{
     Accumulate, gemm_generic, gemm_generic_blocked, gemm_generic_pairwise,
 };
+use lognum_testkit::SplitMix64;
 
 /// Values that exercise every branch of the log-add.
-fn nasty<const F: u32, A: LogAdd>(rng: &mut Rng, len: usize) -> Vec<LogNum<F, A>> {
+fn nasty<const F: u32, A: LogAdd>(rng: &mut SplitMix64, len: usize) -> Vec<LogNum<F, A>> {
     type W = u16;
     let mut out: Vec<LogNum<F, A>> = Vec::with_capacity(len);
     for i in 0..len {
@@ -43,7 +41,7 @@ fn nasty<const F: u32, A: LogAdd>(rng: &mut Rng, len: usize) -> Vec<LogNum<F, A>
 }
 
 fn check<const F: u32, A: LogAdd>(seed: u64, shapes: &[(usize, usize, usize)]) {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     for &(m, k, n) in shapes {
         let a = nasty::<F, A>(&mut rng, m * k);
         let b = nasty::<F, A>(&mut rng, k * n);
@@ -187,7 +185,7 @@ fn unavailable_isa_is_an_error() {
 #[test]
 fn pairwise_order_is_the_documented_tree() {
     type L = LogNum<10, BitShift>;
-    let mut rng = Rng::new(21);
+    let mut rng = SplitMix64::new(21);
     let t: Vec<L> = (0..8)
         .map(|_| L::from_f64(rng.normal() * 2f64.powi(rng.below(6) as i32 - 3)))
         .collect();

@@ -1,12 +1,10 @@
 //! The fused master-weight SGD step against the scalar operators, bit for
 //! bit, on every instruction set this CPU has.
 
-mod common;
-
-use common::Rng;
 use lognum::{BitShift, Interp, LogAdd, LogNum, Lut, WideLogNum};
 use lognum_tensor::master::sgd_step_with_isa;
 use lognum_tensor::matmul::lns::Isa;
+use lognum_testkit::SplitMix64;
 
 /// The loop the kernel replaces, in `lognum`'s own operators.
 fn reference<const FRAC: u32, A: LogAdd, const WF: u32, const R: u32, const RANGE: u32>(
@@ -45,7 +43,7 @@ fn special_words<const FRAC: u32>() -> Vec<u16> {
 
 fn check<const FRAC: u32, A: LogAdd, const WF: u32, const R: u32, const RANGE: u32>(seed: u64) {
     type W<const WF: u32, const R: u32, const RANGE: u32> = WideLogNum<WF, Interp<R, RANGE>>;
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let etas = [
         W::<WF, R, RANGE>::from_f64(0.002),
         W::from_f64(-0.01),

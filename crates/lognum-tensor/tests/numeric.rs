@@ -5,13 +5,11 @@
 //! layer). Run with `--nocapture` to see the tables that
 //! `docs/PERFORMANCE.md` quotes.
 
-mod common;
-
-use common::{Rng, TestDtype, scaled_error};
 use fixed::types::{I8F8, I16F16};
 use half::{bf16, f16};
 use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, WideLogNum};
 use lognum_tensor::{Accumulate, Conv2dParams, Tensor};
+use lognum_testkit::{SplitMix64, scaled_error, tensor::TestDtype};
 
 /// Shared f64 data: a 24×784 input (80 % zeros, the rest uniform in
 /// [0, 1), like MNIST pixels) times 784×10 weights ~ N(0, 0.1); and a
@@ -24,7 +22,7 @@ struct Data {
 }
 
 fn data() -> Data {
-    let mut rng = Rng::new(31);
+    let mut rng = SplitMix64::new(31);
     let x = (0..24 * 784)
         .map(|_| {
             if rng.uniform() < 0.8 {
@@ -96,7 +94,7 @@ fn matmul_and_conv2d_in_every_type() {
 /// 784 in `LogNum<10, A>`, per accumulation order.
 fn accumulation<A: LogAdd>(positive: bool) -> Vec<(Accumulate, f64, f64)> {
     let (k, t) = (784, 32);
-    let mut rng = Rng::new(if positive { 41 } else { 42 });
+    let mut rng = SplitMix64::new(if positive { 41 } else { 42 });
     let a: Vec<f64> = (0..t * k)
         .map(|_| {
             if positive || rng.uniform() >= 0.8 {

@@ -5,20 +5,21 @@
 //! against an f64 reference within the type's tolerance (the tuned f32/f64
 //! GEMMs); and shape errors are errors.
 
-mod common;
-
-use common::{Rng, TestDtype, normal_tensor, scaled_error};
 use fixed::types::I8F8;
 use half::bf16;
 use lognum::{BitShift, Exact, LogNum, Lut};
 use lognum_tensor::{Conv2dParams, Scalar, Tensor, conv};
+use lognum_testkit::{
+    SplitMix64, scaled_error,
+    tensor::{TestDtype, normal_tensor},
+};
 
 fn idx4(s: &[usize], a: usize, b: usize, c: usize, d: usize) -> usize {
     ((a * s[1] + b) * s[2] + c) * s[3] + d
 }
 
 fn elementwise<T: TestDtype>() {
-    let mut rng = Rng::new(21);
+    let mut rng = SplitMix64::new(21);
     let (a, _) = normal_tensor::<T>(&mut rng, &[2, 3, 4], 1.0);
     // Nonzero divisors.
     let b = Tensor::<T>::from_f64(&[0.5, -1.5, 2.0], &[3, 1]).unwrap();
@@ -50,7 +51,7 @@ fn elementwise<T: TestDtype>() {
 }
 
 fn reductions<T: TestDtype>() {
-    let mut rng = Rng::new(22);
+    let mut rng = SplitMix64::new(22);
     let (a, _) = normal_tensor::<T>(&mut rng, &[3, 5, 4], 1.0);
     let v = a.to_vec();
     let sum = a.sum_axis(1).unwrap();
@@ -252,7 +253,7 @@ fn check_close<T: TestDtype>(what: &str, got: &[T], want: &[T], scale_of: impl F
 }
 
 fn convolution<T: TestDtype>() {
-    let mut rng = Rng::new(23);
+    let mut rng = SplitMix64::new(23);
     for (xs, ws, p) in [
         (
             [2, 3, 7, 6],
@@ -328,7 +329,7 @@ fn convolution<T: TestDtype>() {
 }
 
 fn pooling<T: TestDtype>() {
-    let mut rng = Rng::new(24);
+    let mut rng = SplitMix64::new(24);
     for (shape, k, p) in [
         ([2, 3, 6, 6], (2, 2), Conv2dParams::new((2, 2), (0, 0))),
         ([1, 2, 5, 7], (3, 3), Conv2dParams::new((2, 2), (1, 1))),
@@ -388,7 +389,7 @@ fn pooling<T: TestDtype>() {
 /// im2col and col2im are adjoint: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩ (in f64).
 #[test]
 fn im2col_col2im_adjoint() {
-    let mut rng = Rng::new(25);
+    let mut rng = SplitMix64::new(25);
     let p = Conv2dParams::new((2, 1), (1, 2));
     let (x, xv) = normal_tensor::<f64>(&mut rng, &[2, 3, 5, 4], 1.0);
     let cols = conv::im2col(&x, (3, 2), p).unwrap();

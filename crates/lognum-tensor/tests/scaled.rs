@@ -2,15 +2,13 @@
 //! through their public names: products against f64 at any scale, the same
 //! bits on every instruction set, Madam's bounds, and bad input.
 
-mod common;
-
-use common::Rng;
 use lognum::{BitShift, Exact, LogNum8, Lut};
 use lognum_tensor::lns::Isa;
 use lognum_tensor::scaled::{MASTER_BITS, MAX_OFFSET, MadamStep, Scaled8, Wide16};
 use lognum_tensor::{Accumulate, TensorError};
+use lognum_testkit::SplitMix64;
 
-fn values(rng: &mut Rng, n: usize, scale: f32) -> Vec<f32> {
+fn values(rng: &mut SplitMix64, n: usize, scale: f32) -> Vec<f32> {
     (0..n)
         .map(|_| {
             let x = (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
@@ -40,7 +38,7 @@ fn words_are_lognum8_words() {
 #[test]
 fn matmul_matches_f64_at_any_scale() {
     fn check<A: lognum::LogAdd>(tol: f64) {
-        let mut rng = Rng::new(11);
+        let mut rng = SplitMix64::new(11);
         for (sa, sb) in [(1.0, 1.0), (1e-7, 1e5), (3e30, 1e-30), (1e-20, 1e-15)] {
             let (m, k, n) = (4, 200, 3);
             let a = Scaled8::<3, A>::from_f32(&values(&mut rng, m * k, sa), &[m, k]).unwrap();
@@ -71,7 +69,7 @@ fn matmul_matches_f64_at_any_scale() {
 /// (or flushes it when it is more than 126 codes below the largest).
 #[test]
 fn narrowing_is_within_half_a_code() {
-    let mut rng = Rng::new(3);
+    let mut rng = SplitMix64::new(3);
     let v = values(&mut rng, 400, 1e-3);
     let wide = Scaled8::<3>::from_f32(&v, &[20, 20]).unwrap().widen();
     let w = Wide16::from_values(
@@ -103,7 +101,7 @@ fn narrowing_is_within_half_a_code() {
 /// sign or becomes zero, and no word exceeds the top.
 #[test]
 fn madam_is_the_same_on_every_isa_and_keeps_its_bounds() {
-    let mut rng = Rng::new(5);
+    let mut rng = SplitMix64::new(5);
     let n = 1000;
     let w0 = Scaled8::<3>::from_f32(&values(&mut rng, n, 1.0), &[25, 40]).unwrap();
     for stochastic in [None, Some(99)] {
@@ -113,7 +111,7 @@ fn madam_is_the_same_on_every_isa_and_keeps_its_bounds() {
                 let mut w = w0.clone();
                 let mut v = vec![0.0f32; n];
                 let mut fine = w.madam_master();
-                let mut g_rng = Rng::new(8);
+                let mut g_rng = SplitMix64::new(8);
                 for step in 1..=20 {
                     let g =
                         Scaled8::<3>::from_f32(&values(&mut g_rng, n, 1e-4), &[25, 40]).unwrap();

@@ -430,6 +430,7 @@ mod tests {
     //! branching formulas they replaced, bit for bit.
 
     use super::*;
+    use lognum_testkit::SplitMix64;
 
     /// The original, branching sum.
     fn add_reference<A: LogAdd, const FRAC: u32>(
@@ -463,19 +464,6 @@ mod tests {
         }
     }
 
-    /// A small deterministic generator (SplitMix64) for sampled pairs.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-    }
-
     /// Words to pair: every word for `FRAC = 6`; for wider formats the
     /// neighbourhoods of zero, one and `MAX` of both signs, and a seeded
     /// sample.
@@ -493,9 +481,9 @@ mod tests {
                 v.push(s | m);
             }
         }
-        let mut rng = Rng(frac as u64);
+        let mut rng = SplitMix64::new(frac as u64);
         for _ in 0..600 {
-            v.push(rng.next() as u32 & (sign | mag));
+            v.push(rng.next_u64() as u32 & (sign | mag));
         }
         v
     }
@@ -597,20 +585,20 @@ mod tests {
     #[test]
     fn wide_add_matches_branching_reference() {
         let max = WideLogNum::<20>::MAG_MASK as i64;
-        let mut rng = Rng(20);
+        let mut rng = SplitMix64::new(20);
         let edge = [0, 1, 2, max / 2, max / 2 + 1, max - 1, max];
         for i in 0..20_000 {
-            let (na, nb) = (rng.next() & 1 == 1, rng.next() & 1 == 1);
+            let (na, nb) = (rng.next_u64() & 1 == 1, rng.next_u64() & 1 == 1);
             let a = if i % 4 == 0 {
                 edge[i / 4 % 7]
             } else {
-                (rng.next() as i64) & max
+                (rng.next_u64() as i64) & max
             };
             // Mostly operands within a few units of each other, where Δ matters.
             let b = if i % 3 == 0 {
-                (rng.next() as i64) & max
+                (rng.next_u64() as i64) & max
             } else {
-                (a + (rng.next() % (1 << 24)) as i64 - (1 << 23)).clamp(0, max)
+                (a + (rng.next_u64() % (1 << 24)) as i64 - (1 << 23)).clamp(0, max)
             };
             macro_rules! check {
                 ($A:ty) => {
@@ -653,7 +641,7 @@ mod tests {
         check_mul::<6>();
         check_mul::<10>();
         let max = WideLogNum::<20>::MAG_MASK;
-        let mut rng = Rng(7);
+        let mut rng = SplitMix64::new(7);
         let edge = [0, 1, 2, max / 2, max / 2 + 1, max - 1, max];
         for i in 0..100_000 {
             let pick = |r: u64, j: usize| {
@@ -663,8 +651,8 @@ mod tests {
                     r as u32
                 }
             };
-            let x = pick(rng.next(), i) | (rng.next() as u32 & 1) << 31;
-            let y = pick(rng.next(), i / 5) | (rng.next() as u32 & 1) << 31;
+            let x = pick(rng.next_u64(), i) | (rng.next_u64() as u32 & 1) << 31;
+            let y = pick(rng.next_u64(), i / 5) | (rng.next_u64() as u32 & 1) << 31;
             let (p, q) = (
                 WideLogNum::<20>::from_bits(x),
                 WideLogNum::<20>::from_bits(y),

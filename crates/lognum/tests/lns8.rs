@@ -6,6 +6,7 @@ use core::mem::size_of;
 
 use lognum::types::{Lns8Exact, Lns8Interp, Lns8Lut, Lns8Shift};
 use lognum::{Exact, LogNum, LogNum8, Lut};
+use lognum_testkit::SplitMix64;
 
 #[test]
 fn one_byte_and_the_names_agree() {
@@ -85,19 +86,6 @@ fn text_and_checked_conversions() {
     assert_eq!(L::from_f64(0.25).to_string(), "0.25");
 }
 
-/// SplitMix64, seeded: the draws of the stochastic-rounding tests.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u32(&mut self) -> u32 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) >> 32) as u32
-    }
-}
-
 /// Counts how often `round(random)` is the upper of the two codes around
 /// the exact code `t` over `n` seeded draws, asserting that every result is
 /// one of the two, and checks the count against the binomial distribution
@@ -106,7 +94,7 @@ impl Rng {
 fn check_frequency(t: f64, n: u32, seed: u64, round: impl Fn(u32) -> Option<i64>) {
     let lo = t.floor() as i64;
     let p = t - t.floor();
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     let mut up = 0u32;
     let mut sum = 0i64;
     for _ in 0..n {
@@ -144,7 +132,7 @@ fn stochastic_rounding_from_f64_is_unbiased_in_the_log_code() {
         });
     }
     // Deterministic: the same random gives the same word.
-    let mut rng = Rng(99);
+    let mut rng = SplitMix64::new(99);
     for _ in 0..1000 {
         let (x, r) = (f64::from(rng.next_u32()) / 1e7 - 200.0, rng.next_u32());
         assert_eq!(L::from_f64_stochastic(x, r), L::from_f64_stochastic(x, r));
