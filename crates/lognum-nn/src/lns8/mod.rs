@@ -49,15 +49,18 @@
 //!   is rounded to nearest on the word (steps below half a code are lost);
 //!   under [`Stochastic`](UpdateRule::Stochastic) stochastically on the word.
 //!   The references' `p_scale = 3` pins a few percent of the weights at the
-//!   clamp here; larger values (`--madam-p-scale 32`) train better, see
-//!   `docs/REPRODUCTION.md`.
+//!   clamp here; larger values (`--madam-p-scale 32`) train better, and so
+//!   does a rate that decays to zero over the run
+//!   ([`TrainConfig::lr_schedule`](crate::train::TrainConfig::lr_schedule),
+//!   `--lr-schedule cosine`): see `docs/REPRODUCTION.md`.
 //! - **SGD**, rule [`Native`](UpdateRule::Native): `w ⊟ (η/B)⊡g` in 16 bits,
 //!   narrowed back (the offset re-chosen from the largest weight);
 //!   [`Stochastic`](UpdateRule::Stochastic): the same, narrowed
 //!   stochastically; [`WideMaster`](UpdateRule::WideMaster): the update is
 //!   applied to a 16-bit master copy, which is narrowed for the next step.
 //!
-//! Biases are updated by SGD in 16 bits with `bias_lr` (`lr` for SGD).
+//! Biases are updated by SGD in 16 bits with `bias_lr` (`lr` for SGD); the
+//! schedule scales both rates alike.
 //! Under rule [`Stochastic`](UpdateRule::Stochastic) the gradients are
 //! narrowed stochastically too (a seeded stream of their own); otherwise
 //! every narrowing rounds to nearest. The same seed gives the same bits on
