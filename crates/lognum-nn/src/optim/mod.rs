@@ -55,6 +55,35 @@ use std::str::FromStr;
 use crate::layers::ParamMut;
 use crate::{NnError, NnScalar};
 
+/// `Display` as `name()` and `FromStr` from any name of `ALL` (ASCII
+/// case-insensitive; an unknown one is a [`NnError::Config`] of `$field`
+/// listing the names), for the enums of this module named by strings.
+macro_rules! named_by_str {
+    ($ty:ty, $field:literal) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(self.name())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = NnError;
+            fn from_str(s: &str) -> Result<Self, NnError> {
+                Self::ALL
+                    .into_iter()
+                    .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
+                    .ok_or_else(|| NnError::Config {
+                        field: $field,
+                        reason: format!(
+                            "{s:?} is not one of: {}",
+                            Self::ALL.map(Self::name).join(", ")
+                        ),
+                    })
+            }
+        }
+    };
+}
+
 mod adam;
 mod madam;
 mod schedule;
@@ -359,21 +388,4 @@ impl UpdateRule {
     }
 }
 
-impl fmt::Display for UpdateRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.name())
-    }
-}
-
-impl FromStr for UpdateRule {
-    type Err = NnError;
-    fn from_str(s: &str) -> Result<Self, NnError> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| NnError::Config {
-                field: "update",
-                reason: format!("{s:?} is not one of: native, wide-master, stochastic"),
-            })
-    }
-}
+named_by_str!(UpdateRule, "update");

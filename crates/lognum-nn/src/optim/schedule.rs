@@ -77,24 +77,7 @@ impl LrSchedule {
     }
 }
 
-impl fmt::Display for LrSchedule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.name())
-    }
-}
-
-impl FromStr for LrSchedule {
-    type Err = NnError;
-    fn from_str(s: &str) -> Result<Self, NnError> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| NnError::Config {
-                field: "lr_schedule",
-                reason: format!("{s:?} is not one of: constant, cosine, linear"),
-            })
-    }
-}
+named_by_str!(LrSchedule, "lr_schedule");
 
 #[cfg(test)]
 mod tests {
