@@ -11,8 +11,15 @@
 //! | `fixed16` | `I16` (the fixed-point bits) |
 //! | `f32`, `f64` | `F32`, `F64` |
 //! | 32-bit LNS | `U32` |
+//! | one-byte LNS (`lns8-…`, [`Lns8Mlp`](crate::lns8::Lns8Mlp)) | weights `U8` (the words), biases `U16`; each weight's log offset in the metadata entry `"{name}.offset"` ([`OFFSET_SUFFIX`]) |
 //!
-//! and three metadata entries: [`FORMAT_KEY`] (the format's name, e.g.
+//! One-byte networks are saved and loaded by
+//! [`Lns8Mlp::save`](crate::lns8::Lns8Mlp::save) and
+//! [`Lns8Mlp::load`](crate::lns8::Lns8Mlp::load) (see
+//! [Saving and loading](crate::lns8#saving-and-loading)) under the same
+//! keys and checks; [`info`] reads their metadata like any other.
+//!
+//! Every checkpoint has three metadata entries: [`FORMAT_KEY`] (the format's name, e.g.
 //! `"lns16-lut"`), [`LAYERS_KEY`] (the network's [`LayerSpec`] as JSON) and
 //! [`VERSION_KEY`] (the version of this crate that wrote it). Weights are
 //! stored as the words training produced, so a loaded network is bit for bit
@@ -55,6 +62,7 @@ use safetensors::tensor::{Metadata, TensorView};
 
 use crate::format::Format;
 use crate::layers::{Layer, LayerSpec, Sequential};
+use crate::lns8::Lns8Format;
 use crate::{CheckpointError, NnError, NnScalar};
 
 /// The metadata key of the format name.
@@ -619,7 +627,8 @@ fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
-/// Checkpoint bytes of any format rewritten as F32 tensors in PyTorch's
+/// Checkpoint bytes of any format (one-byte ones too, each weight's offset
+/// applied) rewritten as F32 tensors in PyTorch's
 /// layout, for PyTorch (`safetensors.torch.load_file`) or candle: the same
 /// tensor names, each value converted once with `to_f64_lossy` and rounded to
 /// f32 (exact for every 16-bit format), [`Linear`](crate::layers::Linear)
@@ -643,19 +652,31 @@ fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
 pub fn export_f32(bytes: &[u8]) -> Result<Vec<u8>, NnError> {
     let (meta, tensors) = parse(bytes)?;
     let info = info_of(&meta)?;
-    let format: Format = info.format.parse()?;
     let names: Vec<String> = info.tensors.iter().map(|t| t.0.clone()).collect();
-    let expected: Vec<(String, Vec<usize>)> = info
-        .tensors
-        .iter()
-        .map(|(n, _, s)| (n.clone(), s.clone()))
-        .collect();
-    let values: Vec<Vec<f64>> = crate::with_format_type!(format, T => {
-        decode::<T>(&tensors, &expected)?
+    let values: Vec<Vec<f64>> = if let Ok(format) = info.format.parse::<Lns8Format>() {
+        // One-byte weights with their offsets applied; every tensor is a
+        // parameter (`from_bytes` checked), so each name is found.
+        let mut by_name: HashMap<String, Vec<f64>> = crate::lns8::lns8_values(format, bytes)?
             .into_iter()
-            .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64_lossy).collect())
+            .collect();
+        names
+            .iter()
+            .map(|n| by_name.remove(n).unwrap_or_default())
             .collect()
-    });
+    } else {
+        let format: Format = info.format.parse()?;
+        let expected: Vec<(String, Vec<usize>)> = info
+            .tensors
+            .iter()
+            .map(|(n, _, s)| (n.clone(), s.clone()))
+            .collect();
+        crate::with_format_type!(format, T => {
+            decode::<T>(&tensors, &expected)?
+                .into_iter()
+                .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64_lossy).collect())
+                .collect()
+        })
+    };
     let mut transposed = Vec::new();
     linear_weights(&info.layers, "", &mut transposed);
     let mut data = Vec::with_capacity(names.len());

@@ -511,3 +511,29 @@ fn forged_contents_are_refused() {
     });
     expect_err(&forged, &["1.weight", "dtype", "U8"]);
 }
+
+/// A one-byte checkpoint exports to F32 in PyTorch's layout, each weight's
+/// offset applied.
+#[test]
+fn one_byte_checkpoints_export() {
+    let net = small_net();
+    let out = checkpoint::export_f32(&net.to_bytes().unwrap()).unwrap();
+    let info = checkpoint::info(&out).unwrap();
+    assert_eq!(info.format, "f32-export");
+    let st = SafeTensors::deserialize(&out).unwrap();
+    let w = st.tensor("1.weight").unwrap();
+    assert_eq!(w.shape(), [5, 6]);
+    let got: Vec<f32> = w
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+        .collect();
+    let want = net.weight(0).unwrap().to_f64_vec();
+    for r in 0..6 {
+        for c in 0..5 {
+            assert_eq!(got[c * 6 + r], want[r * 5 + c] as f32);
+        }
+    }
+    let b = st.tensor("3.bias").unwrap();
+    assert_eq!(b.shape(), [3]);
+}

@@ -159,3 +159,16 @@ pub fn evaluate_lns8_file(
         Lns8Format::Shift => Lns8Mlp::<LNS8_FRAC, BitShift>::load(path)?.evaluate(test, batch),
     }
 }
+
+/// The values of every parameter of a one-byte checkpoint in format
+/// `format`, by tensor name (see [`Lns8Mlp::from_bytes`]).
+pub(crate) fn lns8_values(
+    format: Lns8Format,
+    bytes: &[u8],
+) -> Result<Vec<(String, Vec<f64>)>, NnError> {
+    match format {
+        Lns8Format::Exact => Lns8Mlp::<LNS8_FRAC, Exact>::from_bytes(bytes)?.values_f64(),
+        Lns8Format::Lut => Lns8Mlp::<LNS8_FRAC, Lut>::from_bytes(bytes)?.values_f64(),
+        Lns8Format::Shift => Lns8Mlp::<LNS8_FRAC, BitShift>::from_bytes(bytes)?.values_f64(),
+    }
+}

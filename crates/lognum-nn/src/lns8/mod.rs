@@ -123,6 +123,7 @@ use lognum::{LogAdd, LogNum};
 
 mod format;
 mod save;
+pub(crate) use format::lns8_values;
 pub use format::{LNS8_FRAC, Lns8Format, evaluate_lns8_file, train_lns8};
 use lognum_tensor::scaled::{MadamStep, Scaled8, Wide16};
 use lognum_tensor::{Accumulate, Tensor};

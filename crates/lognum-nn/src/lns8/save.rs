@@ -271,6 +271,25 @@ where
         })
     }
 
+    /// Every parameter's values by tensor name (weights with their offset
+    /// applied), for [`export_f32`](crate::checkpoint::export_f32).
+    pub(crate) fn values_f64(&self) -> Result<Vec<(String, Vec<f64>)>, NnError> {
+        let shapes = self.spec().param_shapes()?;
+        let mut out = Vec::with_capacity(shapes.len());
+        for (layer, pair) in self.layers.iter().zip(shapes.chunks_exact(2)) {
+            out.push((pair[0].0.clone(), layer.w.to_f64_vec()));
+            out.push((
+                pair[1].0.clone(),
+                layer
+                    .b
+                    .iter()
+                    .map(|&b| lognum_tensor::Scalar::to_f64_lossy(b))
+                    .collect(),
+            ));
+        }
+        Ok(out)
+    }
+
     /// Reads the network saved at `path` (see [`from_bytes`](Self::from_bytes)).
     ///
     /// ```
