@@ -8,11 +8,8 @@ use serde::Serialize;
 use crate::cli::{EvalArgs, ExportArgs};
 use crate::dataset::DataSource;
 use crate::error::CliError;
-use crate::nn::Format;
+use crate::nn::TrainFormat;
 use crate::output::outln;
-
-/// Test-set examples per forward pass.
-const EVAL_BATCH: usize = 100;
 
 /// The JSON line of `eval --json`.
 #[derive(Debug, Serialize)]
@@ -26,11 +23,11 @@ struct EvalRecord {
 }
 
 /// The checkpoint's metadata, its number format parsed.
-fn read_info(path: &Path) -> Result<(CheckpointInfo, Format), CliError> {
+fn read_info(path: &Path) -> Result<(CheckpointInfo, TrainFormat), CliError> {
     let info = checkpoint::read_info(path).map_err(|e| {
         CliError::caused_by(format!("cannot read checkpoint {}", path.display()), e)
     })?;
-    let format = info.format.parse::<Format>().map_err(|e| {
+    let format = info.format.parse::<TrainFormat>().map_err(|e| {
         CliError::caused_by(
             format!(
                 "checkpoint {} holds weights of format {:?}, which lognum cannot train or evaluate",
@@ -62,10 +59,20 @@ pub fn run(args: EvalArgs) -> Result<(), CliError> {
             e,
         )
     };
-    let accuracy = lognum_nn::with_format_type!(format, T => {
-        let mut net = checkpoint::load::<T>(&args.checkpoint).map_err(failed)?;
-        lognum_nn::train::evaluate(&mut net, &test, EVAL_BATCH).map_err(failed)?
-    });
+    // Test-set examples per forward pass: training's, so that a one-byte
+    // network, whose hidden offsets are chosen per batch, scores as
+    // training reported.
+    let batch = crate::nn::TrainConfig::default().eval_batch;
+    let accuracy = match format {
+        TrainFormat::Word(format) => lognum_nn::with_format_type!(format, T => {
+            let mut net = checkpoint::load::<T>(&args.checkpoint).map_err(failed)?;
+            lognum_nn::train::evaluate(&mut net, &test, batch).map_err(failed)?
+        }),
+        TrainFormat::Scaled8(format) => {
+            lognum_nn::lns8::evaluate_lns8_file(format, &args.checkpoint, &test, batch)
+                .map_err(failed)?
+        }
+    };
     if args.json {
         let record = EvalRecord {
             checkpoint: args.checkpoint.display().to_string(),

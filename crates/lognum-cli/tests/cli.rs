@@ -482,8 +482,9 @@ fn madam_from_the_command_line() {
     assert_usage_error(&with(&["--weight-decay", "1e-4"]), "weight_decay");
 }
 
-/// The one-byte formats through `train` and `bench`; a checkpoint of one
-/// is refused before any work, and Adam has no one-byte form.
+/// The one-byte formats through `train`, `eval`, `export` and `bench`; a
+/// saved one-byte network scores in `eval` as `train` reported, and Adam has
+/// no one-byte form.
 #[test]
 fn one_byte_formats_from_the_command_line() {
     let data = mnist_subset().display().to_string();
@@ -516,6 +517,7 @@ fn one_byte_formats_from_the_command_line() {
     assert_eq!(r["lr_schedule"], "cosine");
     assert!(r["test_accuracy"].as_f64().unwrap() > 0.7, "{r}");
 
+    // A one-byte network saves, and `eval` scores it as training did.
     let dir = temp_dir("lns8-save");
     let save = dir.join("net.safetensors");
     let out = lognum(&[
@@ -524,11 +526,44 @@ fn one_byte_formats_from_the_command_line() {
         &data,
         "--format",
         "lns8-exact",
+        "--optimizer",
+        "madam",
+        "--epochs",
+        "1",
+        "--limit-train",
+        "1000",
+        "--limit-test",
+        "300",
         "--save",
         s(&save),
+        "--json",
     ]);
-    assert_error(&out, 2, "cannot be saved");
-    assert!(!save.exists());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trained = last_json(&out);
+    assert!(save.exists());
+    let out = lognum(&[
+        "eval",
+        "--checkpoint",
+        s(&save),
+        "--data",
+        &data,
+        "--limit-test",
+        "300",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let eval = last_json(&out);
+    assert_eq!(eval["format"], "lns8-exact");
+    assert_eq!(eval["test_size"], 300);
+    assert_eq!(eval["test_accuracy"], trained["test_accuracy"]);
+    let out = lognum(&["eval", "--checkpoint", s(&save), "--data", &data]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(lns8-exact)"), "{}", stdout(&out));
+    let exported = dir.join("net-f32.safetensors");
+    let out = lognum(&["export", "--checkpoint", s(&save), "--to", s(&exported)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(exported.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
     let out = lognum(&[
         "train",
         "--data",

@@ -11,8 +11,15 @@
 //! | `fixed16` | `I16` (the fixed-point bits) |
 //! | `f32`, `f64` | `F32`, `F64` |
 //! | 32-bit LNS | `U32` |
+//! | one-byte LNS (`lns8-…`, [`Lns8Mlp`](crate::lns8::Lns8Mlp)) | weights `U8` (the words), biases `U16`; each weight's log offset in the metadata entry `"{name}.offset"` ([`OFFSET_SUFFIX`]) |
 //!
-//! and three metadata entries: [`FORMAT_KEY`] (the format's name, e.g.
+//! One-byte networks are saved and loaded by
+//! [`Lns8Mlp::save`](crate::lns8::Lns8Mlp::save) and
+//! [`Lns8Mlp::load`](crate::lns8::Lns8Mlp::load) (see
+//! [Saving and loading](crate::lns8#saving-and-loading)) under the same
+//! keys and checks; [`info`] reads their metadata like any other.
+//!
+//! Every checkpoint has three metadata entries: [`FORMAT_KEY`] (the format's name, e.g.
 //! `"lns16-lut"`), [`LAYERS_KEY`] (the network's [`LayerSpec`] as JSON) and
 //! [`VERSION_KEY`] (the version of this crate that wrote it). Weights are
 //! stored as the words training produced, so a loaded network is bit for bit
@@ -55,6 +62,7 @@ use safetensors::tensor::{Metadata, TensorView};
 
 use crate::format::Format;
 use crate::layers::{Layer, LayerSpec, Sequential};
+use crate::lns8::Lns8Format;
 use crate::{CheckpointError, NnError, NnScalar};
 
 /// The metadata key of the format name.
@@ -68,6 +76,10 @@ pub const VERSION_KEY: &str = "lognum_nn_version";
 /// written by other tools have none), so a flipped bit in the weights is
 /// found.
 pub const CHECKSUM_KEY: &str = "fnv1a64";
+/// The ending of the metadata keys that hold a one-byte weight tensor's log
+/// offset: `"{tensor}.offset"` (see [`lns8`](crate::lns8)). The checksum
+/// covers these entries too.
+pub const OFFSET_SUFFIX: &str = ".offset";
 /// The metadata key [`export_f32`] adds: the format the weights were trained
 /// in.
 pub const SOURCE_FORMAT_KEY: &str = "source_format";
@@ -90,7 +102,7 @@ pub struct CheckpointInfo {
     pub tensors: Vec<(String, String, Vec<usize>)>,
 }
 
-fn corrupt(what: impl Into<String>) -> NnError {
+pub(crate) fn corrupt(what: impl Into<String>) -> NnError {
     CheckpointError::Corrupt(what.into()).into()
 }
 
@@ -99,6 +111,19 @@ fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
         h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// The metadata entries the checksum covers beside the tensors: those whose
+/// key ends in [`OFFSET_SUFFIX`] (the one-byte weights' offsets), each as
+/// its key and the value's bytes.
+fn checksummed_metadata(
+    metadata: Option<&HashMap<String, String>>,
+) -> impl Iterator<Item = (&str, &[u8])> {
+    metadata
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.ends_with(OFFSET_SUFFIX))
+        .map(|(k, v)| (k.as_str(), v.as_bytes()))
 }
 
 /// The checksum of named tensor data, independent of the file layout.
@@ -116,25 +141,32 @@ fn checksum<'a>(tensors: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Strin
     format!("{h:016x}")
 }
 
-/// Serialises named tensors with `metadata` plus the checksum.
-fn write_tensors(
+/// Serialises named tensors (tensor `i` of dtype `dtypes[i]`) with
+/// `metadata` plus the checksum.
+pub(crate) fn write_tensors(
     names: &[String],
     shapes: Vec<Vec<usize>>,
-    dtype: safetensors::Dtype,
+    dtypes: &[safetensors::Dtype],
     data: &[Vec<u8>],
     mut metadata: HashMap<String, String>,
 ) -> Result<Vec<u8>, NnError> {
-    metadata.insert(
-        CHECKSUM_KEY.to_string(),
-        checksum(
-            names
-                .iter()
-                .map(String::as_str)
-                .zip(data.iter().map(Vec::as_slice)),
-        ),
+    if dtypes.len() != names.len() {
+        return Err(corrupt(format!(
+            "{} tensors but {} dtypes",
+            names.len(),
+            dtypes.len()
+        )));
+    }
+    let sum = checksum(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(data.iter().map(Vec::as_slice))
+            .chain(checksummed_metadata(Some(&metadata))),
     );
+    metadata.insert(CHECKSUM_KEY.to_string(), sum);
     let mut views = Vec::with_capacity(names.len());
-    for ((name, shape), d) in names.iter().zip(shapes).zip(data) {
+    for (((name, shape), d), &dtype) in names.iter().zip(shapes).zip(data).zip(dtypes) {
         let view = TensorView::new(dtype, shape, d)
             .map_err(|e| corrupt(format!("parameter {name}: {e}")))?;
         views.push((name.clone(), view));
@@ -142,7 +174,7 @@ fn write_tensors(
     safetensors::serialize(views, Some(metadata)).map_err(|e| corrupt(e.to_string()))
 }
 
-fn spec_json(spec: &LayerSpec) -> String {
+pub(crate) fn spec_json(spec: &LayerSpec) -> String {
     serde_json::to_string(spec).expect("a layer spec always serialises")
 }
 
@@ -190,7 +222,13 @@ pub fn to_bytes<T: NnScalar>(net: &(impl Layer<T> + ?Sized)) -> Result<Vec<u8>, 
             env!("CARGO_PKG_VERSION").to_string(),
         ),
     ]);
-    write_tensors(&names, shapes, T::WORD.dtype(), &words, metadata)
+    write_tensors(
+        &names,
+        shapes,
+        &vec![T::WORD.dtype(); names.len()],
+        &words,
+        metadata,
+    )
 }
 
 /// Checks that [`save`] to `path` can succeed (see
@@ -221,7 +259,7 @@ pub fn save<T: NnScalar>(net: &(impl Layer<T> + ?Sized), path: &Path) -> Result<
     crate::atomic::write_file(path, &bytes).map_err(|e| CheckpointError::Io(e).into())
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, NnError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, NnError> {
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => {
             return Err(CheckpointError::Io(std::io::Error::other(format!(
@@ -243,7 +281,7 @@ fn read(path: &Path) -> Result<Vec<u8>, NnError> {
 
 /// Parses the header, telling a truncated file and an old checkpoint apart
 /// from other damage.
-fn parse(bytes: &[u8]) -> Result<(Metadata, SafeTensors<'_>), NnError> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<(Metadata, SafeTensors<'_>), NnError> {
     if bytes.starts_with(LEGACY_MAGIC) {
         return Err(CheckpointError::LegacyFormat.into());
     }
@@ -280,7 +318,12 @@ fn parse(bytes: &[u8]) -> Result<(Metadata, SafeTensors<'_>), NnError> {
             let tensors = SafeTensors::deserialize(bytes)
                 .map_err(|e| CheckpointError::BadHeader(e.to_string()))?;
             if let Some(want) = meta.metadata().as_ref().and_then(|m| m.get(CHECKSUM_KEY)) {
-                let got = checksum(tensors.iter().map(|(n, t)| (n, t.data())));
+                let got = checksum(
+                    tensors
+                        .iter()
+                        .map(|(n, t)| (n, t.data()))
+                        .chain(checksummed_metadata(meta.metadata().as_ref())),
+                );
                 if *want != got {
                     return Err(corrupt(format!(
                         "checksum mismatch (file says {want}, data gives {got}): the file was damaged"
@@ -317,7 +360,7 @@ fn declared_data_len(header: &[u8]) -> Option<usize> {
         .and_then(|m| usize::try_from(m).ok())
 }
 
-fn info_of(meta: &Metadata) -> Result<CheckpointInfo, NnError> {
+pub(crate) fn info_of(meta: &Metadata) -> Result<CheckpointInfo, NnError> {
     let empty = HashMap::new();
     let map = meta.metadata().as_ref().unwrap_or(&empty);
     let get = |key: &str| {
@@ -374,14 +417,60 @@ pub fn read_info(path: &Path) -> Result<CheckpointInfo, NnError> {
 /// Refuses a file written in another format than `T`: never a silent
 /// conversion.
 fn check_format<T: NnScalar>(info: &CheckpointInfo) -> Result<(), NnError> {
-    if info.format == T::format_name() {
+    check_format_name(info, &T::format_name())
+}
+
+/// Refuses a file whose format is not `expected`.
+pub(crate) fn check_format_name(info: &CheckpointInfo, expected: &str) -> Result<(), NnError> {
+    if info.format == expected {
         return Ok(());
     }
     Err(CheckpointError::FormatMismatch {
-        expected: T::format_name(),
+        expected: expected.to_string(),
         found: info.format.clone(),
     }
     .into())
+}
+
+/// Refuses a tensor whose name `wanted` does not contain.
+pub(crate) fn check_no_extra(
+    tensors: &SafeTensors<'_>,
+    wanted: &HashSet<&str>,
+) -> Result<(), NnError> {
+    match tensors.names().into_iter().find(|n| !wanted.contains(n)) {
+        Some(extra) => Err(corrupt(format!(
+            "tensor {extra:?} is not a parameter of the network"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The data of tensor `name`, which must exist with `shape` and `dtype`
+/// (`needs` names that dtype in the error, for the format `format`).
+pub(crate) fn tensor_data<'a>(
+    tensors: &SafeTensors<'a>,
+    name: &str,
+    shape: &[usize],
+    dtype: safetensors::Dtype,
+    format: &str,
+    needs: &str,
+) -> Result<TensorView<'a>, NnError> {
+    let view = tensors
+        .tensor(name)
+        .map_err(|_| corrupt(format!("parameter {name:?} is missing")))?;
+    if view.shape() != shape {
+        return Err(corrupt(format!(
+            "parameter {name:?} has shape {:?}, the network needs {shape:?}",
+            view.shape()
+        )));
+    }
+    if view.dtype() != dtype {
+        return Err(corrupt(format!(
+            "parameter {name:?} has dtype {:?}, {format} needs {needs}",
+            view.dtype(),
+        )));
+    }
+    Ok(view)
 }
 
 /// Every tensor's words decoded into values of `T` (whose format
@@ -393,30 +482,17 @@ fn decode<T: NnScalar>(
     expected: &[(String, Vec<usize>)],
 ) -> Result<Vec<Vec<T>>, NnError> {
     let wanted: HashSet<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
-    if let Some(extra) = tensors.names().into_iter().find(|n| !wanted.contains(n)) {
-        return Err(corrupt(format!(
-            "tensor {extra:?} is not a parameter of the network"
-        )));
-    }
+    check_no_extra(tensors, &wanted)?;
     let mut out = Vec::with_capacity(expected.len());
     for (name, shape) in expected {
-        let view = tensors
-            .tensor(name)
-            .map_err(|_| corrupt(format!("parameter {name:?} is missing")))?;
-        if view.shape() != shape.as_slice() {
-            return Err(corrupt(format!(
-                "parameter {name:?} has shape {:?}, the network needs {shape:?}",
-                view.shape()
-            )));
-        }
-        if view.dtype() != T::WORD.dtype() {
-            return Err(corrupt(format!(
-                "parameter {name:?} has dtype {:?}, {} needs {}",
-                view.dtype(),
-                T::format_name(),
-                T::WORD.name()
-            )));
-        }
+        let view = tensor_data(
+            tensors,
+            name,
+            shape,
+            T::WORD.dtype(),
+            &T::format_name(),
+            T::WORD.name(),
+        )?;
         let values = view
             .data()
             .chunks_exact(T::WORD.size())
@@ -551,7 +627,8 @@ fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
-/// Checkpoint bytes of any format rewritten as F32 tensors in PyTorch's
+/// Checkpoint bytes of any format (one-byte ones too, each weight's offset
+/// applied) rewritten as F32 tensors in PyTorch's
 /// layout, for PyTorch (`safetensors.torch.load_file`) or candle: the same
 /// tensor names, each value converted once with `to_f64_lossy` and rounded to
 /// f32 (exact for every 16-bit format), [`Linear`](crate::layers::Linear)
@@ -575,19 +652,31 @@ fn linear_weights(spec: &LayerSpec, prefix: &str, out: &mut Vec<String>) {
 pub fn export_f32(bytes: &[u8]) -> Result<Vec<u8>, NnError> {
     let (meta, tensors) = parse(bytes)?;
     let info = info_of(&meta)?;
-    let format: Format = info.format.parse()?;
     let names: Vec<String> = info.tensors.iter().map(|t| t.0.clone()).collect();
-    let expected: Vec<(String, Vec<usize>)> = info
-        .tensors
-        .iter()
-        .map(|(n, _, s)| (n.clone(), s.clone()))
-        .collect();
-    let values: Vec<Vec<f64>> = crate::with_format_type!(format, T => {
-        decode::<T>(&tensors, &expected)?
+    let values: Vec<Vec<f64>> = if let Ok(format) = info.format.parse::<Lns8Format>() {
+        // One-byte weights with their offsets applied; every tensor is a
+        // parameter (`from_bytes` checked), so each name is found.
+        let mut by_name: HashMap<String, Vec<f64>> = crate::lns8::lns8_values(format, bytes)?
             .into_iter()
-            .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64_lossy).collect())
+            .collect();
+        names
+            .iter()
+            .map(|n| by_name.remove(n).unwrap_or_default())
             .collect()
-    });
+    } else {
+        let format: Format = info.format.parse()?;
+        let expected: Vec<(String, Vec<usize>)> = info
+            .tensors
+            .iter()
+            .map(|(n, _, s)| (n.clone(), s.clone()))
+            .collect();
+        crate::with_format_type!(format, T => {
+            decode::<T>(&tensors, &expected)?
+                .into_iter()
+                .map(|v| v.into_iter().map(lognum_tensor::Scalar::to_f64_lossy).collect())
+                .collect()
+        })
+    };
     let mut transposed = Vec::new();
     linear_weights(&info.layers, "", &mut transposed);
     let mut data = Vec::with_capacity(names.len());
@@ -621,7 +710,13 @@ pub fn export_f32(bytes: &[u8]) -> Result<Vec<u8>, NnError> {
             env!("CARGO_PKG_VERSION").to_string(),
         ),
     ]);
-    write_tensors(&names, shapes, safetensors::Dtype::F32, &data, metadata)
+    write_tensors(
+        &names,
+        shapes,
+        &vec![safetensors::Dtype::F32; names.len()],
+        &data,
+        metadata,
+    )
 }
 
 /// [`export_f32`] from file to file, written atomically.

@@ -120,7 +120,10 @@ pub struct TrainConfig {
     /// Test-set evaluation batch size (at least 1; default 100).
     pub eval_batch: usize,
     /// Save the trained network here at the end, atomically (see
-    /// [`crate::checkpoint`]); a run that fails or diverges saves nothing.
+    /// [`crate::checkpoint`]; a one-byte network as
+    /// [`Lns8Mlp::save`](crate::lns8::Lns8Mlp::save) writes it); the path is
+    /// checked writable before training, and a run that fails or diverges
+    /// saves nothing.
     pub checkpoint: Option<PathBuf>,
 }
 

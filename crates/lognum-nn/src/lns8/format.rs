@@ -1,11 +1,12 @@
 //! The one-byte formats by name, and training by name.
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
 use lognum::{BitShift, Exact, Lut};
 
-use super::{Lns8Optimizer, fit_lns8};
+use super::{Lns8Mlp, Lns8Optimizer, fit_lns8};
 use crate::NnError;
 use crate::data::Dataset;
 use crate::train::{Progress, TrainConfig, TrainReport};
@@ -126,4 +127,48 @@ pub fn train_lns8(
     }?;
     report.format = format.name().into();
     Ok(report)
+}
+
+/// The test accuracy on `test` (in batches of `batch`) of the one-byte
+/// network saved at `path` in format `format` ([`Lns8Mlp::load`], then
+/// [`Lns8Mlp::evaluate`]): what `lognum eval` reports for a one-byte
+/// checkpoint.
+///
+/// ```
+/// use lognum_nn::data::Dataset;
+/// use lognum_nn::lns8::{evaluate_lns8_file, Lns8Format};
+/// use lognum_nn::train::TrainConfig;
+/// let ds = Dataset::new(vec![0u8; 784], 28, 28, vec![3], 10);
+/// let path = std::env::temp_dir().join("lognum-nn-doc-lns8-eval.safetensors");
+/// let cfg = TrainConfig { epochs: 1, checkpoint: Some(path.clone()), ..TrainConfig::default() };
+/// let r = lognum_nn::lns8::train_lns8(Lns8Format::Shift, &ds, &ds, &cfg, &mut |_| {})?;
+/// assert_eq!(evaluate_lns8_file(Lns8Format::Shift, &path, &ds, cfg.eval_batch)?, r.test_accuracy);
+/// assert!(evaluate_lns8_file(Lns8Format::Lut, &path, &ds, cfg.eval_batch).is_err());
+/// # std::fs::remove_file(path).ok();
+/// # Ok::<(), lognum_nn::NnError>(())
+/// ```
+pub fn evaluate_lns8_file(
+    format: Lns8Format,
+    path: &Path,
+    test: &Dataset,
+    batch: usize,
+) -> Result<f64, NnError> {
+    match format {
+        Lns8Format::Exact => Lns8Mlp::<LNS8_FRAC, Exact>::load(path)?.evaluate(test, batch),
+        Lns8Format::Lut => Lns8Mlp::<LNS8_FRAC, Lut>::load(path)?.evaluate(test, batch),
+        Lns8Format::Shift => Lns8Mlp::<LNS8_FRAC, BitShift>::load(path)?.evaluate(test, batch),
+    }
+}
+
+/// The values of every parameter of a one-byte checkpoint in format
+/// `format`, by tensor name (see [`Lns8Mlp::from_bytes`]).
+pub(crate) fn lns8_values(
+    format: Lns8Format,
+    bytes: &[u8],
+) -> Result<Vec<(String, Vec<f64>)>, NnError> {
+    match format {
+        Lns8Format::Exact => Lns8Mlp::<LNS8_FRAC, Exact>::from_bytes(bytes)?.values_f64(),
+        Lns8Format::Lut => Lns8Mlp::<LNS8_FRAC, Lut>::from_bytes(bytes)?.values_f64(),
+        Lns8Format::Shift => Lns8Mlp::<LNS8_FRAC, BitShift>::from_bytes(bytes)?.values_f64(),
+    }
 }

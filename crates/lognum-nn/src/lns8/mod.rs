@@ -18,8 +18,7 @@
 //!
 //! [`Lns8Mlp::memory`] counts these bytes. Only the paper's kind of network,
 //! an MLP with leaky ReLUs, trains in one byte so far; the generic layers
-//! of [`layers`](crate::layers) do not take one-byte tensors, and one-byte
-//! networks cannot be saved yet.
+//! of [`layers`](crate::layers) do not take one-byte tensors.
 //!
 //! # One step
 //!
@@ -66,6 +65,34 @@
 //! every narrowing rounds to nearest. The same seed gives the same bits on
 //! every instruction set and thread count.
 //!
+//! # Saving and loading
+//!
+//! [`Lns8Mlp::save`] writes a safetensors file in the layout of
+//! [`checkpoint`](crate::checkpoint) (atomically, with its checksum),
+//! [`Lns8Mlp::load`] reads it back, and
+//! [`TrainConfig::checkpoint`](crate::train::TrainConfig::checkpoint) saves
+//! the trained network (`lognum train --format lns8-lut --save net.safetensors`;
+//! `lognum eval` evaluates it). The file holds the **inference state**:
+//!
+//! | entry | holds |
+//! |---|---|
+//! | tensor `"{i}.weight"`, `U8`, `[inputs, outputs]` | the one-byte words, exactly [`Scaled8::words`] |
+//! | metadata `"{i}.weight.offset"` | the tensor's log offset in codes, a decimal integer within ±[`MAX_OFFSET`](lognum_tensor::scaled::MAX_OFFSET) |
+//! | tensor `"{i}.bias"`, `U16` | the 16-bit bias words `LogNum<10, A>` |
+//! | metadata `"format"` | [`Lns8Mlp::format_name`]: `"lns8-lut"`, `"lns8-exact"`, `"lns8-shift"` |
+//! | metadata `"layers"` | the layer spec of the same MLP in the other formats ([`Lns8Mlp::spec`]), so `i` is 1, 3, 5, … |
+//!
+//! with the version and the checksum (which covers the offsets as well as
+//! the tensors). Madam's second moment and master and SGD's master are not
+//! saved: a loaded network evaluates, bit for bit as the saved one did
+//! ([`Lns8Mlp::evaluate`]); it is not trained further. Nor is the summation
+//! order: a loaded network sums in the format's preferred order, as
+//! training does unless told otherwise. Every byte is a valid word (`0x00`
+//! and `0x80` are zero), so loading refuses a file for its structure: a
+//! truncated or damaged one, another format, a network other than such an
+//! MLP, a missing, misshaped or mistyped tensor, or an offset that is
+//! missing, not an integer, or beyond the bound.
+//!
 //! ```
 //! use lognum::Lut;
 //! use lognum_nn::data::Dataset;
@@ -95,7 +122,9 @@
 use lognum::{LogAdd, LogNum};
 
 mod format;
-pub use format::{LNS8_FRAC, Lns8Format, train_lns8};
+mod save;
+pub(crate) use format::lns8_values;
+pub use format::{LNS8_FRAC, Lns8Format, evaluate_lns8_file, train_lns8};
 use lognum_tensor::scaled::{MadamStep, Scaled8, Wide16};
 use lognum_tensor::{Accumulate, Tensor};
 
@@ -371,6 +400,19 @@ where
         self.layers.get(l).map(|d| &d.w)
     }
 
+    /// The 16-bit biases of layer `l`.
+    ///
+    /// ```
+    /// use lognum::Lut;
+    /// use lognum_nn::lns8::{Lns8Mlp, Lns8Optimizer};
+    /// let net = Lns8Mlp::<3, Lut>::new(&"mlp:4".parse()?, 2, 3, 1, &Lns8Optimizer::Sgd, false)?;
+    /// assert_eq!(net.bias(1).map(<[_]>::len), Some(3));
+    /// # Ok::<(), lognum_nn::NnError>(())
+    /// ```
+    pub fn bias(&self, l: usize) -> Option<&[LogNum<10, A>]> {
+        self.layers.get(l).map(|d| d.b.as_slice())
+    }
+
     /// The forward pass for a batch of one-byte inputs `[batch, inputs]`.
     fn forward(&self, x: Scaled8<FRAC, A>, keep: bool) -> Result<Trace<FRAC, A>, NnError> {
         let mut inputs = Vec::new();
@@ -600,6 +642,36 @@ impl<const FRAC: u32, A: LogAdd> Lns8Mlp<FRAC, A>
 where
     W16<A>: NnScalar,
 {
+    /// The share of `ds`'s examples whose predicted class is the label,
+    /// in batches of `batch` (each hidden layer's one-byte offset is chosen
+    /// per batch): what training reports as the test accuracy when `ds` is
+    /// the test set and `batch` is
+    /// [`TrainConfig::eval_batch`](crate::train::TrainConfig::eval_batch).
+    ///
+    /// ```
+    /// use lognum::Lut;
+    /// use lognum_nn::data::Dataset;
+    /// use lognum_nn::lns8::{Lns8Mlp, Lns8Optimizer};
+    /// let ds = Dataset::new(vec![0u8; 784], 28, 28, vec![3], 10);
+    /// let net = Lns8Mlp::<3, Lut>::new(&"mlp".parse()?, 784, 10, 1, &Lns8Optimizer::Sgd, false)?;
+    /// let a = net.evaluate(&ds, 100)?;
+    /// assert!(a == 0.0 || a == 1.0);
+    /// assert!(net.evaluate(&Dataset::from_features(vec![0.0; 2], &[2], vec![0], 2)?, 100).is_err());
+    /// # Ok::<(), lognum_nn::NnError>(())
+    /// ```
+    pub fn evaluate(&self, ds: &Dataset, batch: usize) -> Result<f64, NnError> {
+        let inputs = self.layers.first().map_or(0, |l| l.w.shape()[0]);
+        if ds.feature_len() != inputs {
+            return Err(lognum_tensor::TensorError::ShapeMismatch {
+                op: "lns8 evaluate: features",
+                left: vec![ds.feature_len()],
+                right: vec![inputs],
+            }
+            .into());
+        }
+        self.accuracy(&encode::<FRAC, A>(ds)?, ds.labels(), batch)
+    }
+
     /// The share of `x`'s rows whose predicted class is the label.
     fn accuracy(
         &self,
@@ -681,8 +753,10 @@ where
 /// SGD's rule (and, as [`UpdateRule::Stochastic`], stochastic rounding of
 /// Madam's update). The report's `format` is `lns8-…`.
 ///
-/// Fails on a model other than an MLP, on a checkpoint path (one-byte
-/// networks are not saved yet) and when the loss stops being finite.
+/// With [`TrainConfig::checkpoint`], the path is checked writable before
+/// training and the trained network saved there ([`Lns8Mlp::save`]); a run
+/// that fails saves nothing. Fails on a model other than an MLP and when
+/// the loss stops being finite.
 pub fn fit_lns8<const FRAC: u32, A: LogAdd>(
     train: &Dataset,
     test: &Dataset,
@@ -720,11 +794,8 @@ where
     W16<A>: NnScalar,
 {
     cfg.validate()?;
-    if cfg.checkpoint.is_some() {
-        return Err(NnError::Config {
-            field: "checkpoint",
-            reason: "one-byte LNS networks cannot be saved yet".into(),
-        });
+    if let Some(path) = &cfg.checkpoint {
+        crate::checkpoint::check_writable(path)?;
     }
     let train = crate::train::limited(train, cfg.limit_train);
     let test = crate::train::limited(test, cfg.limit_test);
@@ -765,6 +836,9 @@ where
         lr: cfg.lr,
     };
     let (reports, train_seconds) = crate::train::run_epochs(&train, cfg, &mut steps, progress)?;
+    if let Some(path) = &cfg.checkpoint {
+        net.save(path)?;
+    }
     let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
     let report = TrainReport {
         format: format!("lns8-{}", A::NAME),
