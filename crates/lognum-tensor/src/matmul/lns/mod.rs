@@ -102,7 +102,8 @@ use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 /// use lognum_tensor::matmul::lns::{Isa, kernel_name};
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Portable), "scalar");
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Avx2), "shuffle");
-/// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "gather");
+/// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "shift");
+/// assert_eq!(kernel_name::<10, Exact>(Isa::Avx2), "gather");
 /// if Isa::Avx512.is_available() {
 ///     assert_eq!(kernel_name::<10, Lut>(Isa::Avx512), "permute");
 ///     assert_eq!(kernel_name::<10, FloorShift>(Isa::Avx512), "permute");
@@ -115,10 +116,9 @@ pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
     match (isa, Lookup::of(t)) {
         (Isa::Portable, _) => "scalar",
         (Isa::Avx2, Lookup::PermRound | Lookup::PermTrunc) => "shuffle",
-        (Isa::Avx2, _) => "gather",
         (Isa::Avx512, Lookup::PermRound | Lookup::PermTrunc) => "permute",
-        (Isa::Avx512, Lookup::Shift) => "shift",
-        (Isa::Avx512, Lookup::Gather) => "gather",
+        (Isa::Avx2 | Isa::Avx512, Lookup::Shift) => "shift",
+        (Isa::Avx2 | Isa::Avx512, Lookup::Gather) => "gather",
     }
 }
 
