@@ -313,12 +313,15 @@ pub(crate) struct Shift256 {
     frac_mask: __m256i,
     /// `0xffff` in every 32-bit lane: the even words.
     low: __m256i,
-    /// `frac`: the shift count that leaves `n` of an even word.
-    frac: __m128i,
+    /// `frac` in every 32-bit lane: the shift count that leaves `n` of an
+    /// even word.
+    frac: __m256i,
     /// `16 + frac`: the shift count that leaves `n` of an odd word.
-    frac_odd: __m128i,
+    frac_odd: __m256i,
+    /// The constant of Δ+.
     plus: __m256i,
-    minus: __m256i,
+    /// The constant of −Δ− less that of Δ+ (wrapping).
+    minus_less_plus: __m256i,
     kill: __m256i,
 }
 
@@ -335,10 +338,10 @@ impl Shift256 {
         Shift256 {
             frac_mask: _mm256_set1_epi16(((1u32 << s.frac) - 1) as i16),
             low: _mm256_set1_epi32(0xffff),
-            frac: _mm_cvtsi32_si128(s.frac as i32),
-            frac_odd: _mm_cvtsi32_si128(16 + s.frac as i32),
+            frac: _mm256_set1_epi32(s.frac as i32),
+            frac_odd: _mm256_set1_epi32(16 + s.frac as i32),
             plus: _mm256_set1_epi16(s.plus as i16),
-            minus: _mm256_set1_epi16(s.minus as i16),
+            minus_less_plus: _mm256_set1_epi16(s.minus.wrapping_sub(s.plus) as i16),
             kill: _mm256_set1_epi16(KILL),
         }
     }
@@ -346,7 +349,9 @@ impl Shift256 {
 
 /// [`Shifted::eval`] for 16 code differences `d`, Δ+ in the lanes where
 /// `same` is all ones, −Δ− where it is zero: [`shift_delta512`]'s
-/// arithmetic, with the per-lane shift by `n` done in 32-bit lanes, as AVX2
+/// arithmetic (the constant the sign picks is Δ+'s plus, where the signs
+/// differ, the difference of the two, taken with `⌊f/4⌋`: one mask for
+/// both), with the per-lane shift by `n` done in 32-bit lanes, as AVX2
 /// has no 16-bit one. `vpsrlvd` gives 0 for counts from 32, and a word
 /// shifted by 16 to 31 is 0 as well, as `eval` has it. An odd word is the
 /// high half of its dword: the dword shifted by the odd `n` (`d >> (16 +
@@ -358,11 +363,14 @@ impl Shift256 {
 pub(crate) fn shift_delta256(c: &Shift256, d: __m256i, same: __m256i) -> __m256i {
     let f = _mm256_and_si256(d, c.frac_mask);
     let half = _mm256_srli_epi16::<1>(f);
-    let quarter = _mm256_andnot_si256(same, _mm256_srli_epi16::<2>(f));
-    let base = _mm256_blendv_epi8(c.minus, c.plus, same);
-    let x = _mm256_sub_epi16(_mm256_sub_epi16(base, half), quarter);
-    let n_even = _mm256_srl_epi32(_mm256_and_si256(d, c.low), c.frac);
-    let n_odd = _mm256_srl_epi32(d, c.frac_odd);
+    // ⌊f/4⌋ − (c₋ − c₊) where the signs differ, else 0.
+    let minus_terms = _mm256_andnot_si256(
+        same,
+        _mm256_sub_epi16(_mm256_srli_epi16::<2>(f), c.minus_less_plus),
+    );
+    let x = _mm256_sub_epi16(c.plus, _mm256_add_epi16(half, minus_terms));
+    let n_even = _mm256_srlv_epi32(_mm256_and_si256(d, c.low), c.frac);
+    let n_odd = _mm256_srlv_epi32(d, c.frac_odd);
     let even = _mm256_srlv_epi32(_mm256_and_si256(x, c.low), n_even);
     let odd = _mm256_srlv_epi32(x, n_odd);
     let v = _mm256_blend_epi16::<0b1010_1010>(even, odd);
