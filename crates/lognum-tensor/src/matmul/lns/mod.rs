@@ -21,9 +21,9 @@
 //! `LogNum<FRAC, A>` the kernels scan `A::delta_plus` and `A::delta_minus`
 //! over every code difference `d` and keep a table up to the cutoff beyond
 //! which both are zero (for `Exact` at `FRAC = 10`, 12 288 entries). Vector
-//! kernels gather from it. The AVX-512 kernel has two faster ways, chosen
-//! by what the scan finds (never by the name of `A`), each checked against
-//! the table at every `d` before it is used:
+//! kernels gather from it. They have two faster ways (as AVX-512 runs them;
+//! AVX2's below), chosen by what the scan finds (never by the name of `A`),
+//! each checked against the table at every `d` before it is used:
 //!
 //! - **permute**: when the table is a function of a bucket
 //!   `min((d + h) >> s, E)` with `E ≤ 29` — the paper's 20-entry [`Lut`],
@@ -39,8 +39,10 @@
 //! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift.
 //! It looks the bucketed table up by byte shuffles instead: eight 16-byte
 //! `vpshufb` tables of 8 words and a blend tree on bits 3 to 5 of the slot.
-//! Every other approximation gathers: computing [`BitShift`]'s Δ there on
-//! 32-bit halves (`vpsrlvd`) measured no faster than the two gathers.
+//! It computes [`BitShift`]'s Δ with the shift done on 32-bit lanes
+//! (`vpsrlvd`): the odd words shifted in place as the high halves, the even
+//! ones masked to the low halves and shifted apart, one word blend to join
+//! them. Every other approximation gathers.
 //!
 //! # Lane representation
 //!
