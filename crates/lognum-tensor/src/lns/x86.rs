@@ -201,19 +201,24 @@ impl Perm256 {
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta(&self, idx: __m256i) -> __m256i {
         // Each word's shuffle control: bytes 2j and 2j + 1 of its table,
-        // j = idx & 7.
-        let j = _mm256_and_si256(idx, _mm256_set1_epi16(7));
+        // j = idx & 7. The bytes are 2·idx and 2·idx + 1 (the word
+        // idx·0x0202 + 0x0100, no carry between them for idx < 64): below
+        // 128, so no byte is zeroed, and `vpshufb` reads only their low
+        // four bits, 2j and 2j + 1.
         let ctrl = _mm256_add_epi16(
-            _mm256_mullo_epi16(j, _mm256_set1_epi16(0x0202)),
+            _mm256_mullo_epi16(idx, _mm256_set1_epi16(0x0202)),
             _mm256_set1_epi16(0x0100),
         );
         let r = self.tables.map(|t| _mm256_shuffle_epi8(t, ctrl));
         // Bit b of idx (b = 3, 4, 5) to bit 7 of both bytes of its word,
-        // where `vpblendvb` reads it: idx·(2^(15−b) + 2^(7−b)) is
-        // (idx << (15 − b)) + (idx << (7 − b)), two fields that do not
-        // overlap for idx < 64, each with bit b where it is needed.
-        let bit = |m: i16| _mm256_mullo_epi16(idx, _mm256_set1_epi16(m));
-        let (b3, b4, b5) = (bit(0x1010), bit(0x0808), bit(0x0404));
+        // where `vpblendvb` reads it: in `ctrl` it is bit b + 1 of the low
+        // byte and of the high byte, so a word shift by 6 − b moves both
+        // copies there.
+        let (b3, b4, b5) = (
+            _mm256_slli_epi16::<3>(ctrl),
+            _mm256_slli_epi16::<2>(ctrl),
+            _mm256_slli_epi16::<1>(ctrl),
+        );
         let a0 = _mm256_blendv_epi8(r[0], r[1], b3);
         let a1 = _mm256_blendv_epi8(r[2], r[3], b3);
         let a2 = _mm256_blendv_epi8(r[4], r[5], b3);
@@ -410,8 +415,51 @@ pub(crate) unsafe fn gather_words256(full: *const i32, idx: __m256i) -> __m256i 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lns::tables::tables;
-    use lognum::BitShift;
+    use crate::lns::tables::{LnsTables, tables};
+    use lognum::{BitShift, FloorShift, Lut, TruncLut};
+
+    /// [`Perm256`]'s slot and look-up give the table's entry at every `d`
+    /// from 0 to `i16::MAX` (the lanes' differences), for both signs.
+    fn check_perm256(t: &LnsTables) {
+        let Some(_) = Avx2::new() else {
+            eprintln!("skipped: this CPU has no AVX2");
+            return;
+        };
+        let s = t.structured.as_ref().expect("a bucketed table");
+        // SAFETY: the token exists, so the CPU has AVX2.
+        let c = unsafe { Perm256::new(Some(s)) };
+        for diff in [false, true] {
+            for chunk in 0..32768 / 16 {
+                let d: [u16; 16] = core::array::from_fn(|i| (16 * chunk + i) as u16);
+                let mut out = [0i16; 16];
+                // SAFETY: the CPU has AVX2 (above); the load and the store
+                // touch the 16 words of `d` and `out`.
+                unsafe {
+                    let slot = c.slot(_mm256_loadu_si256(d.as_ptr().cast()), s.round);
+                    let idx = _mm256_or_si256(slot, _mm256_set1_epi16(if diff { 32 } else { 0 }));
+                    _mm256_storeu_si256(out.as_mut_ptr().cast(), c.delta(idx));
+                }
+                for i in 0..16 {
+                    let want = if diff && d[i] == 0 {
+                        KILL
+                    } else {
+                        t.lookup(d[i], diff)
+                    };
+                    assert_eq!(out[i], want, "d={} diff={diff}", d[i]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn perm256_is_the_table_at_every_d() {
+        check_perm256(tables::<10, Lut>());
+        check_perm256(tables::<10, TruncLut>());
+        check_perm256(tables::<10, FloorShift>());
+        check_perm256(tables::<6, Lut>());
+        check_perm256(tables::<6, FloorShift>());
+        check_perm256(tables::<3, BitShift>());
+    }
 
     /// [`shift_delta256`] is [`Shifted::eval`] at every 16-bit `d`, with the
     /// signs equal, different, and mixed within a vector.
