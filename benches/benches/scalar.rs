@@ -151,7 +151,8 @@ fn scalar(c: &mut Criterion) {
     each_reference_type!(bench_add, &mut g);
     for_each_log_add!(lognum10, bench_add, &mut g);
     for_each_log_add!(simd_detected, bench_add_simd, &mut g);
-    // What a CPU without AVX-512 gets: gathers for every approximation.
+    // What a CPU without AVX-512 gets: byte shuffles for `Lut`, the computed
+    // Δ for `BitShift`.
     bench_add_simd::<Lut>(&mut g, Some(Isa::Avx2));
     bench_add_simd::<BitShift>(&mut g, Some(Isa::Avx2));
     g.finish();

@@ -30,7 +30,8 @@ use super::Format;
 use crate::lns::Lookup;
 use crate::lns::tables::LnsTables;
 use crate::lns::x86::{
-    Perm256, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
+    Perm256, Perm512, Shift256, Shift512, gather_words256, gather_words512, shift_delta256,
+    shift_delta512,
 };
 
 /// Words per AVX-512 vector.
@@ -247,11 +248,14 @@ struct Sum256 {
     slot_shift: __m128i,
     /// Bucketed Δ.
     perm: Perm256,
+    /// Computed Δ.
+    shifted: Shift256,
 }
 
 /// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ by byte
-/// shuffles from the bucketed table (`L` a permute [`Lookup`]) or from the
-/// full table by two 8-lane gathers.
+/// shuffles from the bucketed table (`L` a permute [`Lookup`]), computed in
+/// the lanes ([`Lookup::Shift`]), or from the full table by two 8-lane
+/// gathers.
 #[inline]
 #[target_feature(enable = "avx2")]
 fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
@@ -275,7 +279,10 @@ fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     let s = _mm256_and_si256(_mm256_xor_si256(x, y), c.sign);
     // All ones where an operand is zero: those lanes add nothing.
     let dead = _mm256_cmpgt_epi16(c.one, small);
-    let delta = if L == Lookup::Gather as u8 {
+    let delta = if L == Lookup::Shift as u8 {
+        let same = _mm256_cmpeq_epi16(s, c.zero);
+        _mm256_andnot_si256(dead, shift_delta256(&c.shifted, d, same))
+    } else if L == Lookup::Gather as u8 {
         // Dead lanes read the zero entry at the cutoff.
         let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
         let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
@@ -321,6 +328,7 @@ pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
         slot_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
         perm: Perm256::new(t.structured.as_ref()),
+        shifted: Shift256::new(t.shifted.as_ref()),
     };
     let full = t.full.as_ptr().cast::<i32>();
     map256(a, b, out, |x, y| sum256::<L, CLAMP, NEG_B>(&c, full, x, y));

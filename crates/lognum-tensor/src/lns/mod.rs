@@ -33,7 +33,7 @@ use tables::{LnsTables, Structured};
 pub enum Isa {
     /// Plain Rust, one lane at a time: runs everywhere, defines the bits.
     Portable,
-    /// x86-64 AVX2: 16 lanes, table gathers.
+    /// x86-64 AVX2: 16 lanes, byte shuffles, a computed Δ or table gathers.
     Avx2,
     /// x86-64 AVX-512F + BW: 32 lanes, word permutes, a computed Δ or table
     /// gathers.
@@ -128,8 +128,8 @@ pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [
     unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) }
 }
 
-/// How a vector log-add finds Δ for a type's tables (AVX-512 has all four;
-/// AVX2 all but the computed Δ, which needs a per-lane 16-bit shift).
+/// How a vector log-add finds Δ for a type's tables (both vector paths
+/// have all four).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lookup {
     /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w` (AVX2: eight
@@ -138,7 +138,8 @@ pub(crate) enum Lookup {
     /// Bucket by truncation (a right shift), then as `PermRound`.
     PermTrunc,
     /// Computed from `d` (the shifts of a [`Shifted`](tables::Shifted)
-    /// table).
+    /// table: `vpsrlvw` on AVX-512, `vpsrlvd` on the even and the odd words
+    /// on AVX2).
     Shift,
     /// The full table, gathered.
     Gather,
@@ -171,13 +172,12 @@ pub(crate) trait Kernel: Sized {
     /// clamped to the format's largest when `CLAMP`.
     #[cfg(target_arch = "x86_64")]
     fn avx512<const L: u8, const CLAMP: bool>(self, v: x86::Avx512);
-    /// The AVX2 path, Δ found by `L`: [`Lookup::PermRound`] or
-    /// [`Lookup::PermTrunc`] (by byte shuffles), else [`Lookup::Gather`].
+    /// The AVX2 path, as [`Kernel::avx512`] with 16 lanes.
     #[cfg(target_arch = "x86_64")]
     fn avx2<const L: u8, const CLAMP: bool>(self, v: x86::Avx2);
 }
 
-/// Runs `k` on `isa`, monomorphised for `lookup` (AVX-512 only) and
+/// Runs `k` on `isa`, monomorphised for `lookup` (vector paths) and
 /// `clamp` (magnitudes need clamping to the format's largest, `FRAC < 10`):
 /// the one place that turns run-time choices into kernel instances.
 pub(crate) fn dispatch<K: Kernel>(
@@ -210,11 +210,6 @@ pub(crate) fn dispatch<K: Kernel>(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => {
             let v = x86::Avx2::new().ok_or(IsaUnavailable(isa))?;
-            // AVX2 has no per-lane 16-bit shift: a computed Δ gathers.
-            let lookup = match lookup {
-                Lookup::Shift => Lookup::Gather,
-                l => l,
-            };
             macro_rules! go {
                 ($($l:ident, $c:literal;)*) => {
                     match (lookup, clamp) {
@@ -222,13 +217,12 @@ pub(crate) fn dispatch<K: Kernel>(
                             // SAFETY: the token exists, so the CPU has AVX2.
                             unsafe { v.vectorize::<K, { Lookup::$l as u8 }, $c>(k) }
                         })*
-                        (Lookup::Shift, _) => unreachable!("mapped to Gather above"),
                     }
                 };
             }
             go!(
                 PermRound, false; PermRound, true; PermTrunc, false; PermTrunc, true;
-                Gather, false; Gather, true;
+                Shift, false; Shift, true; Gather, false; Gather, true;
             );
         }
         #[cfg(not(target_arch = "x86_64"))]

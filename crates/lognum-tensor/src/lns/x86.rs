@@ -3,7 +3,8 @@
 //! look-ups of Δ that the matrix and element-wise kernels share: the
 //! bucketed table of a [`Structured`] type by a word permute
 //! ([`Perm512`]) or byte shuffles ([`Perm256`]), the computed Δ of a
-//! [`Shifted`] table, and the word gathers from the full table.
+//! [`Shifted`] table ([`shift_delta512`], [`shift_delta256`]), and the word
+//! gathers from the full table.
 //!
 //! The look-ups are `#[target_feature]` functions: callers must have
 //! checked the CPU (holding a token is that check), and the gathers'
@@ -200,19 +201,24 @@ impl Perm256 {
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta(&self, idx: __m256i) -> __m256i {
         // Each word's shuffle control: bytes 2j and 2j + 1 of its table,
-        // j = idx & 7.
-        let j = _mm256_and_si256(idx, _mm256_set1_epi16(7));
+        // j = idx & 7. The bytes are 2·idx and 2·idx + 1 (the word
+        // idx·0x0202 + 0x0100, no carry between them for idx < 64): below
+        // 128, so no byte is zeroed, and `vpshufb` reads only their low
+        // four bits, 2j and 2j + 1.
         let ctrl = _mm256_add_epi16(
-            _mm256_mullo_epi16(j, _mm256_set1_epi16(0x0202)),
+            _mm256_mullo_epi16(idx, _mm256_set1_epi16(0x0202)),
             _mm256_set1_epi16(0x0100),
         );
         let r = self.tables.map(|t| _mm256_shuffle_epi8(t, ctrl));
         // Bit b of idx (b = 3, 4, 5) to bit 7 of both bytes of its word,
-        // where `vpblendvb` reads it: idx·(2^(15−b) + 2^(7−b)) is
-        // (idx << (15 − b)) + (idx << (7 − b)), two fields that do not
-        // overlap for idx < 64, each with bit b where it is needed.
-        let bit = |m: i16| _mm256_mullo_epi16(idx, _mm256_set1_epi16(m));
-        let (b3, b4, b5) = (bit(0x1010), bit(0x0808), bit(0x0404));
+        // where `vpblendvb` reads it: in `ctrl` it is bit b + 1 of the low
+        // byte and of the high byte, so a word shift by 6 − b moves both
+        // copies there.
+        let (b3, b4, b5) = (
+            _mm256_slli_epi16::<3>(ctrl),
+            _mm256_slli_epi16::<2>(ctrl),
+            _mm256_slli_epi16::<1>(ctrl),
+        );
         let a0 = _mm256_blendv_epi8(r[0], r[1], b3);
         let a1 = _mm256_blendv_epi8(r[2], r[3], b3);
         let a2 = _mm256_blendv_epi8(r[4], r[5], b3);
@@ -305,6 +311,80 @@ pub(crate) fn shift_delta512(c: &Shift512, d: __m512i, diff: __mmask32) -> __m51
     _mm512_mask_mov_epi16(v, kill, c.kill)
 }
 
+/// Constants of the computed Δ of a [`Shifted`] table, 16 lanes.
+#[derive(Clone, Copy)]
+pub(crate) struct Shift256 {
+    /// `2^frac − 1`: the fraction of `d`.
+    frac_mask: __m256i,
+    /// `0xffff` in every 32-bit lane: the even words.
+    low: __m256i,
+    /// `frac` in every 32-bit lane: the shift count that leaves `n` of an
+    /// even word.
+    frac: __m256i,
+    /// `16 + frac`: the shift count that leaves `n` of an odd word.
+    frac_odd: __m256i,
+    /// The constant of Δ+.
+    plus: __m256i,
+    /// The constant of −Δ− less that of Δ+ (wrapping).
+    minus_less_plus: __m256i,
+    kill: __m256i,
+}
+
+impl Shift256 {
+    /// The constants of `s`, or zeros (for kernels that do not use them).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn new(s: Option<&Shifted>) -> Self {
+        let s = s.copied().unwrap_or(Shifted {
+            frac: 0,
+            plus: 0,
+            minus: 0,
+        });
+        Shift256 {
+            frac_mask: _mm256_set1_epi16(((1u32 << s.frac) - 1) as i16),
+            low: _mm256_set1_epi32(0xffff),
+            frac: _mm256_set1_epi32(s.frac as i32),
+            frac_odd: _mm256_set1_epi32(16 + s.frac as i32),
+            plus: _mm256_set1_epi16(s.plus as i16),
+            minus_less_plus: _mm256_set1_epi16(s.minus.wrapping_sub(s.plus) as i16),
+            kill: _mm256_set1_epi16(KILL),
+        }
+    }
+}
+
+/// [`Shifted::eval`] for 16 code differences `d`, Δ+ in the lanes where
+/// `same` is all ones, −Δ− where it is zero: [`shift_delta512`]'s
+/// arithmetic (the constant the sign picks is Δ+'s plus, where the signs
+/// differ, the difference of the two, taken with `⌊f/4⌋`: one mask for
+/// both), with the per-lane shift by `n` done in 32-bit lanes, as AVX2
+/// has no 16-bit one. `vpsrlvd` gives 0 for counts from 32, and a word
+/// shifted by 16 to 31 is 0 as well, as `eval` has it. An odd word is the
+/// high half of its dword: the dword shifted by the odd `n` (`d >> (16 +
+/// frac)` of the dword) holds it in its high half, whatever the low half
+/// held. An even word is the masked low half, shifted by its own `n`. One
+/// word blend takes each from its shift.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(crate) fn shift_delta256(c: &Shift256, d: __m256i, same: __m256i) -> __m256i {
+    let f = _mm256_and_si256(d, c.frac_mask);
+    let half = _mm256_srli_epi16::<1>(f);
+    // ⌊f/4⌋ − (c₋ − c₊) where the signs differ, else 0.
+    let minus_terms = _mm256_andnot_si256(
+        same,
+        _mm256_sub_epi16(_mm256_srli_epi16::<2>(f), c.minus_less_plus),
+    );
+    let x = _mm256_sub_epi16(c.plus, _mm256_add_epi16(half, minus_terms));
+    let n_even = _mm256_srlv_epi32(_mm256_and_si256(d, c.low), c.frac);
+    let n_odd = _mm256_srlv_epi32(d, c.frac_odd);
+    let even = _mm256_srlv_epi32(_mm256_and_si256(x, c.low), n_even);
+    let odd = _mm256_srlv_epi32(x, n_odd);
+    let v = _mm256_blend_epi16::<0b1010_1010>(even, odd);
+    // same − (v ^ same): v where `same` is all ones, −v where it is zero.
+    let v = _mm256_sub_epi16(same, _mm256_xor_si256(v, same));
+    let kill = _mm256_andnot_si256(same, _mm256_cmpeq_epi16(d, _mm256_setzero_si256()));
+    _mm256_blendv_epi8(v, c.kill, kill)
+}
+
 /// The `i16` table entries at the 16 word indices of `idx`: two 8-lane
 /// gathers of 32 bits at scale 2 (each reads its entry and the next),
 /// narrowed back to words (the unpack and the pack both work within
@@ -330,4 +410,119 @@ pub(crate) unsafe fn gather_words256(full: *const i32, idx: __m256i) -> __m256i 
     };
     let low16 = _mm256_set1_epi32(0xffff);
     _mm256_packus_epi32(_mm256_and_si256(glo, low16), _mm256_and_si256(ghi, low16))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lns::tables::{LnsTables, tables};
+    use lognum::{BitShift, FloorShift, Lut, TruncLut};
+
+    /// [`Perm256`]'s slot and look-up give the table's entry at every `d`
+    /// from 0 to `i16::MAX` (the lanes' differences), for both signs.
+    fn check_perm256(t: &LnsTables) {
+        let Some(_) = Avx2::new() else {
+            eprintln!("skipped: this CPU has no AVX2");
+            return;
+        };
+        let s = t.structured.as_ref().expect("a bucketed table");
+        // SAFETY: the token exists, so the CPU has AVX2.
+        let c = unsafe { Perm256::new(Some(s)) };
+        for diff in [false, true] {
+            for chunk in 0..32768 / 16 {
+                let d: [u16; 16] = core::array::from_fn(|i| (16 * chunk + i) as u16);
+                let mut out = [0i16; 16];
+                // SAFETY: the CPU has AVX2 (above); the load and the store
+                // touch the 16 words of `d` and `out`.
+                unsafe {
+                    let slot = c.slot(_mm256_loadu_si256(d.as_ptr().cast()), s.round);
+                    let idx = _mm256_or_si256(slot, _mm256_set1_epi16(if diff { 32 } else { 0 }));
+                    _mm256_storeu_si256(out.as_mut_ptr().cast(), c.delta(idx));
+                }
+                for i in 0..16 {
+                    let want = if diff && d[i] == 0 {
+                        KILL
+                    } else {
+                        t.lookup(d[i], diff)
+                    };
+                    assert_eq!(out[i], want, "d={} diff={diff}", d[i]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn perm256_is_the_table_at_every_d() {
+        check_perm256(tables::<10, Lut>());
+        check_perm256(tables::<10, TruncLut>());
+        check_perm256(tables::<10, FloorShift>());
+        check_perm256(tables::<6, Lut>());
+        check_perm256(tables::<6, FloorShift>());
+        check_perm256(tables::<3, BitShift>());
+    }
+
+    /// [`shift_delta256`] is [`Shifted::eval`] at every 16-bit `d`, with the
+    /// signs equal, different, and mixed within a vector.
+    fn check_shift256(s: &Shifted) {
+        let Some(_) = Avx2::new() else {
+            eprintln!("skipped: this CPU has no AVX2");
+            return;
+        };
+        // SAFETY: the token exists, so the CPU has AVX2.
+        let c = unsafe { Shift256::new(Some(s)) };
+        for pattern in 0..3 {
+            for chunk in 0..65536 / 16 {
+                let d: [u16; 16] = core::array::from_fn(|i| (16 * chunk + i) as u16);
+                let same: [bool; 16] = core::array::from_fn(|i| match pattern {
+                    0 => true,
+                    1 => false,
+                    _ => (i + chunk) % 3 != 0,
+                });
+                let mask = same.map(|b| if b { -1i16 } else { 0 });
+                let mut out = [0i16; 16];
+                // SAFETY: the CPU has AVX2 (above); the loads and the store
+                // touch the 16 words of `d`, `mask` and `out`.
+                unsafe {
+                    let v = shift_delta256(
+                        &c,
+                        _mm256_loadu_si256(d.as_ptr().cast()),
+                        _mm256_loadu_si256(mask.as_ptr().cast()),
+                    );
+                    _mm256_storeu_si256(out.as_mut_ptr().cast(), v);
+                }
+                for i in 0..16 {
+                    assert_eq!(
+                        out[i],
+                        s.eval(d[i], !same[i]),
+                        "{s:?} d={} same={}",
+                        d[i],
+                        same[i]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shift_delta256_is_eval_at_every_d() {
+        check_shift256(&tables::<10, BitShift>().shifted.unwrap());
+        check_shift256(&tables::<6, BitShift>().shifted.unwrap());
+        check_shift256(&tables::<4, BitShift>().shifted.unwrap());
+        check_shift256(&tables::<3, BitShift>().shifted.unwrap());
+        // Every split the form allows, with BitShift's constants (wrapping
+        // in 16 bits from `frac = 15`, as the lanes do).
+        for frac in 1..=15 {
+            check_shift256(&Shifted {
+                frac,
+                plus: (1u32 << frac) as u16,
+                minus: ((3u32 << frac) >> 1) as u16,
+            });
+        }
+        // Constants whose subtractions wrap at small `d` too.
+        check_shift256(&Shifted {
+            frac: 5,
+            plus: 0xffff,
+            minus: 0x8001,
+        });
+    }
 }

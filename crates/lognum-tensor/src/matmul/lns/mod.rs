@@ -21,9 +21,9 @@
 //! `LogNum<FRAC, A>` the kernels scan `A::delta_plus` and `A::delta_minus`
 //! over every code difference `d` and keep a table up to the cutoff beyond
 //! which both are zero (for `Exact` at `FRAC = 10`, 12 288 entries). Vector
-//! kernels gather from it. The AVX-512 kernel has two faster ways, chosen
-//! by what the scan finds (never by the name of `A`), each checked against
-//! the table at every `d` before it is used:
+//! kernels gather from it. They have two faster ways (as AVX-512 runs them;
+//! AVX2's below), chosen by what the scan finds (never by the name of `A`),
+//! each checked against the table at every `d` before it is used:
 //!
 //! - **permute**: when the table is a function of a bucket
 //!   `min((d + h) >> s, E)` with `E ≤ 29` — the paper's 20-entry [`Lut`],
@@ -39,8 +39,10 @@
 //! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift.
 //! It looks the bucketed table up by byte shuffles instead: eight 16-byte
 //! `vpshufb` tables of 8 words and a blend tree on bits 3 to 5 of the slot.
-//! Every other approximation gathers: computing [`BitShift`]'s Δ there on
-//! 32-bit halves (`vpsrlvd`) measured no faster than the two gathers.
+//! It computes [`BitShift`]'s Δ with the shift done on 32-bit lanes
+//! (`vpsrlvd`): the odd words shifted in place as the high halves, the even
+//! ones masked to the low halves and shifted apart, one word blend to join
+//! them. Every other approximation gathers.
 //!
 //! # Lane representation
 //!
@@ -102,7 +104,8 @@ use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
 /// use lognum_tensor::matmul::lns::{Isa, kernel_name};
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Portable), "scalar");
 /// assert_eq!(kernel_name::<10, Lut>(Isa::Avx2), "shuffle");
-/// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "gather");
+/// assert_eq!(kernel_name::<10, BitShift>(Isa::Avx2), "shift");
+/// assert_eq!(kernel_name::<10, Exact>(Isa::Avx2), "gather");
 /// if Isa::Avx512.is_available() {
 ///     assert_eq!(kernel_name::<10, Lut>(Isa::Avx512), "permute");
 ///     assert_eq!(kernel_name::<10, FloorShift>(Isa::Avx512), "permute");
@@ -115,10 +118,9 @@ pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
     match (isa, Lookup::of(t)) {
         (Isa::Portable, _) => "scalar",
         (Isa::Avx2, Lookup::PermRound | Lookup::PermTrunc) => "shuffle",
-        (Isa::Avx2, _) => "gather",
         (Isa::Avx512, Lookup::PermRound | Lookup::PermTrunc) => "permute",
-        (Isa::Avx512, Lookup::Shift) => "shift",
-        (Isa::Avx512, Lookup::Gather) => "gather",
+        (Isa::Avx2 | Isa::Avx512, Lookup::Shift) => "shift",
+        (Isa::Avx2 | Isa::Avx512, Lookup::Gather) => "gather",
     }
 }
 

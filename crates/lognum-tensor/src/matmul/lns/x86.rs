@@ -19,7 +19,8 @@ use super::skeleton::Lanes;
 use crate::lns::Lookup;
 use crate::lns::tables::LnsTables;
 use crate::lns::x86::{
-    Avx2, Avx512, Perm256, Perm512, Shift512, gather_words256, gather_words512, shift_delta512,
+    Avx2, Avx512, Perm256, Perm512, Shift256, Shift512, gather_words256, gather_words512,
+    shift_delta256, shift_delta512,
 };
 
 // ---------------------------------------------------------------- AVX-512 --
@@ -287,6 +288,8 @@ struct C256 {
     sign_shift: __m128i,
     /// Bucketed Δ.
     perm: Perm256,
+    /// Computed Δ.
+    shifted: Shift256,
 }
 
 #[inline]
@@ -300,12 +303,13 @@ fn consts256(t: &LnsTables) -> C256 {
         half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
         sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
         perm: Perm256::new(t.structured.as_ref()),
+        shifted: Shift256::new(t.shifted.as_ref()),
     }
 }
 
 /// One log-add, 16 lanes (sign `sg`, 0 or 32): Δ by byte shuffles from the
-/// bucketed table (`L` a permute [`Lookup`]) or by two 8-lane gathers from
-/// the full table.
+/// bucketed table (`L` a permute [`Lookup`]), computed in the lanes
+/// ([`Lookup::Shift`]), or by two 8-lane gathers from the full table.
 #[inline]
 #[target_feature(enable = "avx2")]
 fn step256<const L: u8, const CLAMP: bool>(
@@ -322,7 +326,10 @@ fn step256<const L: u8, const CLAMP: bool>(
     let lt = _mm256_cmpgt_epi16(m, *acc_m);
     // All ones where an operand is zero: those lanes add nothing.
     let dead = _mm256_cmpgt_epi16(c.one, small);
-    let t = if L == Lookup::Gather as u8 {
+    let t = if L == Lookup::Shift as u8 {
+        let same = _mm256_cmpeq_epi16(*acc_s, sg);
+        _mm256_andnot_si256(dead, shift_delta256(&c.shifted, d, same))
+    } else if L == Lookup::Gather as u8 {
         // Dead lanes read the zero entry at the cutoff.
         let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
         let off = _mm256_sll_epi16(_mm256_xor_si256(*acc_s, sg), c.half_shift);
@@ -343,9 +350,8 @@ fn step256<const L: u8, const CLAMP: bool>(
     *acc_s = _mm256_blendv_epi8(*acc_s, sg, lt);
 }
 
-/// The AVX2 lanes: 16 words, Δ found by `L` (a [`Lookup`] as `u8`: a
-/// permute kind or `Gather`), magnitudes clamped to the format's largest
-/// if `CLAMP`.
+/// The AVX2 lanes: 16 words, Δ found by `L` (a [`Lookup`] as `u8`),
+/// magnitudes clamped to the format's largest if `CLAMP`.
 pub(crate) struct Lanes256<const L: u8, const CLAMP: bool> {
     c: C256,
     full: *const i32,
