@@ -418,6 +418,37 @@ pub(crate) fn limited(ds: &Dataset, limit: Option<usize>) -> Cow<'_, Dataset> {
     }
 }
 
+/// What every trainer checks before it starts: `cfg` valid, its checkpoint
+/// path writable, the limited training set not empty, train and test
+/// features of one shape. Returns the limited sets.
+pub(crate) fn checked_data<'a>(
+    train: &'a Dataset,
+    test: &'a Dataset,
+    cfg: &TrainConfig,
+) -> Result<(Cow<'a, Dataset>, Cow<'a, Dataset>), NnError> {
+    cfg.validate()?;
+    if let Some(path) = &cfg.checkpoint {
+        crate::checkpoint::check_writable(path)?;
+    }
+    let train = limited(train, cfg.limit_train);
+    let test = limited(test, cfg.limit_test);
+    if train.is_empty() {
+        return Err(NnError::Config {
+            field: "train",
+            reason: "dataset is empty".into(),
+        });
+    }
+    if train.feature_shape() != test.feature_shape() {
+        return Err(lognum_tensor::TensorError::ShapeMismatch {
+            op: "train/test features",
+            left: train.feature_shape().to_vec(),
+            right: test.feature_shape().to_vec(),
+        }
+        .into());
+    }
+    Ok((train, test))
+}
+
 /// Trains `net` in place on `train`, evaluating on `test` after every
 /// epoch; returns the report (and, with [`TrainConfig::checkpoint`], saves
 /// the network). Uses every field of `cfg` except `model`.
@@ -464,26 +495,7 @@ pub fn fit<T: NnScalar>(
     cfg: &TrainConfig,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<TrainReport, NnError> {
-    cfg.validate()?;
-    if let Some(path) = &cfg.checkpoint {
-        crate::checkpoint::check_writable(path)?;
-    }
-    let train = limited(train, cfg.limit_train);
-    let test = limited(test, cfg.limit_test);
-    if train.is_empty() {
-        return Err(NnError::Config {
-            field: "train",
-            reason: "dataset is empty".into(),
-        });
-    }
-    if train.feature_shape() != test.feature_shape() {
-        return Err(lognum_tensor::TensorError::ShapeMismatch {
-            op: "train/test features",
-            left: train.feature_shape().to_vec(),
-            right: test.feature_shape().to_vec(),
-        }
-        .into());
-    }
+    let (train, test) = checked_data(train, test, cfg)?;
     let accumulate = cfg.accumulate.unwrap_or_else(T::preferred_accumulate);
     net.set_accumulate(accumulate);
     let mut opt = cfg
@@ -762,52 +774,4 @@ pub fn train_format(
     let mut report = run(train_set, test_set, cfg, progress)?;
     report.format = format.name().to_string();
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Records the rate of every step.
-    struct Rates(Vec<f64>, f64);
-
-    impl EpochSteps for Rates {
-        fn step(&mut self, _idx: &[usize]) -> Result<(f64, usize), NnError> {
-            self.0.push(self.1);
-            Ok((0.0, 0))
-        }
-        fn set_lr(&mut self, lr: f64) {
-            self.1 = lr;
-        }
-        fn end_epoch(&mut self, _epoch: usize) -> Result<(f64, f64), NnError> {
-            Ok((0.0, 0.0))
-        }
-    }
-
-    fn rates(schedule: LrSchedule) -> Vec<f64> {
-        // 10 examples in batches of 4: 3 steps an epoch, 6 in all.
-        let ds = Dataset::from_features(vec![0.0; 10], &[1], vec![0; 10], 2).unwrap();
-        let cfg = TrainConfig {
-            epochs: 2,
-            batch: 4,
-            lr: 0.5,
-            lr_schedule: schedule,
-            ..TrainConfig::default()
-        };
-        let mut steps = Rates(Vec::new(), f64::NAN);
-        run_epochs(&ds, &cfg, &mut steps, &mut |_| {}).unwrap();
-        steps.0
-    }
-
-    #[test]
-    fn every_step_gets_the_scheduled_rate() {
-        assert_eq!(rates(LrSchedule::Constant), vec![0.5; 6]);
-        let linear = rates(LrSchedule::Linear);
-        let want: Vec<f64> = (0..6).map(|s| 0.5 * (1.0 - s as f64 / 6.0)).collect();
-        assert_eq!(linear, want);
-        let cosine = rates(LrSchedule::Cosine);
-        assert_eq!(cosine[0], 0.5);
-        assert!(cosine.windows(2).all(|w| w[1] < w[0]), "{cosine:?}");
-        assert!(cosine[5] > 0.0 && cosine[5] < 0.05, "{cosine:?}");
-    }
 }

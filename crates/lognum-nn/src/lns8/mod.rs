@@ -13,8 +13,8 @@
 //! | matrix-product sums, bias adds, leaky ReLU, softmax | 16-bit `LogNum<10, A>` with an offset ([`Wide16`]), narrowed once per tensor |
 //! | logits (read by the softmax, not kept) | the 16-bit sums |
 //! | Madam's second moment | `f32` per weight |
-//! | Madam's master (rule [`WideMaster`](UpdateRule::WideMaster)) | the magnitude code with 7 more fraction bits, `u16` per weight |
-//! | SGD's master (rule [`WideMaster`](UpdateRule::WideMaster)) | 16-bit `LogNum<10, A>` + offset per weight |
+//! | Madam's master (rule [`WideMaster`](crate::optim::UpdateRule::WideMaster)) | the magnitude code with 7 more fraction bits, `u16` per weight |
+//! | SGD's master (rule [`WideMaster`](crate::optim::UpdateRule::WideMaster)) | 16-bit `LogNum<10, A>` + offset per weight |
 //!
 //! [`Lns8Mlp::memory`] counts these bytes. Only the paper's kind of network,
 //! an MLP with leaky ReLUs, trains in one byte so far; the generic layers
@@ -41,26 +41,26 @@
 //!   initial RMS, and the tensor's offset is fixed at the start so that this
 //!   bound is the top word: the weights never leave the range, and their
 //!   offset never moves. A weight never reaches zero (its word stays ≥ 1)
-//!   and never changes sign. Under rule [`WideMaster`](UpdateRule::WideMaster)
+//!   and never changes sign. Under rule [`WideMaster`](crate::optim::UpdateRule::WideMaster)
 //!   the step is added to a master magnitude with 7 more fraction bits and
 //!   the word rounded from it ([`Scaled8::madam_update_master`]), so steps
-//!   below half a code accumulate; under [`Native`](UpdateRule::Native) it
+//!   below half a code accumulate; under [`Native`](crate::optim::UpdateRule::Native) it
 //!   is rounded to nearest on the word (steps below half a code are lost);
-//!   under [`Stochastic`](UpdateRule::Stochastic) stochastically on the word.
+//!   under [`Stochastic`](crate::optim::UpdateRule::Stochastic) stochastically on the word.
 //!   The references' `p_scale = 3` pins a few percent of the weights at the
 //!   clamp here; larger values (`--madam-p-scale 32`) train better, and so
 //!   does a rate that decays to zero over the run
 //!   ([`TrainConfig::lr_schedule`](crate::train::TrainConfig::lr_schedule),
 //!   `--lr-schedule cosine`): see `docs/REPRODUCTION.md`.
-//! - **SGD**, rule [`Native`](UpdateRule::Native): `w ⊟ (η/B)⊡g` in 16 bits,
+//! - **SGD**, rule [`Native`](crate::optim::UpdateRule::Native): `w ⊟ (η/B)⊡g` in 16 bits,
 //!   narrowed back (the offset re-chosen from the largest weight);
-//!   [`Stochastic`](UpdateRule::Stochastic): the same, narrowed
-//!   stochastically; [`WideMaster`](UpdateRule::WideMaster): the update is
+//!   [`Stochastic`](crate::optim::UpdateRule::Stochastic): the same, narrowed
+//!   stochastically; [`WideMaster`](crate::optim::UpdateRule::WideMaster): the update is
 //!   applied to a 16-bit master copy, which is narrowed for the next step.
 //!
 //! Biases are updated by SGD in 16 bits with `bias_lr` (`lr` for SGD); the
 //! schedule scales both rates alike.
-//! Under rule [`Stochastic`](UpdateRule::Stochastic) the gradients are
+//! Under rule [`Stochastic`](crate::optim::UpdateRule::Stochastic) the gradients are
 //! narrowed stochastically too (a seeded stream of their own); otherwise
 //! every narrowing rounds to nearest. The same seed gives the same bits on
 //! every instruction set and thread count.
@@ -121,8 +121,10 @@
 
 use lognum::{LogAdd, LogNum};
 
+mod fit;
 mod format;
 mod save;
+pub use fit::{fit_lns8, train_lns8_model};
 pub(crate) use format::lns8_values;
 pub use format::{LNS8_FRAC, Lns8Format, evaluate_lns8_file, train_lns8};
 use lognum_tensor::scaled::{MadamStep, Scaled8, Wide16};
@@ -131,9 +133,8 @@ use lognum_tensor::{Accumulate, Tensor};
 use crate::data::Dataset;
 use crate::layers::Layer;
 use crate::model::ModelSpec;
-use crate::optim::UpdateRule;
 use crate::rng::Rng;
-use crate::train::{Progress, TrainConfig, TrainReport};
+use crate::train::TrainConfig;
 use crate::{NnError, NnScalar};
 
 /// The 16-bit word the wide work is done in.
@@ -695,160 +696,4 @@ where
         }
         Ok(correct as f64 / n as f64)
     }
-}
-
-/// [`train_lns8_model`]'s side of the shared epoch loop.
-struct Lns8Steps<'a, const FRAC: u32, A> {
-    net: &'a mut Lns8Mlp<FRAC, A>,
-    cfg: &'a TrainConfig,
-    opt: &'a Lns8Optimizer,
-    x_train: &'a Scaled8<FRAC, A>,
-    labels: &'a [usize],
-    yb: Vec<usize>,
-    rng: &'a mut Option<Rng>,
-    grad_rng: &'a mut Option<Rng>,
-    x_test: &'a Scaled8<FRAC, A>,
-    test_labels: &'a [usize],
-    /// The learning rate of the next step.
-    lr: f64,
-}
-
-impl<const FRAC: u32, A: LogAdd> crate::train::EpochSteps for Lns8Steps<'_, FRAC, A>
-where
-    W16<A>: NnScalar,
-{
-    fn step(&mut self, idx: &[usize]) -> Result<(f64, usize), NnError> {
-        self.yb.clear();
-        self.yb.extend(idx.iter().map(|&i| self.labels[i]));
-        let x = gather(self.x_train, idx)?;
-        self.net.step(
-            x,
-            &self.yb,
-            self.lr,
-            self.cfg,
-            self.opt,
-            self.rng,
-            self.grad_rng,
-        )
-    }
-
-    fn set_lr(&mut self, lr: f64) {
-        self.lr = lr;
-    }
-
-    fn end_epoch(&mut self, _epoch: usize) -> Result<(f64, f64), NnError> {
-        let accuracy = self
-            .net
-            .accuracy(self.x_test, self.test_labels, self.cfg.eval_batch)?;
-        // The offsets follow the values: nothing saturates. (Madam's clamp
-        // is a bound of the update, not of the format.)
-        Ok((accuracy, 0.0))
-    }
-}
-
-/// Trains the MLP of `cfg.model` in one-byte LNS words (`FRAC` fraction
-/// bits, `A` in the 16-bit sums) with `opt`, as [`fit`](crate::train::fit)
-/// trains the other formats: the same batches, seed, limits, loss and
-/// reports; `cfg.optimizer` is replaced by `opt`, and `cfg.update` picks
-/// SGD's rule (and, as [`UpdateRule::Stochastic`], stochastic rounding of
-/// Madam's update). The report's `format` is `lns8-…`.
-///
-/// With [`TrainConfig::checkpoint`], the path is checked writable before
-/// training and the trained network saved there ([`Lns8Mlp::save`]); a run
-/// that fails saves nothing. Fails on a model other than an MLP and when
-/// the loss stops being finite.
-pub fn fit_lns8<const FRAC: u32, A: LogAdd>(
-    train: &Dataset,
-    test: &Dataset,
-    cfg: &TrainConfig,
-    opt: &Lns8Optimizer,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<TrainReport, NnError>
-where
-    W16<A>: NnScalar,
-{
-    train_lns8_model::<FRAC, A>(train, test, cfg, opt, progress).map(|(_, r)| r)
-}
-
-/// [`fit_lns8`], returning the trained network too.
-///
-/// ```
-/// use lognum::Lut;
-/// use lognum_nn::data::Dataset;
-/// use lognum_nn::lns8::{train_lns8_model, Lns8Optimizer};
-/// use lognum_nn::train::TrainConfig;
-/// let ds = Dataset::new(vec![0u8; 784], 28, 28, vec![3], 10);
-/// let cfg = TrainConfig { epochs: 1, ..TrainConfig::default() };
-/// let (net, _) = train_lns8_model::<3, Lut>(&ds, &ds, &cfg, &Lns8Optimizer::madam(), &mut |_| {})?;
-/// assert_eq!(net.weight(0).unwrap().shape(), [784, 100]);
-/// # Ok::<(), lognum_nn::NnError>(())
-/// ```
-pub fn train_lns8_model<const FRAC: u32, A: LogAdd>(
-    train: &Dataset,
-    test: &Dataset,
-    cfg: &TrainConfig,
-    opt: &Lns8Optimizer,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<(Lns8Mlp<FRAC, A>, TrainReport), NnError>
-where
-    W16<A>: NnScalar,
-{
-    cfg.validate()?;
-    if let Some(path) = &cfg.checkpoint {
-        crate::checkpoint::check_writable(path)?;
-    }
-    let train = crate::train::limited(train, cfg.limit_train);
-    let test = crate::train::limited(test, cfg.limit_test);
-    if train.is_empty() {
-        return Err(NnError::Config {
-            field: "train",
-            reason: "dataset is empty".into(),
-        });
-    }
-    let mut net = Lns8Mlp::<FRAC, A>::new(
-        &cfg.model,
-        train.feature_len(),
-        train.num_classes(),
-        cfg.seed,
-        opt,
-        cfg.update == UpdateRule::WideMaster,
-    )?;
-    if let Some(acc) = cfg.accumulate {
-        net.acc = acc;
-    }
-    let x_train = encode::<FRAC, A>(&train)?;
-    let x_test = encode::<FRAC, A>(&test)?;
-    let mut rng = (cfg.update == UpdateRule::Stochastic)
-        .then(|| Rng::with_stream(cfg.seed, crate::optim::STOCHASTIC_STREAM));
-    let mut grad_rng =
-        (cfg.update == UpdateRule::Stochastic).then(|| Rng::with_stream(cfg.seed, GRADIENT_STREAM));
-    let mut steps = Lns8Steps {
-        net: &mut net,
-        cfg,
-        opt,
-        x_train: &x_train,
-        labels: train.labels(),
-        yb: Vec::new(),
-        rng: &mut rng,
-        grad_rng: &mut grad_rng,
-        x_test: &x_test,
-        test_labels: test.labels(),
-        lr: cfg.lr,
-    };
-    let (reports, train_seconds) = crate::train::run_epochs(&train, cfg, &mut steps, progress)?;
-    if let Some(path) = &cfg.checkpoint {
-        net.save(path)?;
-    }
-    let test_accuracy = reports.last().map_or(0.0, |r| r.test_accuracy);
-    let report = TrainReport {
-        format: format!("lns8-{}", A::NAME),
-        model: cfg.model.to_string(),
-        optimizer: opt.name().into(),
-        accumulate: net.acc,
-        epochs: reports,
-        test_accuracy,
-        train_seconds,
-        samples_per_second: (train.len() as f64 * cfg.epochs as f64) / train_seconds.max(1e-9),
-    };
-    Ok((net, report))
 }

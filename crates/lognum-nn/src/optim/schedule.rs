@@ -102,3 +102,55 @@ mod tests {
         assert_eq!(LrSchedule::Linear.factor(20, 10), 0.0);
     }
 }
+
+/// The shared epoch loop sets the scheduled rate before every step.
+#[cfg(test)]
+mod in_the_epoch_loop {
+    use super::LrSchedule;
+    use crate::NnError;
+    use crate::data::Dataset;
+    use crate::train::{EpochSteps, TrainConfig, run_epochs};
+
+    /// Records the rate of every step.
+    struct Rates(Vec<f64>, f64);
+
+    impl EpochSteps for Rates {
+        fn step(&mut self, _idx: &[usize]) -> Result<(f64, usize), NnError> {
+            self.0.push(self.1);
+            Ok((0.0, 0))
+        }
+        fn set_lr(&mut self, lr: f64) {
+            self.1 = lr;
+        }
+        fn end_epoch(&mut self, _epoch: usize) -> Result<(f64, f64), NnError> {
+            Ok((0.0, 0.0))
+        }
+    }
+
+    fn rates(schedule: LrSchedule) -> Vec<f64> {
+        // 10 examples in batches of 4: 3 steps an epoch, 6 in all.
+        let ds = Dataset::from_features(vec![0.0; 10], &[1], vec![0; 10], 2).unwrap();
+        let cfg = TrainConfig {
+            epochs: 2,
+            batch: 4,
+            lr: 0.5,
+            lr_schedule: schedule,
+            ..TrainConfig::default()
+        };
+        let mut steps = Rates(Vec::new(), f64::NAN);
+        run_epochs(&ds, &cfg, &mut steps, &mut |_| {}).unwrap();
+        steps.0
+    }
+
+    #[test]
+    fn every_step_gets_the_scheduled_rate() {
+        assert_eq!(rates(LrSchedule::Constant), vec![0.5; 6]);
+        let linear = rates(LrSchedule::Linear);
+        let want: Vec<f64> = (0..6).map(|s| 0.5 * (1.0 - s as f64 / 6.0)).collect();
+        assert_eq!(linear, want);
+        let cosine = rates(LrSchedule::Cosine);
+        assert_eq!(cosine[0], 0.5);
+        assert!(cosine.windows(2).all(|w| w[1] < w[0]), "{cosine:?}");
+        assert!(cosine[5] > 0.0 && cosine[5] < 0.05, "{cosine:?}");
+    }
+}
