@@ -271,8 +271,15 @@ impl<T: NnScalar> Layer<T> for Sequential<T> {
         input_grad: bool,
     ) -> Result<Option<Tensor<T>>, NnError> {
         let mut g = grad.clone();
+        // Below the first layer with parameters no gradient is needed (a
+        // network that starts with `Flatten` skips the first linear
+        // layer's input gradient, the largest product of its step).
+        let first_trained = self
+            .layers
+            .iter()
+            .position(|l| l.params().iter().any(|p| !p.is_empty()));
         for (i, layer) in self.layers.iter_mut().enumerate().rev() {
-            let want = i > 0 || input_grad;
+            let want = input_grad || first_trained.is_some_and(|f| i > f);
             match layer.backward(&g, want)? {
                 Some(next) => g = next,
                 None if want => {
@@ -320,5 +327,56 @@ impl<T: NnScalar> Layer<T> for Sequential<T> {
         LayerSpec::Sequential {
             layers: self.layers.iter().map(|l| l.spec()).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::layers::Linear;
+
+    /// A layer without parameters that records each backward call's
+    /// `input_grad`.
+    struct Probe(Arc<Mutex<Vec<bool>>>);
+
+    impl Layer<f32> for Probe {
+        fn name(&self) -> String {
+            "probe".into()
+        }
+        fn forward(&mut self, x: &Tensor<f32>) -> Result<Tensor<f32>, NnError> {
+            Ok(x.clone())
+        }
+        fn backward(
+            &mut self,
+            grad: &Tensor<f32>,
+            input_grad: bool,
+        ) -> Result<Option<Tensor<f32>>, NnError> {
+            self.0.lock().unwrap().push(input_grad);
+            Ok(input_grad.then(|| grad.clone()))
+        }
+    }
+
+    /// Layers below the first one with parameters get no backward call
+    /// unless the caller asks for the input's gradient; layers between
+    /// trained ones still pass the gradient on.
+    #[test]
+    fn no_gradient_below_the_first_trained_layer() {
+        let (low, mid) = (Arc::default(), Arc::default());
+        let mut net = Sequential::<f32>::new()
+            .with(Probe(Arc::clone(&low)))
+            .with(Linear::new(3, 4))
+            .with(Probe(Arc::clone(&mid)))
+            .with(Linear::new(4, 2));
+        let x = Tensor::from_vec(vec![0.5f32; 6], &[2, 3]).unwrap();
+        let y = net.forward(&x).unwrap();
+        let g = Tensor::from_vec(vec![1.0f32; y.len()], y.shape()).unwrap();
+        assert!(net.backward(&g, false).unwrap().is_none());
+        assert_eq!(*low.lock().unwrap(), Vec::<bool>::new());
+        assert_eq!(*mid.lock().unwrap(), vec![true]);
+        let dx = net.backward(&g, true).unwrap().expect("asked for");
+        assert_eq!(dx.shape(), &[2, 3]);
+        assert_eq!(*low.lock().unwrap(), vec![true]);
     }
 }
