@@ -143,3 +143,58 @@ fn lengths_must_agree() {
         &mut w,
     );
 }
+
+/// Runs of zero gradients (both signs) long enough for the kernel to skip
+/// whole runs, next to short ones and nonzero gradients, give the same
+/// bits as the scalar step; the weights under a skipped run keep both
+/// words.
+#[test]
+fn runs_of_zero_gradients_are_skipped_exactly() {
+    type W = WideLogNum<20, Interp<4, 24>>;
+    let mut rng = SplitMix64::new(7);
+    let n = 300;
+    // Zero from 32 to 96 (two whole runs), 130 to 161 (31: never a whole
+    // run) and 200 to 265 (a whole run and parts of two more).
+    let zero =
+        |i: usize| (32..96).contains(&i) || (130..161).contains(&i) || (200..265).contains(&i);
+    let grads: Vec<LogNum<10>> = (0..n)
+        .map(|i| match (zero(i), i % 2) {
+            (true, 0) => LogNum::ZERO,
+            (true, _) => LogNum::NEG_ZERO,
+            (false, _) => LogNum::from_f64((rng.uniform() * 2.0 - 1.0) * 4.0 + 0.01),
+        })
+        .collect();
+    let master: Vec<W> = (0..n)
+        .map(|_| W::from_f64(rng.uniform() * 2.0 - 1.0))
+        .collect();
+    let weights: Vec<LogNum<10>> = master
+        .iter()
+        .map(|m| m.narrow::<10>().with_approx())
+        .collect();
+    let eta = W::from_f64(0.01);
+    let (mut want_m, mut want_w) = (master.clone(), weights.clone());
+    reference(eta, &grads, &mut want_m, &mut want_w);
+    for isa in Isa::available() {
+        let (mut m, mut w) = (master.clone(), weights.clone());
+        sgd_step_with_isa(isa, eta, &grads, &mut m, &mut w).unwrap();
+        for i in 0..n {
+            assert_eq!(
+                (m[i].to_bits(), w[i].to_bits()),
+                (want_m[i].to_bits(), want_w[i].to_bits()),
+                "{isa} weight {i}"
+            );
+            if zero(i) {
+                assert_eq!(
+                    (m[i].to_bits(), w[i].to_bits()),
+                    (master[i].to_bits(), weights[i].to_bits())
+                );
+            } else {
+                assert_ne!(
+                    m[i].to_bits(),
+                    master[i].to_bits(),
+                    "{isa} weight {i} moved"
+                );
+            }
+        }
+    }
+}
