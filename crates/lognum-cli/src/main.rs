@@ -18,7 +18,8 @@
 //!
 //! Threads: rayon's pool has `RAYON_NUM_THREADS` threads if set, else one
 //! per core, but never more than [`MAX_THREADS_PER_CORE`] per core
-//! (`RAYON_NUM_THREADS=100000` would spend minutes starting threads).
+//! (`RAYON_NUM_THREADS=100000` would spend minutes starting threads). The
+//! command itself runs on one of the pool's threads.
 //!
 //! Modules, lowest first. Each imports only modules listed above it, so
 //! that no two import each other (`tests::modules_import_only_lower_ones`
@@ -67,7 +68,11 @@ use crate::error::CliError;
 const MAX_THREADS_PER_CORE: usize = 4;
 
 fn main() -> ExitCode {
-    let result = start_thread_pool().and_then(|()| run(Cli::parse()));
+    let cli = Cli::parse();
+    // The command runs on one of the pool's threads: a product that splits
+    // across cores then keeps part of its work on this thread, where from
+    // the main thread every such product is handed to the pool and back.
+    let result = start_thread_pool().and_then(|()| rayon::scope(|_| run(cli)));
     // Output lost to a full disk is a failure even if the command was not.
     let result = result.and_then(|()| match output::stdout_error() {
         Some(e) => Err(CliError::caused_by("cannot write to stdout", e)),

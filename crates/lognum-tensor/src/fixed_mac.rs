@@ -15,8 +15,6 @@
 //! the product, rounding toward −∞: a bias of half a unit of the last place
 //! on every product, which a sum of products turns into a drift.)
 
-use rayon::prelude::*;
-
 /// `x / 2^s` rounded to nearest, ties to even, for `s` below the width of
 /// `x` and `x` at least `2^(s−1)` from the type's maximum.
 ///
@@ -39,9 +37,6 @@ macro_rules! round_shift {
 round_shift!(round_shift_i32, i32);
 round_shift!(round_shift_i64, i64);
 round_shift!(round_shift_i128, i128);
-
-/// Products below this many multiply-adds run on one thread.
-const PARALLEL_WORK: usize = 1 << 20;
 
 /// The kernels for one word width: `$word` words, exact products in
 /// `$prod`, sums in `$acc`.
@@ -135,40 +130,33 @@ macro_rules! fixed_kernels {
                 if m == 0 || n == 0 {
                     return;
                 }
-                let threads = rayon::current_num_threads();
-                let rows = if threads == 1 || m * k.max(1) * n < PARALLEL_WORK {
-                    m
-                } else {
-                    m.div_ceil(threads * 4)
-                };
-                c.par_chunks_mut(rows * n)
-                    .enumerate()
-                    .for_each(|(chunk, cr)| {
-                        let mut acc: Vec<$acc> = vec![0; n];
-                        for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
-                            let i = chunk * rows + ii;
-                            let xs = &a[i * k..(i + 1) * k];
-                            // A zero row of `a` (a blank input, a pixel that is
-                            // zero in the whole batch) gives a zero row.
-                            if xs.iter().all(|x| x.to_bits() == 0) {
-                                row.fill($F::ZERO);
-                                continue;
+                let rows = crate::parallel::row_block(m, k, n);
+                crate::parallel::for_each_row_block(a, k, c, n, rows, |chunk, _, cr| {
+                    let mut acc: Vec<$acc> = vec![0; n];
+                    for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+                        let i = chunk * rows + ii;
+                        let xs = &a[i * k..(i + 1) * k];
+                        // A zero row of `a` (a blank input, a pixel that is
+                        // zero in the whole batch) gives a zero row.
+                        if xs.iter().all(|x| x.to_bits() == 0) {
+                            row.fill($F::ZERO);
+                            continue;
+                        }
+                        acc.fill(0);
+                        for (p, x) in xs.iter().enumerate() {
+                            let x = x.to_bits();
+                            if x == 0 {
+                                continue; // adds exact zeros
                             }
-                            acc.fill(0);
-                            for (p, x) in xs.iter().enumerate() {
-                                let x = x.to_bits();
-                                if x == 0 {
-                                    continue; // adds exact zeros
-                                }
-                                for (s, y) in acc.iter_mut().zip(&b[p * n..(p + 1) * n]) {
-                                    *s += <$acc>::from(product(x, y.to_bits()));
-                                }
-                            }
-                            for (cj, &s) in row.iter_mut().zip(&acc) {
-                                *cj = saturate($round_acc(s, Frac::U32));
+                            for (s, y) in acc.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+                                *s += <$acc>::from(product(x, y.to_bits()));
                             }
                         }
-                    });
+                        for (cj, &s) in row.iter_mut().zip(&acc) {
+                            *cj = saturate($round_acc(s, Frac::U32));
+                        }
+                    }
+                });
             }
         }
     };

@@ -87,6 +87,7 @@ mod fixed_mac;
 pub mod lns;
 pub mod master;
 pub mod matmul;
+mod parallel;
 mod pool;
 mod scalar;
 pub mod scaled;

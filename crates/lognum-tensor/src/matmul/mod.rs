@@ -36,7 +36,7 @@
 
 pub mod lns;
 
-use rayon::prelude::*;
+use crate::parallel::{PARALLEL_WORK, for_each_row_block, row_block};
 
 use crate::{Scalar, Tensor, TensorError};
 
@@ -110,35 +110,33 @@ pub fn gemm_generic_blocked<T: Scalar>(
         return;
     }
     let kb = kb.clamp(1, k.max(1));
-    let rows = row_chunk(m, k, n);
-    c.par_chunks_mut(rows * n)
-        .enumerate()
-        .for_each(|(chunk, cr)| {
-            let mut part = vec![T::zero(); n];
-            for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
-                let i = chunk * rows + ii;
-                row.fill(T::zero());
-                let mut p0 = 0;
-                while p0 < k {
-                    let p1 = (p0 + kb).min(k);
-                    let acc: &mut [T] = if p0 == 0 && p1 == k { row } else { &mut part };
-                    acc.fill(T::zero());
-                    for p in p0..p1 {
-                        let aip = a[i * k + p];
-                        let brow = &b[p * n..(p + 1) * n];
-                        for (cj, &bpj) in acc.iter_mut().zip(brow) {
-                            *cj = cj.scalar_add(aip.scalar_mul(bpj));
-                        }
+    let rows = row_block(m, k, n);
+    for_each_row_block(a, k, c, n, rows, |chunk, _, cr| {
+        let mut part = vec![T::zero(); n];
+        for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+            let i = chunk * rows + ii;
+            row.fill(T::zero());
+            let mut p0 = 0;
+            while p0 < k {
+                let p1 = (p0 + kb).min(k);
+                let acc: &mut [T] = if p0 == 0 && p1 == k { row } else { &mut part };
+                acc.fill(T::zero());
+                for p in p0..p1 {
+                    let aip = a[i * k + p];
+                    let brow = &b[p * n..(p + 1) * n];
+                    for (cj, &bpj) in acc.iter_mut().zip(brow) {
+                        *cj = cj.scalar_add(aip.scalar_mul(bpj));
                     }
-                    if !(p0 == 0 && p1 == k) {
-                        for (cj, &s) in row.iter_mut().zip(part.iter()) {
-                            *cj = cj.scalar_add(s);
-                        }
-                    }
-                    p0 = p1;
                 }
+                if !(p0 == 0 && p1 == k) {
+                    for (cj, &s) in row.iter_mut().zip(part.iter()) {
+                        *cj = cj.scalar_add(s);
+                    }
+                }
+                p0 = p1;
             }
-        });
+        }
+    });
 }
 
 /// The number of levels a pairwise sum of `k` terms needs: the bit length
@@ -169,38 +167,36 @@ pub fn gemm_generic_pairwise<T: Scalar>(
         return;
     }
     let levels = tree_levels(k);
-    let rows = row_chunk(m, k, n);
-    c.par_chunks_mut(rows * n)
-        .enumerate()
-        .for_each(|(chunk, cr)| {
-            // After `p` terms, level `l` holds the sum of the latest
-            // complete block of 2^l terms exactly when bit `l` of `p` is set.
-            let mut stack = vec![T::zero(); levels * n];
-            let mut cur = vec![T::zero(); n];
-            for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
-                let i = chunk * rows + ii;
-                for p in 0..k {
-                    let aip = a[i * k + p];
-                    for (x, &bpj) in cur.iter_mut().zip(&b[p * n..(p + 1) * n]) {
-                        *x = aip.scalar_mul(bpj);
-                    }
-                    let top = (p + 1).trailing_zeros() as usize;
-                    for l in 0..top {
-                        for (x, &s) in cur.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
-                            *x = s.scalar_add(*x);
-                        }
-                    }
-                    stack[top * n..(top + 1) * n].copy_from_slice(&cur);
+    let rows = row_block(m, k, n);
+    for_each_row_block(a, k, c, n, rows, |chunk, _, cr| {
+        // After `p` terms, level `l` holds the sum of the latest
+        // complete block of 2^l terms exactly when bit `l` of `p` is set.
+        let mut stack = vec![T::zero(); levels * n];
+        let mut cur = vec![T::zero(); n];
+        for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+            let i = chunk * rows + ii;
+            for p in 0..k {
+                let aip = a[i * k + p];
+                for (x, &bpj) in cur.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+                    *x = aip.scalar_mul(bpj);
                 }
-                // From zero, as every order starts (so a lone −0 is +0).
-                row.fill(T::zero());
-                for l in (0..levels).filter(|&l| k >> l & 1 == 1) {
-                    for (x, &s) in row.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
+                let top = (p + 1).trailing_zeros() as usize;
+                for l in 0..top {
+                    for (x, &s) in cur.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
                         *x = s.scalar_add(*x);
                     }
                 }
+                stack[top * n..(top + 1) * n].copy_from_slice(&cur);
             }
-        });
+            // From zero, as every order starts (so a lone −0 is +0).
+            row.fill(T::zero());
+            for l in (0..levels).filter(|&l| k >> l & 1 == 1) {
+                for (x, &s) in row.iter_mut().zip(&stack[l * n..(l + 1) * n]) {
+                    *x = s.scalar_add(*x);
+                }
+            }
+        }
+    });
 }
 
 /// The generic kernel in the [`Accumulate::Wide`] order: products formed
@@ -220,35 +216,23 @@ pub fn gemm_generic_wide<T: Scalar>(m: usize, k: usize, n: usize, a: &[T], b: &[
     if m == 0 || n == 0 {
         return;
     }
-    let rows = row_chunk(m, k, n);
-    c.par_chunks_mut(rows * n)
-        .enumerate()
-        .for_each(|(chunk, cr)| {
-            let mut acc = vec![0.0f64; n];
-            for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
-                let i = chunk * rows + ii;
-                acc.fill(0.0);
-                for p in 0..k {
-                    let aip = a[i * k + p].to_f64_lossy();
-                    for (s, bpj) in acc.iter_mut().zip(&b[p * n..(p + 1) * n]) {
-                        *s += aip * bpj.to_f64_lossy();
-                    }
-                }
-                for (cj, &s) in row.iter_mut().zip(&acc) {
-                    *cj = T::from_f64_lossy(s);
+    let rows = row_block(m, k, n);
+    for_each_row_block(a, k, c, n, rows, |chunk, _, cr| {
+        let mut acc = vec![0.0f64; n];
+        for (ii, row) in cr.chunks_exact_mut(n).enumerate() {
+            let i = chunk * rows + ii;
+            acc.fill(0.0);
+            for p in 0..k {
+                let aip = a[i * k + p].to_f64_lossy();
+                for (s, bpj) in acc.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+                    *s += aip * bpj.to_f64_lossy();
                 }
             }
-        });
-}
-
-/// Rows per parallel task: one task on one thread or below about a million
-/// multiply-adds, else four per thread (for balance).
-fn row_chunk(m: usize, k: usize, n: usize) -> usize {
-    let threads = rayon::current_num_threads();
-    if threads == 1 || m.saturating_mul(k.max(1)).saturating_mul(n) < 1 << 20 {
-        return m.max(1);
-    }
-    m.div_ceil(threads * 4).max(1)
+            for (cj, &s) in row.iter_mut().zip(&acc) {
+                *cj = T::from_f64_lossy(s);
+            }
+        }
+    });
 }
 
 macro_rules! tuned_gemm {
@@ -264,41 +248,39 @@ macro_rules! tuned_gemm {
             // One block of rows per thread: matrixmultiply packs `b` for
             // each call and runs best on tall blocks.
             let threads = rayon::current_num_threads();
-            let rows = if m.saturating_mul(k.max(1)).saturating_mul(n) < 1 << 20 {
+            let rows = if m.saturating_mul(k.max(1)).saturating_mul(n) < PARALLEL_WORK {
                 m
             } else {
                 m.div_ceil(threads)
             };
-            c.par_chunks_mut(rows * n)
-                .zip(a.par_chunks(rows * k.max(1)))
-                .for_each(|(cr, ar)| {
-                    let mr = cr.len() / n;
-                    if k == 0 {
-                        cr.fill(0.0);
-                        return;
-                    }
-                    // SAFETY: `ar` holds mr·k, `b` k·n and `cr` mr·n elements
-                    // (checked above) and the strides describe row-major
-                    // layouts inside them.
-                    unsafe {
-                        $kernel(
-                            mr,
-                            k,
-                            n,
-                            1.0,
-                            ar.as_ptr(),
-                            k as isize,
-                            1,
-                            b.as_ptr(),
-                            n as isize,
-                            1,
-                            0.0,
-                            cr.as_mut_ptr(),
-                            n as isize,
-                            1,
-                        );
-                    }
-                });
+            for_each_row_block(a, k, c, n, rows, |_, ar, cr| {
+                let mr = cr.len() / n;
+                if k == 0 {
+                    cr.fill(0.0);
+                    return;
+                }
+                // SAFETY: `ar` holds mr·k, `b` k·n and `cr` mr·n elements
+                // (checked above) and the strides describe row-major
+                // layouts inside them.
+                unsafe {
+                    $kernel(
+                        mr,
+                        k,
+                        n,
+                        1.0,
+                        ar.as_ptr(),
+                        k as isize,
+                        1,
+                        b.as_ptr(),
+                        n as isize,
+                        1,
+                        0.0,
+                        cr.as_mut_ptr(),
+                        n as isize,
+                        1,
+                    );
+                }
+            });
         }
     };
 }

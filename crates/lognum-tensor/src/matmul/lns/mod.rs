@@ -83,8 +83,8 @@ mod skeleton;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
+use crate::parallel::{for_each_row_block, row_block};
 use lognum::{LogAdd, LogNum};
-use rayon::prelude::*;
 
 use super::Accumulate;
 use crate::lns::tables::{self, LnsTables};
@@ -194,14 +194,14 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
         return Ok(());
     }
     let t = tables::tables::<FRAC, A>();
-    let rows = row_chunk(m, k, n);
+    let rows = row_block(m, k, n);
     match acc {
         Accumulate::Wide => {
             let pw = PackedWide::new(t, b, k, n);
             let mut wide = vec![0.0f64; m * n];
-            wide.par_chunks_mut(rows * n)
-                .zip(a.par_chunks(rows * k))
-                .for_each(|(cw, ar)| run_wide(isa, t, ar, k, &pw, cw));
+            for_each_row_block(a, k, &mut wide, n, rows, |_, ar, cw| {
+                run_wide(isa, t, ar, k, &pw, cw)
+            });
             for (w, s) in c.iter_mut().zip(&wide) {
                 *w = LogNum::<FRAC, A>::from_f64(*s).to_bits();
             }
@@ -213,23 +213,12 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 _ => Order::Blocked(k),
             };
             let pb = PackedB::new(t, b, k, n);
-            c.par_chunks_mut(rows * n)
-                .zip(a.par_chunks(rows * k))
-                .for_each(|(cr, ar)| run(isa, t, ar, k, order, &pb, cr));
+            for_each_row_block(a, k, c, n, rows, |_, ar, cr| {
+                run(isa, t, ar, k, order, &pb, cr)
+            });
         }
     }
     Ok(())
-}
-
-/// Rows per parallel task: everything in one task on one thread or below
-/// about a million multiply-adds (a thread hand-off costs more than it saves
-/// there), else four tasks per thread (for balance).
-fn row_chunk(m: usize, k: usize, n: usize) -> usize {
-    let threads = rayon::current_num_threads();
-    if threads == 1 || m * k * n < 1 << 20 {
-        return m;
-    }
-    m.div_ceil(threads * 4).max(1)
 }
 
 /// The order of additions the row kernels follow: blocks of `kb` terms
