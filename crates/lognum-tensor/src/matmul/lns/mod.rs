@@ -360,48 +360,38 @@ impl Panel {
 impl PackedB {
     fn new(t: &LnsTables, b: &[u16], k: usize, n: usize) -> Self {
         let n_pad = n.next_multiple_of(32);
-        let mut pb = PackedB {
-            n,
-            n_pad,
-            k,
-            data: vec![0; 3 * k * n_pad],
-        };
         let mag_mask = t.max as u16;
         let (bias, mag_bits) = (t.bias as u16, t.mag_bits);
-        for q in 0..n_pad.div_ceil(PANEL) {
-            let panel = pb.panel(q * PANEL);
-            let (j0, width) = (q * PANEL, panel.width);
-            // The real columns of this panel; the rest stay zero-filled
-            // padding except for `bm`, set to the zero marker below.
+        let bm = |w: u16| {
+            let mag = w & mag_mask;
+            if mag == 0 {
+                i16::MIN as u16
+            } else {
+                mag.wrapping_sub(bias)
+            }
+        };
+        let sign = |w: u16| ((w >> mag_bits) & 1) << 5;
+        // Written in storage order (panel after panel, row after row, three
+        // runs a row) rather than into a zeroed buffer: the zeroing was as
+        // costly as the packing for the small products of training.
+        let mut data = Vec::with_capacity(3 * k * n_pad);
+        for j0 in (0..n_pad).step_by(PANEL) {
+            let width = (n_pad - j0).min(PANEL);
+            // The real columns of this panel; the rest is padding: a zero
+            // `bm` marker and signs 0 and 32.
             let cols = n.saturating_sub(j0).min(width);
             for p in 0..k {
-                let row = panel.row(p);
-                let (bm, signs) = pb.data[row..row + 3 * width].split_at_mut(width);
-                let (s, s_flip) = signs.split_at_mut(width);
                 let src = &b[p * n + j0..p * n + j0 + cols];
-                // Branch-free, so that the loop vectorises: the words of one
-                // row of `b` become three runs.
-                for (((&w, bm), s), sf) in src
-                    .iter()
-                    .zip(bm.iter_mut())
-                    .zip(s.iter_mut())
-                    .zip(s_flip.iter_mut())
-                {
-                    let mag = w & mag_mask;
-                    let sign = ((w >> mag_bits) & 1) << 5;
-                    *bm = if mag == 0 {
-                        i16::MIN as u16
-                    } else {
-                        mag.wrapping_sub(bias)
-                    };
-                    *s = sign;
-                    *sf = sign ^ 32;
-                }
-                bm[cols..].fill(i16::MIN as u16);
-                s_flip[cols..].fill(32);
+                data.extend(src.iter().map(|&w| bm(w)));
+                data.resize(data.len() + width - cols, i16::MIN as u16);
+                data.extend(src.iter().map(|&w| sign(w)));
+                data.resize(data.len() + width - cols, 0);
+                data.extend(src.iter().map(|&w| sign(w) ^ 32));
+                data.resize(data.len() + width - cols, 32);
             }
         }
-        pb
+        debug_assert_eq!(data.len(), 3 * k * n_pad);
+        PackedB { n, n_pad, k, data }
     }
 
     /// The panel holding column `j` (a multiple of [`PANEL`]).
