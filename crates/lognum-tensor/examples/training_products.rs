@@ -13,19 +13,15 @@ use std::time::Instant;
 
 use lognum::{LogNum, Lut};
 use lognum_tensor::Scalar;
+use lognum_testkit::SplitMix64;
 
 type L = LogNum<10, Lut>;
 
 /// Seeded values in `[-1, 1)`.
 fn values<T: Scalar>(seed: u64, len: usize) -> Vec<T> {
-    let mut s = seed;
+    let mut rng = SplitMix64::new(seed);
     (0..len)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            T::from_f64_lossy((s >> 11) as f64 / (1u64 << 52) as f64 - 1.0)
-        })
+        .map(|_| T::from_f64_lossy(rng.uniform() * 2.0 - 1.0))
         .collect()
 }
 
