@@ -36,18 +36,7 @@ fn train_save_eval_export_round_trip() {
     assert_eq!(trained["model"], "mlp:16-8");
     assert_eq!(trained["epoch_saturated"].as_array().unwrap().len(), 1);
 
-    let out = lognum(&[
-        "eval",
-        "--checkpoint",
-        s(&ckpt),
-        "--data",
-        &data,
-        "--limit-test",
-        "200",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let eval = last_json(&out);
+    let eval = eval_json(&ckpt, &data, "200");
     assert_eq!(eval["format"], "lns16-lut");
     assert_eq!(eval["test_size"], 200);
     assert_eq!(eval["test_accuracy"], trained["test_accuracy"]);

@@ -541,18 +541,7 @@ fn one_byte_formats_from_the_command_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     let trained = last_json(&out);
     assert!(save.exists());
-    let out = lognum(&[
-        "eval",
-        "--checkpoint",
-        s(&save),
-        "--data",
-        &data,
-        "--limit-test",
-        "300",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let eval = last_json(&out);
+    let eval = eval_json(&save, &data, "300");
     assert_eq!(eval["format"], "lns8-exact");
     assert_eq!(eval["test_size"], 300);
     assert_eq!(eval["test_accuracy"], trained["test_accuracy"]);

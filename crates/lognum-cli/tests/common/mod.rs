@@ -34,6 +34,23 @@ pub fn last_json(out: &Output) -> serde_json::Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
 }
 
+/// `lognum eval --checkpoint CKPT --data DATA --limit-test LIMIT --json`:
+/// asserts success and returns the record.
+pub fn eval_json(ckpt: &Path, data: &str, limit: &str) -> serde_json::Value {
+    let out = lognum(&[
+        "eval",
+        "--checkpoint",
+        s(ckpt),
+        "--data",
+        data,
+        "--limit-test",
+        limit,
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    last_json(&out)
+}
+
 /// Asserts exit code `code`, `needle` in stderr, no panic.
 pub fn assert_error(out: &Output, code: i32, needle: &str) {
     let err = stderr(out);
