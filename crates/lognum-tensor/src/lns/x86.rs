@@ -133,9 +133,16 @@ impl Perm512 {
 }
 
 /// Constants of the bucketed Δ of a [`Structured`] table, 16 lanes, for
-/// AVX2, which has no word permute: the 64 slots as eight 16-byte tables of
-/// 8 words (in both 128-bit halves), one `vpshufb` each, and a blend tree
-/// on bits 3 to 5 of the slot.
+/// AVX2, which has no word permute. The look-up works on bytes: two
+/// vectors of slots are packed into one of 32 byte indices, and the low
+/// and the high bytes of the entries are looked up apart, each from the 64
+/// slots as four 16-byte tables (one `vpshufb` each, in both 128-bit
+/// halves) with no blend between them. The index less `16g` reaches table
+/// `g` for every slot from `16g` up (below, it is negative, which
+/// `vpshufb` reads as zero), and all of them read the same entry `i & 15`;
+/// so table `g` holds the XOR of the slots' bytes in groups `g` and
+/// `g − 1`, and the XOR of the look-ups telescopes to the byte of the
+/// slot's own group.
 #[derive(Clone, Copy)]
 pub(crate) struct Perm256 {
     /// `2^(15 − shift)` for the rounding multiply.
@@ -146,8 +153,11 @@ pub(crate) struct Perm256 {
     clamp: __m256i,
     /// The slot of `d = 0`.
     d0: __m256i,
-    /// Slots `8g .. 8g + 8`, for `g` in `0..8`.
-    tables: [__m256i; 8],
+    /// The low bytes of slots `16g .. 16g + 16`, each XORed with those of
+    /// group `g − 1`, for `g` in `0..4`.
+    lo: [__m256i; 4],
+    /// The same for the high bytes.
+    hi: [__m256i; 4],
 }
 
 impl Perm256 {
@@ -162,27 +172,38 @@ impl Perm256 {
                 shift: _mm_setzero_si128(),
                 clamp: zero,
                 d0: zero,
-                tables: [zero; 8],
+                lo: [zero; 4],
+                hi: [zero; 4],
             };
         };
-        let mut tables = [zero; 8];
-        for (g, t) in tables.iter_mut().enumerate() {
-            // SAFETY: `perm` holds 64 i16; group `g` is 8 of them from `8g`.
-            *t = unsafe {
-                _mm256_broadcastsi128_si256(_mm_loadu_si128(s.perm.as_ptr().add(8 * g).cast()))
-            };
-        }
+        let bytes = |g: usize, high: bool| {
+            let b: [u8; 16] = core::array::from_fn(|i| {
+                let byte = |g: usize| {
+                    let [l, h] = s.perm[16 * g + i].to_le_bytes();
+                    if high { h } else { l }
+                };
+                if g == 0 {
+                    byte(0)
+                } else {
+                    byte(g) ^ byte(g - 1)
+                }
+            });
+            // SAFETY: `b` holds 16 bytes.
+            unsafe { _mm256_broadcastsi128_si256(_mm_loadu_si128(b.as_ptr().cast())) }
+        };
         Perm256 {
             mul: _mm256_set1_epi16((1u16 << (15 - s.shift.min(15))) as i16),
             shift: _mm_cvtsi32_si128(s.shift as i32),
             clamp: _mm256_set1_epi16(s.entries as i16),
             d0: _mm256_set1_epi16(D0_SLOT as i16),
-            tables,
+            lo: core::array::from_fn(|g| bytes(g, false)),
+            hi: core::array::from_fn(|g| bytes(g, true)),
         }
     }
 
     /// The Δ+ slot of 16 code differences `d`, as [`Perm512::slot`] gives
-    /// it. Bit 5 more picks the −Δ− slot.
+    /// it. Bit 5 more picks the −Δ− slot. (The bucket of `d = 0` is 0, so
+    /// ORing in [`D0_SLOT`] where `d = 0` sets it without a blend.)
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn slot(&self, d: __m256i, round: bool) -> __m256i {
@@ -193,39 +214,36 @@ impl Perm256 {
         };
         let idx = _mm256_min_epu16(bucket, self.clamp);
         let dz = _mm256_cmpeq_epi16(d, _mm256_setzero_si256());
-        _mm256_blendv_epi8(idx, self.d0, dz)
+        _mm256_or_si256(idx, _mm256_and_si256(dz, self.d0))
     }
 
-    /// The table entries at 16 slots `idx` (0 to 63).
+    /// The table entries at the 16 slots of `a` and at those of `b`: each
+    /// word a slot from 0 to 63, or −1 for an entry of 0.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn delta2(&self, a: __m256i, b: __m256i) -> (__m256i, __m256i) {
+        // Per 128-bit half: a's eight words, then b's, as bytes (−1 stays
+        // 0xff, which is negative less 0 to 48 too: zero in every table).
+        let idx = _mm256_packs_epi16(a, b);
+        let (mut lo, mut hi) = (
+            _mm256_shuffle_epi8(self.lo[0], idx),
+            _mm256_shuffle_epi8(self.hi[0], idx),
+        );
+        for g in 1..4 {
+            let i = _mm256_sub_epi8(idx, _mm256_set1_epi8(16 * g as i8));
+            lo = _mm256_xor_si256(lo, _mm256_shuffle_epi8(self.lo[g], i));
+            hi = _mm256_xor_si256(hi, _mm256_shuffle_epi8(self.hi[g], i));
+        }
+        // Back to words in lane order: the low halves of the halves are a's.
+        (_mm256_unpacklo_epi8(lo, hi), _mm256_unpackhi_epi8(lo, hi))
+    }
+
+    /// The table entries at 16 slots `idx` ([`Perm256::delta2`] for one
+    /// vector).
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta(&self, idx: __m256i) -> __m256i {
-        // Each word's shuffle control: bytes 2j and 2j + 1 of its table,
-        // j = idx & 7. The bytes are 2·idx and 2·idx + 1 (the word
-        // idx·0x0202 + 0x0100, no carry between them for idx < 64): below
-        // 128, so no byte is zeroed, and `vpshufb` reads only their low
-        // four bits, 2j and 2j + 1.
-        let ctrl = _mm256_add_epi16(
-            _mm256_mullo_epi16(idx, _mm256_set1_epi16(0x0202)),
-            _mm256_set1_epi16(0x0100),
-        );
-        let r = self.tables.map(|t| _mm256_shuffle_epi8(t, ctrl));
-        // Bit b of idx (b = 3, 4, 5) to bit 7 of both bytes of its word,
-        // where `vpblendvb` reads it: in `ctrl` it is bit b + 1 of the low
-        // byte and of the high byte, so a word shift by 6 − b moves both
-        // copies there.
-        let (b3, b4, b5) = (
-            _mm256_slli_epi16::<3>(ctrl),
-            _mm256_slli_epi16::<2>(ctrl),
-            _mm256_slli_epi16::<1>(ctrl),
-        );
-        let a0 = _mm256_blendv_epi8(r[0], r[1], b3);
-        let a1 = _mm256_blendv_epi8(r[2], r[3], b3);
-        let a2 = _mm256_blendv_epi8(r[4], r[5], b3);
-        let a3 = _mm256_blendv_epi8(r[6], r[7], b3);
-        let c0 = _mm256_blendv_epi8(a0, a1, b4);
-        let c1 = _mm256_blendv_epi8(a2, a3, b4);
-        _mm256_blendv_epi8(c0, c1, b5)
+        self.delta2(idx, idx).0
     }
 }
 
@@ -418,8 +436,9 @@ mod tests {
     use crate::lns::tables::{LnsTables, tables};
     use lognum::{BitShift, FloorShift, Lut, TruncLut};
 
-    /// [`Perm256`]'s slot and look-up give the table's entry at every `d`
-    /// from 0 to `i16::MAX` (the lanes' differences), for both signs.
+    /// [`Perm256`]'s slot and look-ups (one vector and two) give the
+    /// table's entry at every `d` from 0 to `i16::MAX` (the lanes'
+    /// differences), for both signs, and 0 at a negative slot.
     fn check_perm256(t: &LnsTables) {
         let Some(_) = Avx2::new() else {
             eprintln!("skipped: this CPU has no AVX2");
@@ -431,21 +450,40 @@ mod tests {
         for diff in [false, true] {
             for chunk in 0..32768 / 16 {
                 let d: [u16; 16] = core::array::from_fn(|i| (16 * chunk + i) as u16);
-                let mut out = [0i16; 16];
-                // SAFETY: the CPU has AVX2 (above); the load and the store
-                // touch the 16 words of `d` and `out`.
+                let (mut out, mut pair) = ([0i16; 16], [[0i16; 16]; 4]);
+                // SAFETY: the CPU has AVX2 (above); the loads and the stores
+                // touch the 16 words of `d`, `dead`, `out` and each `pair`.
                 unsafe {
                     let slot = c.slot(_mm256_loadu_si256(d.as_ptr().cast()), s.round);
                     let idx = _mm256_or_si256(slot, _mm256_set1_epi16(if diff { 32 } else { 0 }));
                     _mm256_storeu_si256(out.as_mut_ptr().cast(), c.delta(idx));
+                    // The pair look-up: the same slots beside the other
+                    // sign's, and beside slots with every third lane −1
+                    // (an entry of 0).
+                    let other = _mm256_xor_si256(idx, _mm256_set1_epi16(32));
+                    let dead: [i16; 16] = core::array::from_fn(|i| -((i % 3 == 0) as i16));
+                    let holed = _mm256_or_si256(idx, _mm256_loadu_si256(dead.as_ptr().cast()));
+                    let (x, y) = c.delta2(idx, other);
+                    let (z, w) = c.delta2(holed, idx);
+                    for (v, o) in [x, y, z, w].into_iter().zip(pair.iter_mut()) {
+                        _mm256_storeu_si256(o.as_mut_ptr().cast(), v);
+                    }
                 }
-                for i in 0..16 {
-                    let want = if diff && d[i] == 0 {
+                let want = |d: u16, diff: bool| {
+                    if diff && d == 0 {
                         KILL
                     } else {
-                        t.lookup(d[i], diff)
-                    };
-                    assert_eq!(out[i], want, "d={} diff={diff}", d[i]);
+                        t.lookup(d, diff)
+                    }
+                };
+                for i in 0..16 {
+                    let w = want(d[i], diff);
+                    assert_eq!(out[i], w, "d={} diff={diff}", d[i]);
+                    assert_eq!(pair[0][i], w, "pair: d={} diff={diff}", d[i]);
+                    assert_eq!(pair[1][i], want(d[i], !diff), "pair: d={}", d[i]);
+                    let holed = if i % 3 == 0 { 0 } else { w };
+                    assert_eq!(pair[2][i], holed, "holed: d={} diff={diff}", d[i]);
+                    assert_eq!(pair[3][i], w, "pair: d={} diff={diff}", d[i]);
                 }
             }
         }

@@ -22,7 +22,8 @@ pub(crate) trait Lanes {
     const LANES: usize;
     /// Interleave two rows even in blocks of four vectors (eight chains):
     /// worth it where a look-up has a long latency and few registers spill
-    /// anyway (AVX2's gathers: +8 % measured), not on AVX-512.
+    /// anyway (AVX2's gathers: +8 % measured), not on AVX-512 nor for
+    /// AVX2's shuffled look-up (whose eight tables take half the registers).
     const TWO_ROWS_WIDE: bool;
     /// A vector of `LANES` words.
     type V: Copy;
@@ -44,6 +45,20 @@ pub(crate) trait Lanes {
     /// One log-add: `acc ⊞ x` (`x` magnitude `m`, sign `s`); see
     /// `portable::step`.
     fn step(&self, acc_m: &mut Self::V, acc_s: &mut Self::V, m: Self::V, s: Self::V);
+    /// [`Lanes::step`] on each of `W` accumulators, in any order (they are
+    /// independent): an instruction set may do some at once.
+    #[inline(always)]
+    fn steps<const W: usize>(
+        &self,
+        acc_m: &mut [Self::V; W],
+        acc_s: &mut [Self::V; W],
+        m: &[Self::V; W],
+        s: &[Self::V; W],
+    ) {
+        for j in 0..W {
+            self.step(&mut acc_m[j], &mut acc_s[j], m[j], s[j]);
+        }
+    }
     /// The words of the first `dst.len() ≤ LANES` lanes into `dst`.
     fn store(&self, m: Self::V, s: Self::V, dst: &mut [u16]);
 }
@@ -237,10 +252,8 @@ impl<V: Lanes, const R: usize, const W: usize> State<V, R, W> {
     #[inline(always)]
     fn fold(&mut self, v: &V) {
         for r in 0..R {
-            for j in 0..W {
-                let (m, s) = (self.acc_m[r][j], self.acc_s[r][j]);
-                v.step(&mut self.tot_m[r][j], &mut self.tot_s[r][j], m, s);
-            }
+            let (m, s) = (self.acc_m[r], self.acc_s[r]);
+            v.steps(&mut self.tot_m[r], &mut self.tot_s[r], &m, &s);
         }
     }
 }
@@ -292,9 +305,7 @@ fn group<V: Lanes, const R: usize, const W: usize>(
                         continue;
                     }
                     let (m, sg) = products::<V, W>(v, pb, at, p, &bm, (pair[i], sign[i]));
-                    for j in 0..W {
-                        v.step(&mut s.acc_m[r][j], &mut s.acc_s[r][j], m[j], sg[j]);
-                    }
+                    v.steps(&mut s.acc_m[r], &mut s.acc_s[r], &m, &sg);
                 }
             }
             *st = s;
@@ -367,9 +378,7 @@ fn tree<V: Lanes, const R: usize, const W: usize>(
                     let (mut m1, mut s1) =
                         products::<V, W>(v, pb, at, p + 1, &bm1, (pair[t1], sign[t1]));
                     if cur_live {
-                        for j in 0..W {
-                            v.step(&mut m1[j], &mut s1[j], cm[j], cs[j]);
-                        }
+                        v.steps(&mut m1, &mut s1, &cm, &cs);
                     }
                     (cm, cs, cur_live) = (m1, s1, true);
                 }
@@ -379,9 +388,7 @@ fn tree<V: Lanes, const R: usize, const W: usize>(
                         continue;
                     }
                     if cur_live {
-                        for j in 0..W {
-                            v.step(&mut cm[j], &mut cs[j], st_m[i][j], st_s[i][j]);
-                        }
+                        v.steps(&mut cm, &mut cs, &st_m[i], &st_s[i]);
                     } else {
                         (cm, cs, cur_live) = (st_m[i], st_s[i], true);
                     }
@@ -399,9 +406,7 @@ fn tree<V: Lanes, const R: usize, const W: usize>(
             for l in 0..levels {
                 let i = l * R + r;
                 if live[i] {
-                    for j in 0..W {
-                        v.step(&mut cm[j], &mut cs[j], st_m[i][j], st_s[i][j]);
-                    }
+                    v.steps(&mut cm, &mut cs, &st_m[i], &st_s[i]);
                 }
             }
             store_row::<V, W>(v, &cm, &cs, crow, at);

@@ -308,8 +308,9 @@ fn consts256(t: &LnsTables) -> C256 {
 }
 
 /// One log-add, 16 lanes (sign `sg`, 0 or 32): Δ by byte shuffles from the
-/// bucketed table (`L` a permute [`Lookup`]), computed in the lanes
-/// ([`Lookup::Shift`]), or by two 8-lane gathers from the full table.
+/// bucketed table (`L` a permute [`Lookup`]; the kernels do these in pairs,
+/// [`step256_pair`], as one look-up serves two vectors), computed in the
+/// lanes ([`Lookup::Shift`]), or by two 8-lane gathers from the full table.
 #[inline]
 #[target_feature(enable = "avx2")]
 fn step256<const L: u8, const CLAMP: bool>(
@@ -320,6 +321,11 @@ fn step256<const L: u8, const CLAMP: bool>(
     m: __m256i,
     sg: __m256i,
 ) {
+    if is_perm(L) {
+        let p = perm_half::<L>(c, *acc_m, *acc_s, m, sg);
+        let t = c.perm.delta(p.idx);
+        return finish256::<CLAMP>(c, acc_m, acc_s, &p, t);
+    }
     let big = _mm256_max_epi16(*acc_m, m);
     let small = _mm256_min_epi16(*acc_m, m);
     let d = _mm256_sub_epi16(big, small);
@@ -329,18 +335,13 @@ fn step256<const L: u8, const CLAMP: bool>(
     let t = if L == Lookup::Shift as u8 {
         let same = _mm256_cmpeq_epi16(*acc_s, sg);
         _mm256_andnot_si256(dead, shift_delta256(&c.shifted, d, same))
-    } else if L == Lookup::Gather as u8 {
+    } else {
         // Dead lanes read the zero entry at the cutoff.
         let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
         let off = _mm256_sll_epi16(_mm256_xor_si256(*acc_s, sg), c.half_shift);
         let idx = _mm256_add_epi16(idx, off);
         // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
         unsafe { gather_words256(full, idx) }
-    } else {
-        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
-        // idx | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ.
-        let idx = _mm256_or_si256(idx, _mm256_xor_si256(*acc_s, sg));
-        _mm256_andnot_si256(dead, c.perm.delta(idx))
     };
     let mut r = _mm256_adds_epi16(big, t);
     if CLAMP {
@@ -348,6 +349,83 @@ fn step256<const L: u8, const CLAMP: bool>(
     }
     *acc_m = r;
     *acc_s = _mm256_blendv_epi8(*acc_s, sg, lt);
+}
+
+/// True if `L` (a [`Lookup`] as `u8`) reads the bucketed table.
+const fn is_perm(l: u8) -> bool {
+    l == Lookup::PermRound as u8 || l == Lookup::PermTrunc as u8
+}
+
+/// A log-add up to the look-up of Δ: the larger magnitude, the lanes where
+/// the new term is larger, the signs' XOR (32 where they differ), and the
+/// slot to look up (−1 where an operand is zero: an entry of 0).
+#[derive(Clone, Copy)]
+struct Half {
+    big: __m256i,
+    lt: __m256i,
+    x: __m256i,
+    idx: __m256i,
+}
+
+/// [`Half`] of `acc ⊞ x` on the bucketed table.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn perm_half<const L: u8>(
+    c: &C256,
+    acc_m: __m256i,
+    acc_s: __m256i,
+    m: __m256i,
+    sg: __m256i,
+) -> Half {
+    let big = _mm256_max_epi16(acc_m, m);
+    let small = _mm256_min_epi16(acc_m, m);
+    let d = _mm256_sub_epi16(big, small);
+    let lt = _mm256_cmpgt_epi16(m, acc_m);
+    let x = _mm256_xor_si256(acc_s, sg);
+    let dead = _mm256_cmpgt_epi16(c.one, small);
+    // slot | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ;
+    // then all ones in the dead lanes.
+    let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
+    let idx = _mm256_or_si256(_mm256_or_si256(idx, x), dead);
+    Half { big, lt, x, idx }
+}
+
+/// The log-add's end, given Δ `t`: the magnitude `big + t` (clamped if
+/// `CLAMP`) and the larger term's sign (the accumulator's, flipped where the
+/// new term is larger and the signs differ).
+#[inline]
+#[target_feature(enable = "avx2")]
+fn finish256<const CLAMP: bool>(
+    c: &C256,
+    acc_m: &mut __m256i,
+    acc_s: &mut __m256i,
+    h: &Half,
+    t: __m256i,
+) {
+    let mut r = _mm256_adds_epi16(h.big, t);
+    if CLAMP {
+        r = _mm256_min_epi16(r, c.max);
+    }
+    *acc_m = r;
+    *acc_s = _mm256_xor_si256(*acc_s, _mm256_and_si256(h.x, h.lt));
+}
+
+/// Two log-adds on the bucketed table, 16 lanes each, with one look-up
+/// ([`Perm256::delta2`]) for both.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn step256_pair<const L: u8, const CLAMP: bool>(
+    c: &C256,
+    (m0, s0): (&mut __m256i, &mut __m256i),
+    (m1, s1): (&mut __m256i, &mut __m256i),
+    x0: (__m256i, __m256i),
+    x1: (__m256i, __m256i),
+) {
+    let h0 = perm_half::<L>(c, *m0, *s0, x0.0, x0.1);
+    let h1 = perm_half::<L>(c, *m1, *s1, x1.0, x1.1);
+    let (t0, t1) = c.perm.delta2(h0.idx, h1.idx);
+    finish256::<CLAMP>(c, m0, s0, &h0, t0);
+    finish256::<CLAMP>(c, m1, s1, &h1, t1);
 }
 
 /// The AVX2 lanes: 16 words, Δ found by `L` (a [`Lookup`] as `u8`),
@@ -376,7 +454,7 @@ impl<const L: u8, const CLAMP: bool> Lanes256<L, CLAMP> {
 // AVX2; memory is touched only where a comment says so.
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     const LANES: usize = 16;
-    const TWO_ROWS_WIDE: bool = true;
+    const TWO_ROWS_WIDE: bool = !is_perm(L);
     type V = __m256i;
 
     #[inline(always)]
@@ -413,6 +491,41 @@ impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     fn step(&self, acc_m: &mut __m256i, acc_s: &mut __m256i, m: __m256i, s: __m256i) {
         // SAFETY: see the impl.
         unsafe { step256::<L, CLAMP>(&self.c, self.full, acc_m, acc_s, m, s) }
+    }
+
+    #[inline(always)]
+    fn steps<const W: usize>(
+        &self,
+        acc_m: &mut [__m256i; W],
+        acc_s: &mut [__m256i; W],
+        m: &[__m256i; W],
+        s: &[__m256i; W],
+    ) {
+        if !is_perm(L) {
+            for j in 0..W {
+                self.step(&mut acc_m[j], &mut acc_s[j], m[j], s[j]);
+            }
+            return;
+        }
+        let mut j = 0;
+        while j + 1 < W {
+            let (m0, m1) = acc_m[j..].split_at_mut(1);
+            let (s0, s1) = acc_s[j..].split_at_mut(1);
+            // SAFETY: see the impl.
+            unsafe {
+                step256_pair::<L, CLAMP>(
+                    &self.c,
+                    (&mut m0[0], &mut s0[0]),
+                    (&mut m1[0], &mut s1[0]),
+                    (m[j], s[j]),
+                    (m[j + 1], s[j + 1]),
+                )
+            };
+            j += 2;
+        }
+        if j < W {
+            self.step(&mut acc_m[j], &mut acc_s[j], m[j], s[j]);
+        }
     }
 
     #[inline(always)]
