@@ -356,14 +356,13 @@ const fn is_perm(l: u8) -> bool {
     l == Lookup::PermRound as u8 || l == Lookup::PermTrunc as u8
 }
 
-/// A log-add up to the look-up of Δ: the larger magnitude, the lanes where
-/// the new term is larger, the signs' XOR (32 where they differ), and the
-/// slot to look up (−1 where an operand is zero: an entry of 0).
+/// A log-add up to the look-up of Δ: the larger magnitude, the sign flip
+/// (32 where the new term is larger and the signs differ), and the slot to
+/// look up (−1 where an operand is zero: an entry of 0).
 #[derive(Clone, Copy)]
 struct Half {
     big: __m256i,
-    lt: __m256i,
-    x: __m256i,
+    flip: __m256i,
     idx: __m256i,
 }
 
@@ -387,7 +386,8 @@ fn perm_half<const L: u8>(
     // then all ones in the dead lanes.
     let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
     let idx = _mm256_or_si256(_mm256_or_si256(idx, x), dead);
-    Half { big, lt, x, idx }
+    let flip = _mm256_and_si256(x, lt);
+    Half { big, flip, idx }
 }
 
 /// The log-add's end, given Δ `t`: the magnitude `big + t` (clamped if
@@ -407,7 +407,7 @@ fn finish256<const CLAMP: bool>(
         r = _mm256_min_epi16(r, c.max);
     }
     *acc_m = r;
-    *acc_s = _mm256_xor_si256(*acc_s, _mm256_and_si256(h.x, h.lt));
+    *acc_s = _mm256_xor_si256(*acc_s, h.flip);
 }
 
 /// Two log-adds on the bucketed table, 16 lanes each, with one look-up
