@@ -37,8 +37,10 @@
 //!   1536, so nothing wraps in 16 bits.)
 //!
 //! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift.
-//! It looks the bucketed table up by byte shuffles instead: eight 16-byte
-//! `vpshufb` tables of 8 words and a blend tree on bits 3 to 5 of the slot.
+//! It looks the bucketed table up by byte shuffles instead, two vectors at
+//! once: their slots packed into 32 byte indices, the entries' low and high
+//! bytes each from four 16-byte `vpshufb` tables, XOR-telescoped so that no
+//! blend is needed (see `Perm256`).
 //! It computes [`BitShift`]'s Δ with the shift done on 32-bit lanes
 //! (`vpsrlvd`): the odd words shifted in place as the high halves, the even
 //! ones masked to the low halves and shifted apart, one word blend to join
