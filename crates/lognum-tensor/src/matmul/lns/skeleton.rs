@@ -1,7 +1,7 @@
 //! The loop skeletons of the vector kernels, written once over [`Lanes`]:
 //! the sequential-blocked order ([`group`]) and the pairwise tree
 //! ([`tree`]), each register-blocked over `R` rows × `W` vectors; the
-//! first also blocked over `k` (passes of [`KC`] steps, so that the panel
+//! first also blocked over `k` (passes of [`Lanes::KC`] steps, so that the panel
 //! rows of a pass stay in L1 while every row group uses them), the second
 //! summing terms in pairs in registers. Each instruction set
 //! supplies only its lane operations (`super::x86`); the portable kernels
@@ -25,6 +25,10 @@ pub(crate) trait Lanes {
     /// anyway (AVX2's gathers: +8 % measured), not on AVX-512 nor for
     /// AVX2's shuffled look-up (whose eight tables take half the registers).
     const TWO_ROWS_WIDE: bool;
+    /// Steps of `k` per pass over the rows: the panel's rows for one pass
+    /// stay in L1 while every row uses them. AVX-512 takes 48 (48 × 768
+    /// bytes at full width); AVX2 measured fastest at 24, 10 % above 48.
+    const KC: usize;
     /// A vector of `LANES` words.
     type V: Copy;
 
@@ -63,9 +67,6 @@ pub(crate) trait Lanes {
     fn store(&self, m: Self::V, s: Self::V, dst: &mut [u16]);
 }
 
-/// Steps of `k` per pass over the rows: the panel's rows for one pass
-/// (48 × 768 bytes at full width) stay in L1 while every row uses them.
-const KC: usize = 48;
 
 /// Rows per chunk: the block sums of one chunk's rows stay in L2, however
 /// tall `a` is.
@@ -284,10 +285,10 @@ fn group<V: Lanes, const R: usize, const W: usize>(
         };
         groups
     ];
-    let (mut pair, mut sign) = (vec![0u32; R * KC], vec![0usize; R * KC]);
+    let (mut pair, mut sign) = (vec![0u32; R * V::KC], vec![0usize; R * V::KC]);
     let blocked = kb < k;
-    for c0 in (0..k).step_by(KC) {
-        let c1 = (c0 + KC).min(k);
+    for c0 in (0..k).step_by(V::KC) {
+        let c1 = (c0 + V::KC).min(k);
         for (g, st) in states.iter_mut().enumerate() {
             pass_terms::<R>(t, a, k, g, (c0, c1), &mut pair, &mut sign);
             let mut s = *st;

@@ -152,6 +152,7 @@ impl<const L: u8, const CLAMP: bool> Lanes512<L, CLAMP> {
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes512<L, CLAMP> {
     const LANES: usize = 32;
     const TWO_ROWS_WIDE: bool = false;
+    const KC: usize = 48;
     type V = __m512i;
 
     #[inline(always)]
@@ -455,6 +456,7 @@ impl<const L: u8, const CLAMP: bool> Lanes256<L, CLAMP> {
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     const LANES: usize = 16;
     const TWO_ROWS_WIDE: bool = !is_perm(L);
+    const KC: usize = 24;
     type V = __m256i;
 
     #[inline(always)]
