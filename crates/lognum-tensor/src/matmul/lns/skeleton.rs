@@ -67,7 +67,6 @@ pub(crate) trait Lanes {
     fn store(&self, m: Self::V, s: Self::V, dst: &mut [u16]);
 }
 
-
 /// Rows per chunk: the block sums of one chunk's rows stay in L2, however
 /// tall `a` is.
 const ROWS: usize = 128;
