@@ -252,18 +252,23 @@ struct Sum256 {
     shifted: Shift256,
 }
 
-/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ by byte
-/// shuffles from the bucketed table (`L` a permute [`Lookup`]), computed in
-/// the lanes ([`Lookup::Shift`]), or from the full table by two 8-lane
-/// gathers.
-#[inline]
-#[target_feature(enable = "avx2")]
-fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
-    c: &Sum256,
-    full: *const i32,
+/// A sum up to the look-up of Δ: the operands (`y` negated if `NEG_B`),
+/// the larger magnitude, where `y`'s is the larger, `SIGN_MASK` where the
+/// signs differ, the code difference and the lanes with a zero operand.
+#[derive(Clone, Copy)]
+struct SumHalf {
     x: __m256i,
     y: __m256i,
-) -> __m256i {
+    big: __m256i,
+    b_larger: __m256i,
+    s: __m256i,
+    d: __m256i,
+    dead: __m256i,
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn sum_half<const NEG_B: bool>(c: &Sum256, x: __m256i, y: __m256i) -> SumHalf {
     let y = if NEG_B {
         _mm256_xor_si256(y, c.sign)
     } else {
@@ -273,34 +278,94 @@ fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     let b = _mm256_and_si256(y, c.mag);
     let big = _mm256_max_epi16(a, b);
     let small = _mm256_min_epi16(a, b);
-    let d = _mm256_sub_epi16(big, small);
-    let b_larger = _mm256_cmpgt_epi16(b, a);
-    // SIGN_MASK where the signs differ.
-    let s = _mm256_and_si256(_mm256_xor_si256(x, y), c.sign);
-    // All ones where an operand is zero: those lanes add nothing.
-    let dead = _mm256_cmpgt_epi16(c.one, small);
-    let delta = if L == Lookup::Shift as u8 {
-        let same = _mm256_cmpeq_epi16(s, c.zero);
-        _mm256_andnot_si256(dead, shift_delta256(&c.shifted, d, same))
-    } else if L == Lookup::Gather as u8 {
-        // Dead lanes read the zero entry at the cutoff.
-        let idx = _mm256_min_epu16(_mm256_or_si256(d, dead), c.cut);
-        let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(s, c.half_shift));
-        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
-        unsafe { gather_words256(full, idx) }
-    } else {
-        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
-        let idx = _mm256_or_si256(idx, _mm256_srl_epi16(s, c.slot_shift));
-        _mm256_andnot_si256(dead, c.perm.delta(idx))
-    };
-    let mut r = _mm256_adds_epi16(big, delta);
+    SumHalf {
+        x,
+        y,
+        big,
+        b_larger: _mm256_cmpgt_epi16(b, a),
+        // SIGN_MASK where the signs differ.
+        s: _mm256_and_si256(_mm256_xor_si256(x, y), c.sign),
+        d: _mm256_sub_epi16(big, small),
+        // All ones where an operand is zero: those lanes add nothing.
+        dead: _mm256_cmpgt_epi16(c.one, small),
+    }
+}
+
+/// The slot of the bucketed table for `h` (−1 in the dead lanes: an entry
+/// of 0).
+#[inline]
+#[target_feature(enable = "avx2")]
+fn sum_slot<const L: u8>(c: &Sum256, h: &SumHalf) -> __m256i {
+    let idx = c.perm.slot(h.d, L == Lookup::PermRound as u8);
+    let idx = _mm256_or_si256(idx, _mm256_srl_epi16(h.s, c.slot_shift));
+    _mm256_or_si256(idx, h.dead)
+}
+
+/// The sum's word, given Δ.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn sum_finish<const CLAMP: bool>(c: &Sum256, h: &SumHalf, delta: __m256i) -> __m256i {
+    let mut r = _mm256_adds_epi16(h.big, delta);
     if CLAMP {
         r = _mm256_min_epi16(r, c.mag);
     }
-    let flush = _mm256_andnot_si256(_mm256_cmpgt_epi16(r, c.zero), _mm256_cmpeq_epi16(s, c.sign));
-    let larger = _mm256_blendv_epi8(x, y, b_larger);
+    let flush = _mm256_andnot_si256(
+        _mm256_cmpgt_epi16(r, c.zero),
+        _mm256_cmpeq_epi16(h.s, c.sign),
+    );
+    let larger = _mm256_blendv_epi8(h.x, h.y, h.b_larger);
     let w = _mm256_or_si256(r, _mm256_and_si256(larger, c.sign));
     _mm256_andnot_si256(flush, w)
+}
+
+/// 16 sums `x + y` (`x − y` if `NEG_B`) of whole words, Δ computed in the
+/// lanes ([`Lookup::Shift`]) or from the full table by two 8-lane gathers
+/// (the bucketed table goes through [`sum256_pair`]).
+#[inline]
+#[target_feature(enable = "avx2")]
+fn sum256<const L: u8, const CLAMP: bool, const NEG_B: bool>(
+    c: &Sum256,
+    full: *const i32,
+    x: __m256i,
+    y: __m256i,
+) -> __m256i {
+    let h = sum_half::<NEG_B>(c, x, y);
+    let delta = if L == Lookup::Shift as u8 {
+        let same = _mm256_cmpeq_epi16(h.s, c.zero);
+        _mm256_andnot_si256(h.dead, shift_delta256(&c.shifted, h.d, same))
+    } else {
+        // Dead lanes read the zero entry at the cutoff.
+        let idx = _mm256_min_epu16(_mm256_or_si256(h.d, h.dead), c.cut);
+        let idx = _mm256_add_epi16(idx, _mm256_srl_epi16(h.s, c.half_shift));
+        // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
+        unsafe { gather_words256(full, idx) }
+    };
+    sum_finish::<CLAMP>(c, &h, delta)
+}
+
+/// 32 sums, two vectors of 16: Δ by byte shuffles from the bucketed table
+/// (`L` a permute [`Lookup`]), one look-up for both ([`Perm256::delta2`]);
+/// [`sum256`] on each for the other look-ups.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn sum256_pair<const L: u8, const CLAMP: bool, const NEG_B: bool>(
+    c: &Sum256,
+    full: *const i32,
+    (x0, y0): (__m256i, __m256i),
+    (x1, y1): (__m256i, __m256i),
+) -> (__m256i, __m256i) {
+    if L != Lookup::PermRound as u8 && L != Lookup::PermTrunc as u8 {
+        return (
+            sum256::<L, CLAMP, NEG_B>(c, full, x0, y0),
+            sum256::<L, CLAMP, NEG_B>(c, full, x1, y1),
+        );
+    }
+    let (h0, h1) = (sum_half::<NEG_B>(c, x0, y0), sum_half::<NEG_B>(c, x1, y1));
+    let (d0, d1) = c.perm.delta2(sum_slot::<L>(c, &h0), sum_slot::<L>(c, &h1));
+    (
+        sum_finish::<CLAMP>(c, &h0, d0),
+        sum_finish::<CLAMP>(c, &h1, d1),
+    )
 }
 
 /// `out = a + b` (or `a − b`) on AVX2, words of the format of `t`,
@@ -331,7 +396,9 @@ pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>
         shifted: Shift256::new(t.shifted.as_ref()),
     };
     let full = t.full.as_ptr().cast::<i32>();
-    map256(a, b, out, |x, y| sum256::<L, CLAMP, NEG_B>(&c, full, x, y));
+    map256x2(a, b, out, |p, q| {
+        sum256_pair::<L, CLAMP, NEG_B>(&c, full, p, q)
+    });
 }
 
 /// Constants of the AVX2 product.
@@ -405,6 +472,54 @@ fn map256(a: &[u16], b: &[u16], out: &mut [u16], op: impl Fn(__m256i, __m256i) -
                 _mm256_loadu_si256(y.as_ptr().cast()),
             );
             _mm256_storeu_si256(w.as_mut_ptr().cast(), v);
+        }
+        out[i..].copy_from_slice(&w[..rest]);
+    }
+}
+
+/// [`map256`] two vectors at a time (32 words), for an `op` that does two
+/// at once; the last partial pair through zero-padded stack buffers.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn map256x2(
+    a: &[u16],
+    b: &[u16],
+    out: &mut [u16],
+    op: impl Fn((__m256i, __m256i), (__m256i, __m256i)) -> (__m256i, __m256i),
+) {
+    const PAIR: usize = 2 * LANES256;
+    let n = out.len();
+    assert!(a.len() == n && b.len() == n);
+    let (pa, pb, po) = (a.as_ptr(), b.as_ptr(), out.as_mut_ptr());
+    let mut i = 0;
+    while i + PAIR <= n {
+        // SAFETY: `i + 32 ≤ n`, the length of all three slices.
+        unsafe {
+            let p = (
+                _mm256_loadu_si256(pa.add(i).cast()),
+                _mm256_loadu_si256(pb.add(i).cast()),
+            );
+            let q = (
+                _mm256_loadu_si256(pa.add(i + LANES256).cast()),
+                _mm256_loadu_si256(pb.add(i + LANES256).cast()),
+            );
+            let (u, v) = op(p, q);
+            _mm256_storeu_si256(po.add(i).cast(), u);
+            _mm256_storeu_si256(po.add(i + LANES256).cast(), v);
+        }
+        i += PAIR;
+    }
+    if i < n {
+        let rest = n - i;
+        let (mut x, mut y, mut w) = ([0u16; PAIR], [0u16; PAIR], [0u16; PAIR]);
+        x[..rest].copy_from_slice(&a[i..]);
+        y[..rest].copy_from_slice(&b[i..]);
+        // SAFETY: the buffers hold 32 words each.
+        unsafe {
+            let load = |s: &[u16; PAIR], h: usize| _mm256_loadu_si256(s.as_ptr().add(h).cast());
+            let (u, v) = op((load(&x, 0), load(&y, 0)), (load(&x, 16), load(&y, 16)));
+            _mm256_storeu_si256(w.as_mut_ptr().cast(), u);
+            _mm256_storeu_si256(w.as_mut_ptr().add(LANES256).cast(), v);
         }
         out[i..].copy_from_slice(&w[..rest]);
     }
