@@ -5,8 +5,8 @@
 //! [`Tensor<T>`] stores elements in an `ndarray::ArrayD` (shapes, views,
 //! broadcasting and interop come from ndarray); [`Scalar`] is the element
 //! trait, with kernel hooks ([`Scalar::gemm`], [`Scalar::gemm_with`],
-//! [`Scalar::dot`]) so that a type can bring its own fast path while generic
-//! code stays generic.
+//! [`Scalar::dot`], [`Scalar::add_assign_slice`]) so that a type can bring
+//! its own fast path while generic code stays generic.
 //!
 //! ```
 //! use lognum::LogNum;

@@ -203,6 +203,30 @@ pub trait Scalar:
         }
     }
 
+    /// Kernel hook: `acc[i] = acc[i] + x[i]` ([`scalar_add`](Self::scalar_add))
+    /// for every `i`. The default is that loop; `LogNum` runs its vector
+    /// add kernel ([`elementwise::add`](crate::elementwise::add)), which gives
+    /// the same bits. A sum of rows taken row by row into `acc` adds each
+    /// column left to right, as a fold down the column does.
+    ///
+    /// ```
+    /// use lognum::LogNum;
+    /// use lognum_tensor::Scalar;
+    /// let mut acc = [LogNum::<10>::from_f64(1.0), LogNum::from_f64(-2.0)];
+    /// LogNum::add_assign_slice(&mut acc, &[LogNum::from_f64(1.0), LogNum::from_f64(2.0)]);
+    /// assert_eq!(acc.map(|v| v.to_f64()), [2.0, 0.0]); // Δ+(0) = 1; exact cancellation
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the slices differ in length.
+    fn add_assign_slice(acc: &mut [Self], x: &[Self]) {
+        assert_eq!(acc.len(), x.len(), "slice lengths differ");
+        for (a, &b) in acc.iter_mut().zip(x) {
+            *a = a.scalar_add(b);
+        }
+    }
+
     /// Kernel hook: the dot product of two equal-length slices, left to right
     /// from zero.
     #[inline]
@@ -450,6 +474,17 @@ impl_lns!(
         c: &mut [Self],
     ) {
         matmul::lns::gemm(acc, m, k, n, a, b, c);
+    },
+    /// The vector add kernel ([`elementwise::add`](crate::elementwise::add)),
+    /// through a copy of `acc` on the stack, 256 words at a time.
+    fn add_assign_slice(acc: &mut [Self], x: &[Self]) {
+        assert_eq!(acc.len(), x.len(), "slice lengths differ");
+        let mut before = [Self::ZERO; 256];
+        for (a, x) in acc.chunks_mut(256).zip(x.chunks(256)) {
+            let before = &mut before[..a.len()];
+            before.copy_from_slice(a);
+            crate::elementwise::add(before, x, a);
+        }
     }
 );
 impl_lns!(WideLogNum, "lns");

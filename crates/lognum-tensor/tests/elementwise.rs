@@ -7,6 +7,7 @@
 //! and they refuse slices of different lengths.
 
 use lognum::{BitShift, Exact, Interp, LogAdd, LogNum, Lut, SoftmaxLut, TruncLut};
+use lognum_tensor::Scalar;
 use lognum_tensor::elementwise::{self, Isa, IsaUnavailable};
 use lognum_testkit::SplitMix64;
 
@@ -202,6 +203,39 @@ fn every_length() {
     lengths::<10, Exact>(&mut rng);
     lengths::<6, BitShift>(&mut rng);
     lengths::<6, Interp>(&mut rng);
+}
+
+/// `Scalar::add_assign_slice` (the hook `Linear` adds its bias and sums its
+/// bias gradient with) gives `+`'s bits at every length, across the
+/// 256-word chunks of its copy; the default (f32) is the plain loop.
+#[test]
+fn add_assign_slice_is_the_scalar_add() {
+    fn lengths<const F: u32, A: LogAdd>(rng: &mut SplitMix64) {
+        for n in (0..=40).chain([255, 256, 257, 600]) {
+            let mut word = || LogNum::<F, A>::from_bits(rng.next_u64() as u16);
+            let x: Vec<_> = (0..n).map(|_| word()).collect();
+            let mut acc: Vec<_> = (0..n).map(|_| word()).collect();
+            let want = reference(Op::Add, &acc, &x);
+            LogNum::add_assign_slice(&mut acc, &x);
+            let got: Vec<u16> = acc.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want, "{} FRAC={F} length {n}", A::NAME);
+        }
+    }
+    let mut rng = SplitMix64::new(98);
+    lengths::<10, Lut>(&mut rng);
+    lengths::<10, BitShift>(&mut rng);
+    lengths::<10, Exact>(&mut rng);
+    lengths::<6, Lut>(&mut rng);
+    let mut acc = [1.0f32, 2.0, 3.0];
+    f32::add_assign_slice(&mut acc, &[0.5, -2.0, 1e-9]);
+    assert_eq!(acc, [1.5, 0.0, 3.0 + 1e-9]);
+}
+
+#[test]
+#[should_panic(expected = "slice lengths differ")]
+fn add_assign_slice_refuses_mismatched_lengths() {
+    let mut acc = vec![LogNum::<10>::ONE; 33];
+    LogNum::add_assign_slice(&mut acc, &[LogNum::ONE; 32]);
 }
 
 /// An instruction set the CPU lacks is refused and `out` left alone.

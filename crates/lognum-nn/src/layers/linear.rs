@@ -165,10 +165,8 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
             &self.weight,
             &mut y,
         );
-        for row in y.chunks_exact_mut(self.outputs) {
-            for (v, &b) in row.iter_mut().zip(&self.bias) {
-                *v = v.scalar_add(b);
-            }
+        for row in y.chunks_exact_mut(self.outputs.max(1)) {
+            T::add_assign_slice(row, &self.bias);
         }
         transpose_into(xs, batch, self.inputs, &mut self.input_t);
         self.batch = batch;
@@ -194,8 +192,10 @@ impl<T: NnScalar> Layer<T> for Linear<T> {
             g,
             &mut self.grad_weight,
         );
-        for (j, gb) in self.grad_bias.iter_mut().enumerate() {
-            *gb = (0..batch).fold(T::zero(), |acc, b| acc.scalar_add(g[b * n + j]));
+        // Row by row: each column is added top to bottom from zero.
+        self.grad_bias.fill(T::zero());
+        for row in g.chunks_exact(n.max(1)) {
+            T::add_assign_slice(&mut self.grad_bias, row);
         }
         if !input_grad {
             return Ok(None);
