@@ -439,46 +439,17 @@ pub(super) unsafe fn mul_avx2<const CLAMP: bool>(f: Format, a: &[u16], b: &[u16]
         sign: _mm256_set1_epi16(f.sign as i16),
         bias: _mm256_set1_epi16(f.bias as i16),
     };
-    map256(a, b, out, |x, y| prod256::<CLAMP>(&c, x, y));
+    map256x2(a, b, out, |p, q| {
+        (
+            prod256::<CLAMP>(&c, p.0, p.1),
+            prod256::<CLAMP>(&c, q.0, q.1),
+        )
+    });
 }
 
-/// `out[i..i + 16] = op(a[i..i + 16], b[i..i + 16])` over the slices, the
-/// last partial vector through a zero-padded stack buffer.
-#[inline]
-#[target_feature(enable = "avx2")]
-fn map256(a: &[u16], b: &[u16], out: &mut [u16], op: impl Fn(__m256i, __m256i) -> __m256i) {
-    let n = out.len();
-    assert!(a.len() == n && b.len() == n);
-    let (pa, pb, po) = (a.as_ptr(), b.as_ptr(), out.as_mut_ptr());
-    let mut i = 0;
-    while i + LANES256 <= n {
-        // SAFETY: `i + 16 ≤ n`, the length of all three slices.
-        unsafe {
-            let x = _mm256_loadu_si256(pa.add(i).cast());
-            let y = _mm256_loadu_si256(pb.add(i).cast());
-            _mm256_storeu_si256(po.add(i).cast(), op(x, y));
-        }
-        i += LANES256;
-    }
-    if i < n {
-        let rest = n - i;
-        let (mut x, mut y, mut w) = ([0u16; LANES256], [0u16; LANES256], [0u16; LANES256]);
-        x[..rest].copy_from_slice(&a[i..]);
-        y[..rest].copy_from_slice(&b[i..]);
-        // SAFETY: the buffers hold 16 words each.
-        unsafe {
-            let v = op(
-                _mm256_loadu_si256(x.as_ptr().cast()),
-                _mm256_loadu_si256(y.as_ptr().cast()),
-            );
-            _mm256_storeu_si256(w.as_mut_ptr().cast(), v);
-        }
-        out[i..].copy_from_slice(&w[..rest]);
-    }
-}
-
-/// [`map256`] two vectors at a time (32 words), for an `op` that does two
-/// at once; the last partial pair through zero-padded stack buffers.
+/// `out[i..i + 32] = op(a[i..], b[i..])` two vectors of 16 words at a time
+/// (an `op` that does two at once saves work, as the paired table look-up
+/// does); the last partial pair through zero-padded stack buffers.
 #[inline]
 #[target_feature(enable = "avx2")]
 fn map256x2(
