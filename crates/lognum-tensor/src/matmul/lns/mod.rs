@@ -85,7 +85,6 @@ mod skeleton;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-use crate::parallel::{for_each_row_block, row_block};
 use lognum::{LogAdd, LogNum};
 
 use super::Accumulate;
@@ -94,6 +93,7 @@ use crate::lns::tables::{self, LnsTables};
 use crate::lns::x86::{Avx2, Avx512};
 pub use crate::lns::{Isa, IsaUnavailable};
 use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
+use crate::parallel::{for_each_row_block, row_block};
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
 /// one `vpermi2w`), `"shuffle"` (the bucketed table by `vpshufb`, AVX2),
@@ -378,7 +378,7 @@ impl PackedB {
         // costly as the packing for the small products of training.
         let mut data = Vec::with_capacity(3 * k * n_pad);
         for j0 in (0..n_pad).step_by(PANEL) {
-            let width = (n_pad - j0).min(PANEL);
+            let width = panel_width(n_pad, j0);
             // The real columns of this panel; the rest is padding: a zero
             // `bm` marker and signs 0 and 32.
             let cols = n.saturating_sub(j0).min(width);
@@ -399,12 +399,19 @@ impl PackedB {
     /// The panel holding column `j` (a multiple of [`PANEL`]).
     #[inline(always)]
     pub(crate) fn panel(&self, j: usize) -> Panel {
-        let q = j / PANEL;
+        let j0 = j / PANEL * PANEL;
         Panel {
-            base: 3 * self.k * PANEL * q,
-            width: (self.n_pad - PANEL * q).min(PANEL),
+            base: 3 * self.k * j0,
+            width: panel_width(self.n_pad, j0),
         }
     }
+}
+
+/// Columns of the panel that starts at column `j0` of a [`PackedB`] padded
+/// to `n_pad` columns: [`PANEL`], less for the last.
+#[inline(always)]
+fn panel_width(n_pad: usize, j0: usize) -> usize {
+    (n_pad - j0).min(PANEL)
 }
 
 /// `b` for the wide accumulator: `lv = M − bias` as `i32` ([`WIDE_ZERO`]
