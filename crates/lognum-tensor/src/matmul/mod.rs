@@ -36,7 +36,7 @@
 
 pub mod lns;
 
-use crate::parallel::{PARALLEL_WORK, for_each_row_block, row_block};
+use crate::parallel::{FLOAT_PARALLEL_WORK, for_each_row_block, row_block};
 
 use crate::{Scalar, Tensor, TensorError};
 
@@ -248,7 +248,7 @@ macro_rules! tuned_gemm {
             // One block of rows per thread: matrixmultiply packs `b` for
             // each call and runs best on tall blocks.
             let threads = rayon::current_num_threads();
-            let rows = if m.saturating_mul(k.max(1)).saturating_mul(n) < PARALLEL_WORK {
+            let rows = if m.saturating_mul(k.max(1)).saturating_mul(n) < FLOAT_PARALLEL_WORK {
                 m
             } else {
                 m.div_ceil(threads)

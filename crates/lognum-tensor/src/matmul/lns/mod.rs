@@ -93,7 +93,7 @@ use crate::lns::tables::{self, LnsTables};
 use crate::lns::x86::{Avx2, Avx512};
 pub use crate::lns::{Isa, IsaUnavailable};
 use crate::lns::{Kernel, Lookup, dispatch, words, words_mut};
-use crate::parallel::{for_each_row_block, row_block};
+use crate::parallel::{for_each_row_block_with, row_block};
 
 /// Which kernel a type gets on a path: `"permute"` (the bucketed table in
 /// one `vpermi2w`), `"shuffle"` (the bucketed table by `vpshufb`, AVX2),
@@ -199,11 +199,16 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
     let rows = row_block(m, k, n);
     match acc {
         Accumulate::Wide => {
-            let pw = PackedWide::new(t, b, k, n);
             let mut wide = vec![0.0f64; m * n];
-            for_each_row_block(a, k, &mut wide, n, rows, |_, ar, cw| {
-                run_wide(isa, t, ar, k, &pw, cw)
-            });
+            for_each_row_block_with(
+                a,
+                k,
+                &mut wide,
+                n,
+                rows,
+                || PackedWide::new(t, b, k, n),
+                |pw, _, ar, cw| run_wide(isa, t, ar, k, pw, cw),
+            );
             for (w, s) in c.iter_mut().zip(&wide) {
                 *w = LogNum::<FRAC, A>::from_f64(*s).to_bits();
             }
@@ -214,10 +219,15 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 Accumulate::Pairwise => Order::Tree,
                 _ => Order::Blocked(k),
             };
-            let pb = PackedB::new(t, b, k, n);
-            for_each_row_block(a, k, c, n, rows, |_, ar, cr| {
-                run(isa, t, ar, k, order, &pb, cr)
-            });
+            for_each_row_block_with(
+                a,
+                k,
+                c,
+                n,
+                rows,
+                || PackedB::new(t, b, k, n),
+                |pb, _, ar, cr| run(isa, t, ar, k, order, pb, cr),
+            );
         }
     }
     Ok(())
