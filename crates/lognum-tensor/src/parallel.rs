@@ -62,26 +62,44 @@ pub(crate) fn for_each_row_block_with<A: Sync, C: Send, S>(
         f(&mut init(), 0, a, c);
         return;
     }
-    let blocks: Vec<Mutex<Option<&mut [C]>>> =
-        c.chunks_mut(c_len).map(|cr| Mutex::new(Some(cr))).collect();
+    let blocks = c.chunks_mut(c_len).enumerate().map(|(i, cr)| {
+        let start = (i * a_len).min(a.len());
+        let end = (start + a_len).min(a.len());
+        (i, &a[start..end], cr)
+    });
+    for_each_claimed(blocks.collect(), init, |s, (i, ar, cr)| f(s, i, ar, cr));
+}
+
+/// Runs `f(state, item)` for every item, each item once, on whichever of
+/// rayon's threads is free to claim the next one (in order). Each thread
+/// that claims an item makes its `state` first, once; a thread that wakes
+/// after the last item is claimed makes none. One item runs on the calling
+/// thread without a hand-off.
+pub(crate) fn for_each_claimed<T: Send, S>(
+    items: Vec<T>,
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, T) + Sync + Send,
+) {
+    if items.len() <= 1 {
+        if let Some(item) = items.into_iter().next() {
+            f(&mut init(), item);
+        }
+        return;
+    }
+    let helpers = rayon::current_num_threads().min(items.len()) - 1;
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|x| Mutex::new(Some(x))).collect();
     let next = AtomicUsize::new(0);
-    // Each taker claims blocks in order until none is left.
     let take = || {
         let mut state = None;
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = blocks.get(i) else { break };
-            let cr = slot
+        while let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let item = slot
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .take()
-                .expect("each block is claimed once");
-            let start = (i * a_len).min(a.len());
-            let end = (start + a_len).min(a.len());
-            f(state.get_or_insert_with(&init), i, &a[start..end], cr);
+                .expect("each item is claimed once");
+            f(state.get_or_insert_with(&init), item);
         }
     };
-    let helpers = rayon::current_num_threads().min(blocks.len()) - 1;
     rayon::scope(|sc| {
         for _ in 0..helpers {
             sc.spawn(|_| take());

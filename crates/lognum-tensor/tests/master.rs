@@ -198,3 +198,44 @@ fn runs_of_zero_gradients_are_skipped_exactly() {
         }
     }
 }
+
+/// A tensor large enough to be split among threads gets the same bits on
+/// one thread and on several, equal to the scalar loop's.
+#[test]
+fn a_split_step_is_the_scalar_loop() {
+    type W = WideLogNum<20, Interp<4, 24>>;
+    let mut rng = SplitMix64::new(11);
+    let n = 200_003;
+    let grads: Vec<LogNum<10, Lut>> = (0..n)
+        .map(|i| LogNum::from_bits(if i % 3 == 0 { 0 } else { rng.next_u64() as u16 }))
+        .collect();
+    let master: Vec<W> = (0..n)
+        .map(|_| W::from_bits(rng.next_u64() as u32))
+        .collect();
+    let weights: Vec<LogNum<10, Lut>> = master
+        .iter()
+        .map(|m| m.narrow::<10>().with_approx())
+        .collect();
+    let eta = W::from_f64(0.01);
+    let (mut want_m, mut want_w) = (master.clone(), weights.clone());
+    reference(eta, &grads, &mut want_m, &mut want_w);
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for isa in Isa::available() {
+            let (mut m, mut w) = (master.clone(), weights.clone());
+            pool.install(|| sgd_step_with_isa(isa, eta, &grads, &mut m, &mut w).unwrap());
+            assert!(
+                m.iter()
+                    .zip(&want_m)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+                    && w.iter()
+                        .zip(&want_w)
+                        .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "{isa} on {threads} threads"
+            );
+        }
+    }
+}
