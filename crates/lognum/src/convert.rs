@@ -159,7 +159,7 @@ macro_rules! impl_convert {
             pub fn to_f64(self) -> f64 {
                 let v = match self.log2_code() {
                     None => 0.0,
-                    Some(l) => math::exp2(l as f64 / (1u64 << FRAC) as f64),
+                    Some(l) => math::exp2_code::<FRAC>(l),
                 };
                 if self.is_sign_negative() { -v } else { v }
             }

@@ -63,6 +63,40 @@ pub(crate) const fn exp2(x: f64) -> f64 {
     (1.0 + exp2m1_small(f)) * pow2i(n)
 }
 
+/// Fraction bits up to which [`exp2_code`] reads [`EXP2_HALVES`].
+const TABLE_FRAC: u32 = 10;
+
+/// `1 + exp2m1_small(f)` for `f = i / 2^10 - 1/2`, `i` in `0..=1024`: the
+/// factor [`exp2`] multiplies by `2^n`, for every `f` a code with at most
+/// [`TABLE_FRAC`] fraction bits can leave.
+static EXP2_HALVES: [f64; (1 << TABLE_FRAC) + 1] = {
+    let mut t = [0.0; (1 << TABLE_FRAC) + 1];
+    let mut i = 0;
+    while i < t.len() {
+        let f = (i as i64 - (1 << (TABLE_FRAC - 1))) as f64 / (1u64 << TABLE_FRAC) as f64;
+        t[i] = 1.0 + exp2m1_small(f);
+        i += 1;
+    }
+    t
+};
+
+/// `2^(code / 2^FRAC)`, the same bits as [`exp2`] of that quotient; by a
+/// table look-up for `FRAC ≤ 10` in f64's normal range (the conversion of
+/// every 16-bit and 8-bit format), else by `exp2` itself.
+#[inline]
+pub(crate) fn exp2_code<const FRAC: u32>(code: i64) -> f64 {
+    let x = code as f64 / (1u64 << FRAC) as f64;
+    if FRAC <= TABLE_FRAC {
+        let n = round_i64(x);
+        if (-1022..=1023).contains(&n) {
+            // `x - n` is `code - n·2^FRAC` units of 2^-FRAC, in [-1/2, 1/2].
+            let i = ((code - (n << FRAC)) << (TABLE_FRAC - FRAC)) + (1 << (TABLE_FRAC - 1));
+            return EXP2_HALVES[i as usize] * pow2i(n);
+        }
+    }
+    exp2(x)
+}
+
 /// `2^x - 1`, accurate for small |x|.
 pub(crate) const fn exp2m1(x: f64) -> f64 {
     if x >= -0.5 && x <= 0.5 {
@@ -152,6 +186,34 @@ pub(crate) const fn round_i64(x: f64) -> i64 {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
+
+    /// The table gives `exp2`'s bits for every code of up to 10 fraction
+    /// bits, across f64's whole range and past both of its ends.
+    #[test]
+    fn exp2_code_is_exp2_bit_for_bit() {
+        fn check<const FRAC: u32>() {
+            let one = 1i64 << FRAC;
+            let codes = (-1100 * one..=1030 * one).step_by(if FRAC > 6 { 7 } else { 1 });
+            for code in codes
+                .chain(-1030 * one..-1010 * one)
+                .chain(1015 * one..1030 * one)
+            {
+                let want = exp2(code as f64 / one as f64);
+                assert_eq!(
+                    exp2_code::<FRAC>(code).to_bits(),
+                    want.to_bits(),
+                    "FRAC={FRAC} code={code}"
+                );
+            }
+        }
+        check::<0>();
+        check::<1>();
+        check::<3>();
+        check::<6>();
+        check::<8>();
+        check::<10>();
+        check::<12>();
+    }
 
     #[test]
     fn agrees_with_std() {
