@@ -69,10 +69,16 @@ impl LeakyRelu {
 
     #[inline]
     fn scale<T: NnScalar>(&self, x: T) -> T {
-        match self.shift {
-            Some(k) => x.mul_pow2(-k),
-            None => T::zero(),
-        }
+        scale(self.shift, x)
+    }
+}
+
+/// `x` times the slope: `x·2^-k`, or zero for the plain ReLU.
+#[inline]
+fn scale<T: NnScalar>(shift: Option<i32>, x: T) -> T {
+    match shift {
+        Some(k) => x.mul_pow2(-k),
+        None => T::zero(),
     }
 }
 
@@ -91,13 +97,14 @@ impl<T: NnScalar> Layer<T> for LeakyRelu {
     fn forward(&mut self, x: &Tensor<T>) -> Result<Tensor<T>, NnError> {
         let xs = x.as_slice().expect("tensors are contiguous");
         self.positive.clear();
-        self.positive.extend(xs.iter().map(|&v| v > T::zero()));
+        self.positive.resize(xs.len(), false);
         self.shape = x.shape().to_vec();
-        let y = xs
-            .iter()
-            .zip(&self.positive)
-            .map(|(&v, &p)| if p { v } else { self.scale(v) })
-            .collect();
+        // One pass writes both the mask and the output.
+        let mut y = vec![T::zero(); xs.len()];
+        for ((y, p), &v) in y.iter_mut().zip(&mut self.positive).zip(xs) {
+            *p = v > T::zero();
+            *y = if *p { v } else { scale::<T>(self.shift, v) };
+        }
         Ok(Tensor::from_vec(y, x.shape())?)
     }
 
