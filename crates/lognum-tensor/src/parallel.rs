@@ -1,6 +1,10 @@
-//! How the kernels share a product's rows among rayon's threads: one rule
-//! for the block size ([`row_block`]) and one loop over the blocks
-//! ([`for_each_row_block`]), used by every kernel that splits rows.
+//! How the kernels share work among rayon's threads: one rule for a
+//! product's block size ([`row_block`]), one loop over its row blocks
+//! ([`for_each_row_block`]), and under both one claiming loop
+//! ([`for_each_claimed`]) in which each thread takes the next free item, so
+//! that the calling thread starts at once and the others join as they
+//! wake. Items are split, never a sum, so the bits do not depend on the
+//! thread count.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
