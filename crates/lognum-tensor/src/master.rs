@@ -265,7 +265,7 @@ impl<const FRAC: u32, const WF: u32> Kernel<FRAC, WF> {
         }
     }
 
-    /// Every weight, in runs of [`RUN`]: a run whose gradients are all zero
+    /// Every weight, in runs of `RUN`: a run whose gradients are all zero
     /// (of either sign) is skipped, as each of its lanes would keep both
     /// words. Such runs are common: a pixel that is zero in every image of
     /// a batch zeroes its whole row of the first layer's weight gradient

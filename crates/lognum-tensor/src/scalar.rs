@@ -174,7 +174,7 @@ pub trait Scalar:
     }
 
     /// Kernel hook: `c = a · b` summed in the order `acc` describes (see
-    /// [`matmul`](crate::matmul)). The default sends
+    /// [`matmul`]). The default sends
     /// [`Accumulate::Sequential`] to [`gemm`](Self::gemm) and the other
     /// orders to the generic kernels; `LogNum` sends every order to its LNS
     /// kernels.
