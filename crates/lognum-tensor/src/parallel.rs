@@ -14,10 +14,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// here) costs more than the second core saves.
 pub(crate) const PARALLEL_WORK: usize = 1 << 20;
 
-/// [`PARALLEL_WORK`] for the tuned float GEMMs, which do a multiply-add
-/// four to five times faster than the log-domain kernels: the same time
-/// per product, not the same count, decides.
-pub(crate) const FLOAT_PARALLEL_WORK: usize = 1 << 23;
+/// [`PARALLEL_WORK`] for the tuned float GEMMs, about 67 M multiply-adds
+/// (a 406³ product). A float multiply-add is four to five times faster
+/// than a log-domain one, so the hand-off weighs more; and in training the
+/// operands a product shares between cores (the batch, the weights, the
+/// gradient) come back to the calling core for the serial steps, which
+/// then run 2–4 times slower on the machines here. So an MLP's products
+/// at batch 512 (40 M) ran no faster on two threads, while a 512³ product
+/// alone runs 1.96 times as fast.
+pub(crate) const FLOAT_PARALLEL_WORK: usize = 1 << 26;
 
 /// Rows per block for an `m × k · k × n` product: all of them on one
 /// thread or below [`PARALLEL_WORK`], else four blocks per thread (for
