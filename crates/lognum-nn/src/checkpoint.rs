@@ -171,7 +171,40 @@ pub(crate) fn write_tensors(
             .map_err(|e| corrupt(format!("parameter {name}: {e}")))?;
         views.push((name.clone(), view));
     }
-    safetensors::serialize(views, Some(metadata)).map_err(|e| corrupt(e.to_string()))
+    let bytes =
+        safetensors::serialize(views, Some(metadata)).map_err(|e| corrupt(e.to_string()))?;
+    sort_header(bytes)
+}
+
+/// The same file with the header's keys in sorted order. `safetensors`
+/// writes the metadata map in its hash order, which differs from one map to
+/// the next, so two saves of one network gave different bytes. The sorted
+/// header has the same keys and values, so the same length, and the data
+/// stays where it is.
+fn sort_header(mut bytes: Vec<u8>) -> Result<Vec<u8>, NnError> {
+    use std::collections::BTreeMap;
+    let bad = |what: &str| corrupt(format!("the header just written {what}"));
+    let len = bytes
+        .first_chunk::<8>()
+        .map(|n| u64::from_le_bytes(*n))
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n <= bytes.len() - 8)
+        .ok_or_else(|| bad("has no length"))?;
+    let header = &bytes[8..8 + len];
+    let mut top: BTreeMap<String, serde_json::Value> =
+        serde_json::from_slice(header).map_err(|e| bad(&format!("does not parse: {e}")))?;
+    if let Some(serde_json::Value::Object(meta)) = top.get_mut("__metadata__") {
+        // In sorted order whatever map type serde_json was built with.
+        let sorted: BTreeMap<_, _> = std::mem::take(meta).into_iter().collect();
+        meta.extend(sorted);
+    }
+    let json = serde_json::to_vec(&top).map_err(|e| bad(&format!("does not print: {e}")))?;
+    if json.len() > len {
+        return Err(bad("grew when sorted"));
+    }
+    bytes[8..8 + json.len()].copy_from_slice(&json);
+    bytes[8 + json.len()..8 + len].fill(b' ');
+    Ok(bytes)
 }
 
 pub(crate) fn spec_json(spec: &LayerSpec) -> String {

@@ -137,6 +137,45 @@ fn mlp_bytes() -> Vec<u8> {
     to_bytes(&net::<Lns16Lut>(&ModelSpec::Mlp { hidden: vec![10] })).unwrap()
 }
 
+/// One network saved several times gives the same bytes every time, in the
+/// 16-bit and the one-byte formats, and so does an f32 export: the header's
+/// keys are written in sorted order, not in a hash map's.
+#[test]
+fn saving_is_deterministic() {
+    let spec: ModelSpec = "mlp:5".parse().unwrap();
+    let m = net::<Lns16Lut>(&spec);
+    let first = to_bytes(&m).unwrap();
+    for _ in 0..8 {
+        assert_eq!(to_bytes(&m).unwrap(), first);
+        assert_eq!(
+            export_f32(&first).unwrap(),
+            export_f32(&to_bytes(&m).unwrap()).unwrap()
+        );
+    }
+    let header_len = u64::from_le_bytes(first[..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&first[8..8 + header_len]).unwrap();
+    let mut keys = [CHECKSUM_KEY, FORMAT_KEY, LAYERS_KEY, VERSION_KEY];
+    keys.sort();
+    let at: Vec<usize> = keys
+        .iter()
+        .map(|k| header.find(&format!("\"{k}\"")).unwrap())
+        .collect();
+    assert!(at.is_sorted(), "{header}");
+    let one_byte = lognum_nn::lns8::Lns8Mlp::<3, lognum::Lut>::new(
+        &spec,
+        64,
+        4,
+        5,
+        &lognum_nn::lns8::Lns8Optimizer::madam(),
+        false,
+    )
+    .unwrap();
+    let first = one_byte.to_bytes().unwrap();
+    for _ in 0..8 {
+        assert_eq!(one_byte.to_bytes().unwrap(), first);
+    }
+}
+
 #[test]
 fn wrong_format_names_both() {
     let bytes = mlp_bytes();
