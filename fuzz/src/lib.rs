@@ -7,12 +7,15 @@
 //! two matrix-product kernels that should agree bit for bit and do not.
 //!
 //! One module per target, as in `fuzz_targets/`: [`ops`](ops()) in `ops.rs`,
-//! [`from_str`](from_str()) in `from_str.rs`, [`gemm`](gemm()) in `gemm.rs`.
+//! [`from_str`](from_str()) in `from_str.rs`, [`gemm`](gemm()) in `gemm.rs`,
+//! [`checkpoint`](checkpoint()) in `checkpoint.rs`.
 
+mod checkpoint;
 mod from_str;
 mod gemm;
 mod ops;
 
+pub use checkpoint::checkpoint;
 pub use from_str::from_str;
 pub use gemm::gemm;
 pub use ops::ops;
