@@ -21,6 +21,27 @@ fn reference<const FRAC: u32, A: LogAdd, const WF: u32, const R: u32, const RANG
     }
 }
 
+/// The weights that `master` narrows to, and the masters and weights one
+/// scalar step at `eta` makes of them.
+#[allow(clippy::type_complexity)]
+fn start_and_step<A: LogAdd, const R: u32, const RANGE: u32>(
+    eta: WideLogNum<20, Interp<R, RANGE>>,
+    grads: &[LogNum<10, A>],
+    master: &[WideLogNum<20, Interp<R, RANGE>>],
+) -> (
+    Vec<LogNum<10, A>>,
+    Vec<WideLogNum<20, Interp<R, RANGE>>>,
+    Vec<LogNum<10, A>>,
+) {
+    let weights: Vec<LogNum<10, A>> = master
+        .iter()
+        .map(|m| m.narrow::<10>().with_approx())
+        .collect();
+    let (mut want_m, mut want_w) = (master.to_vec(), weights.clone());
+    reference(eta, grads, &mut want_m, &mut want_w);
+    (weights, want_m, want_w)
+}
+
 /// Words that stress every branch: zeros of both signs, the extremes, and
 /// for a given η the master values that cancel the step exactly or nearly.
 fn special_words<const FRAC: u32>() -> Vec<u16> {
@@ -167,13 +188,8 @@ fn runs_of_zero_gradients_are_skipped_exactly() {
     let master: Vec<W> = (0..n)
         .map(|_| W::from_f64(rng.uniform() * 2.0 - 1.0))
         .collect();
-    let weights: Vec<LogNum<10>> = master
-        .iter()
-        .map(|m| m.narrow::<10>().with_approx())
-        .collect();
     let eta = W::from_f64(0.01);
-    let (mut want_m, mut want_w) = (master.clone(), weights.clone());
-    reference(eta, &grads, &mut want_m, &mut want_w);
+    let (weights, want_m, want_w) = start_and_step(eta, &grads, &master);
     for isa in Isa::available() {
         let (mut m, mut w) = (master.clone(), weights.clone());
         sgd_step_with_isa(isa, eta, &grads, &mut m, &mut w).unwrap();
@@ -212,13 +228,8 @@ fn a_split_step_is_the_scalar_loop() {
     let master: Vec<W> = (0..n)
         .map(|_| W::from_bits(rng.next_u64() as u32))
         .collect();
-    let weights: Vec<LogNum<10, Lut>> = master
-        .iter()
-        .map(|m| m.narrow::<10>().with_approx())
-        .collect();
     let eta = W::from_f64(0.01);
-    let (mut want_m, mut want_w) = (master.clone(), weights.clone());
-    reference(eta, &grads, &mut want_m, &mut want_w);
+    let (weights, want_m, want_w) = start_and_step(eta, &grads, &master);
     for threads in [1, 2, 3] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
