@@ -429,3 +429,38 @@ per_type! {
     lns10_exact_ops: LogNum<10, Exact>,
     lns6_shift_ops: LogNum<6, BitShift>,
 }
+
+/// The tuned f32 and f64 GEMMs split their rows among threads from 67 M
+/// multiply-adds: a product at that size gives the same bits on 1, 2 and 3
+/// threads (each block packs and multiplies its own rows).
+#[test]
+fn split_float_gemms_keep_their_bits() {
+    let (m, k, n) = (512, 256, 512); // 2^26 multiply-adds
+    let mut rng = SplitMix64::new(3);
+    let a: Vec<f64> = (0..m * k).map(|_| rng.uniform() * 2.0 - 1.0).collect();
+    let b: Vec<f64> = (0..k * n).map(|_| rng.uniform() * 2.0 - 1.0).collect();
+    let (a32, b32): (Vec<f32>, Vec<f32>) = (
+        a.iter().map(|&x| x as f32).collect(),
+        b.iter().map(|&x| x as f32).collect(),
+    );
+    let mut runs: Vec<(Vec<u32>, Vec<u64>)> = Vec::new();
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (mut c32, mut c64) = (vec![0.0f32; m * n], vec![0.0f64; m * n]);
+        pool.install(|| {
+            f32::gemm(m, k, n, &a32, &b32, &mut c32);
+            f64::gemm(m, k, n, &a, &b, &mut c64);
+        });
+        runs.push((
+            c32.iter().map(|x| x.to_bits()).collect(),
+            c64.iter().map(|x| x.to_bits()).collect(),
+        ));
+    }
+    assert!(runs.iter().all(|r| *r == runs[0]));
+    // And they are products: one entry against the f64 dot product.
+    let want: f64 = (0..k).map(|p| a[p] * b[p * n]).sum();
+    assert!((f64::from_bits(runs[0].1[0]) - want).abs() < 1e-9);
+}
