@@ -19,9 +19,8 @@ pub(crate) const PARALLEL_WORK: usize = 1 << 20;
 /// than a log-domain one, so the hand-off weighs more; and in training the
 /// operands a product shares between cores (the batch, the weights, the
 /// gradient) come back to the calling core for the serial steps, which
-/// then run 2–4 times slower on the machines here. So an MLP's products
-/// at batch 512 (40 M) ran no faster on two threads, while a 512³ product
-/// alone runs 1.96 times as fast.
+/// then run slower. An MLP's products at batch 512 gained nothing from a
+/// split (`docs/PERFORMANCE.md`, "Training steps"), a 512³ product does.
 pub(crate) const FLOAT_PARALLEL_WORK: usize = 1 << 26;
 
 /// Rows per block for an `m × k · k × n` product: all of them on one

@@ -66,11 +66,6 @@ impl LeakyRelu {
     pub fn slope(&self) -> f64 {
         self.shift.map_or(0.0, |k| (-k as f64).exp2())
     }
-
-    #[inline]
-    fn scale<T: NnScalar>(&self, x: T) -> T {
-        scale(self.shift, x)
-    }
 }
 
 /// `x` times the slope: `x·2^-k`, or zero for the plain ReLU.
@@ -103,7 +98,7 @@ impl<T: NnScalar> Layer<T> for LeakyRelu {
         let mut y = vec![T::zero(); xs.len()];
         for ((y, p), &v) in y.iter_mut().zip(&mut self.positive).zip(xs) {
             *p = v > T::zero();
-            *y = if *p { v } else { scale::<T>(self.shift, v) };
+            *y = if *p { v } else { scale(self.shift, v) };
         }
         Ok(Tensor::from_vec(y, x.shape())?)
     }
@@ -123,7 +118,7 @@ impl<T: NnScalar> Layer<T> for LeakyRelu {
         let dx = g
             .iter()
             .zip(&self.positive)
-            .map(|(&v, &p)| if p { v } else { self.scale(v) })
+            .map(|(&v, &p)| if p { v } else { scale(self.shift, v) })
             .collect();
         Ok(Some(Tensor::from_vec(dx, grad.shape())?))
     }

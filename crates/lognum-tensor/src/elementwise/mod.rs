@@ -11,7 +11,7 @@
 //! | path | add, sub | mul |
 //! |---|---|---|
 //! | [`Isa::Avx512`] (F + BW) | 32 lanes; Δ by one `vpermi2w` from the 64-entry bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], computed by shifts and subtractions for [`BitShift`], by two 16-lane gathers from the full table otherwise | 32 lanes |
-//! | [`Isa::Avx2`] | 16 lanes; Δ by eight `vpshufb` and a blend tree from the bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], computed for [`BitShift`] (the per-lane shift on 32-bit halves), by two 8-lane gathers from the full table otherwise | 16 lanes |
+//! | [`Isa::Avx2`] | 16 lanes; Δ by byte shuffles (two vectors per look-up, no blends) from the bucket form of [`Lut`], [`TruncLut`] and [`FloorShift`], computed for [`BitShift`] (the per-lane shift on 32-bit halves), by two 8-lane gathers from the full table otherwise | 16 lanes |
 //! | [`Isa::Portable`] | the scalar `+` and `−` | the scalar `·` (the compiler vectorises it) |
 //!
 //! # Semantics

@@ -354,7 +354,7 @@ fn sum256_pair<const L: u8, const CLAMP: bool, const NEG_B: bool>(
     (x0, y0): (__m256i, __m256i),
     (x1, y1): (__m256i, __m256i),
 ) -> (__m256i, __m256i) {
-    if L != Lookup::PermRound as u8 && L != Lookup::PermTrunc as u8 {
+    if !Lookup::is_perm(L) {
         return (
             sum256::<L, CLAMP, NEG_B>(c, full, x0, y0),
             sum256::<L, CLAMP, NEG_B>(c, full, x1, y1),

@@ -132,8 +132,8 @@ pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [
 /// have all four).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lookup {
-    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w` (AVX2: eight
-    /// `vpshufb` and a blend tree).
+    /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w` (AVX2: byte
+    /// shuffles, two vectors per look-up, [`x86::Perm256`]).
     PermRound,
     /// Bucket by truncation (a right shift), then as `PermRound`.
     PermTrunc,
@@ -155,6 +155,12 @@ impl Lookup {
             (None, Some(_)) => Lookup::Shift,
             (None, None) => Lookup::Gather,
         }
+    }
+
+    /// True if `l` (a [`Lookup`] as `u8`, as the kernels take it) reads the
+    /// bucketed table.
+    pub(crate) const fn is_perm(l: u8) -> bool {
+        l == Lookup::PermRound as u8 || l == Lookup::PermTrunc as u8
     }
 }
 

@@ -322,7 +322,7 @@ fn step256<const L: u8, const CLAMP: bool>(
     m: __m256i,
     sg: __m256i,
 ) {
-    if is_perm(L) {
+    if Lookup::is_perm(L) {
         let p = perm_half::<L>(c, *acc_m, *acc_s, m, sg);
         let t = c.perm.delta(p.idx);
         return finish256::<CLAMP>(c, acc_m, acc_s, &p, t);
@@ -350,11 +350,6 @@ fn step256<const L: u8, const CLAMP: bool>(
     }
     *acc_m = r;
     *acc_s = _mm256_blendv_epi8(*acc_s, sg, lt);
-}
-
-/// True if `L` (a [`Lookup`] as `u8`) reads the bucketed table.
-const fn is_perm(l: u8) -> bool {
-    l == Lookup::PermRound as u8 || l == Lookup::PermTrunc as u8
 }
 
 /// A log-add up to the look-up of Δ: the larger magnitude, the sign flip
@@ -455,7 +450,7 @@ impl<const L: u8, const CLAMP: bool> Lanes256<L, CLAMP> {
 // AVX2; memory is touched only where a comment says so.
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     const LANES: usize = 16;
-    const TWO_ROWS_WIDE: bool = !is_perm(L);
+    const TWO_ROWS_WIDE: bool = !Lookup::is_perm(L);
     const KC: usize = 24;
     type V = __m256i;
 
@@ -503,7 +498,7 @@ impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
         m: &[__m256i; W],
         s: &[__m256i; W],
     ) {
-        if !is_perm(L) {
+        if !Lookup::is_perm(L) {
             for j in 0..W {
                 self.step(&mut acc_m[j], &mut acc_s[j], m[j], s[j]);
             }
