@@ -155,6 +155,14 @@ fn trunc_lut_16() {
     check_16::<TruncLut>();
 }
 
+/// The largest tables AVX2's shuffles take (22 buckets) and the smallest
+/// they do not (24: AVX2 gathers, AVX-512 still permutes).
+#[test]
+fn bucket_limits_16() {
+    check_16::<Lut<1, 11>>();
+    check_16::<Lut<1, 12>>();
+}
+
 #[test]
 fn bit_shift_16() {
     check_16::<BitShift>();

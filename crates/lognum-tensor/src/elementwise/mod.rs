@@ -275,7 +275,7 @@ fn sum_with_isa<const FRAC: u32, A: LogAdd, const NEG_B: bool>(
     }
     let t = tables::tables::<FRAC, A>();
     let sum = Sum::<FRAC, A, NEG_B> { t, a, b, out };
-    dispatch(isa, Lookup::of(t), t.max != i16::MAX, sum)
+    dispatch(isa, Lookup::of(t, isa), t.max != i16::MAX, sum)
 }
 
 /// The arguments of [`sum_with_isa`], as a [`Kernel`].

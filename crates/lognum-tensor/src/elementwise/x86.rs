@@ -243,9 +243,10 @@ struct Sum256 {
     /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
     /// −Δ− half.
     half_shift: __m128i,
-    /// `mag_bits − 5`: shifts `SIGN_MASK` down to bit 5, the −Δ− slots of
-    /// the bucketed table.
-    slot_shift: __m128i,
+    /// `NEG · 2^(16 − mag_bits)`: the high half of `SIGN_MASK` times this
+    /// is [`Perm256::NEG`], the offset of the −Δ− slots of the bucketed
+    /// table.
+    slot_mul: __m256i,
     /// Bucketed Δ.
     perm: Perm256,
     /// Computed Δ.
@@ -297,7 +298,7 @@ fn sum_half<const NEG_B: bool>(c: &Sum256, x: __m256i, y: __m256i) -> SumHalf {
 #[target_feature(enable = "avx2")]
 fn sum_slot<const L: u8>(c: &Sum256, h: &SumHalf) -> __m256i {
     let idx = c.perm.slot(h.d, L == Lookup::PermRound as u8);
-    let idx = _mm256_or_si256(idx, _mm256_srl_epi16(h.s, c.slot_shift));
+    let idx = _mm256_add_epi16(idx, _mm256_mulhi_epu16(h.s, c.slot_mul));
     _mm256_or_si256(idx, h.dead)
 }
 
@@ -391,7 +392,7 @@ pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>
         sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
-        slot_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        slot_mul: _mm256_set1_epi16((u32::from(Perm256::NEG) << (16 - t.mag_bits)) as u16 as i16),
         perm: Perm256::new(t.structured.as_ref()),
         shifted: Shift256::new(t.shifted.as_ref()),
     };

@@ -133,7 +133,8 @@ pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lookup {
     /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w` (AVX2: byte
-    /// shuffles, two vectors per look-up, [`x86::Perm256`]).
+    /// shuffles, two vectors per look-up, [`x86::Perm256`], for tables of
+    /// at most 22 buckets).
     PermRound,
     /// Bucket by truncation (a right shift), then as `PermRound`.
     PermTrunc,
@@ -146,15 +147,34 @@ pub(crate) enum Lookup {
 }
 
 impl Lookup {
-    /// The fastest way for `t`: the permute, else the computed Δ, else the
-    /// gathers.
-    pub(crate) fn of(t: &LnsTables) -> Self {
-        match (&t.structured, &t.shifted) {
+    /// The fastest way for `t` on `isa`: the permute (on AVX2 if the table
+    /// fits its shuffles, [`Structured::fits_shuffle`]), else the computed
+    /// Δ, else the gathers.
+    pub(crate) fn of(t: &LnsTables, isa: Isa) -> Self {
+        let bucketed = t
+            .structured
+            .as_ref()
+            .filter(|s| isa != Isa::Avx2 || s.fits_shuffle());
+        match (bucketed, &t.shifted) {
             (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
             (Some(_), _) => Lookup::PermTrunc,
             (None, Some(_)) => Lookup::Shift,
             (None, None) => Lookup::Gather,
         }
+    }
+
+    /// The lane value of a minus sign in the matrix kernels on `isa`: the
+    /// offset of the −Δ− half of the table this look-up reads. It is 32
+    /// (bit 5: a bitwise or selects the half of the 64-slot permute, and a
+    /// shift by `half_log2 − 5` that of the full table), except for AVX2's
+    /// shuffles, whose halves are [`x86::Perm256::NEG`] = 24 slots apart.
+    pub(crate) fn neg_lane(self, isa: Isa) -> u16 {
+        #[cfg(target_arch = "x86_64")]
+        if isa == Isa::Avx2 && Lookup::is_perm(self as u8) {
+            return x86::Perm256::NEG;
+        }
+        let _ = isa;
+        32
     }
 
     /// True if `l` (a [`Lookup`] as `u8`, as the kernels take it) reads the

@@ -17,6 +17,11 @@ pub(crate) const KILL: i16 = i16::MIN;
 /// Index of the `d = 0` entry in each half of a [`Structured`] table.
 pub(crate) const D0_SLOT: u16 = 30;
 
+/// Slots per sign in AVX2's layout of a [`Structured`] table
+/// ([`Structured::shuffled`]): the two halves fill three 16-byte shuffle
+/// tables, and the −Δ− half starts here.
+pub(crate) const SHUFFLE_HALF: u16 = 24;
+
 /// A table whose Δ depends on `d` only through a bucket index
 /// `min((d + h) >> shift, entries)` with at most 29 buckets: the paper's
 /// tables (`Lut`, `TruncLut`) and `FloorShift`. Such a table fits one
@@ -32,6 +37,32 @@ pub(crate) struct Structured {
     /// Slots `0..entries`: Δ+ per bucket; `entries..30`: 0; slot 30: Δ+(0);
     /// slot 31: 0. Then the same for −Δ− with slot 30 = [`KILL`].
     pub perm: [i16; 64],
+}
+
+impl Structured {
+    /// True if the table fits AVX2's 48-slot layout
+    /// ([`Structured::shuffled`]): at most 22 buckets.
+    pub(crate) fn fits_shuffle(&self) -> bool {
+        self.entries + 2 <= SHUFFLE_HALF
+    }
+
+    /// The table in 2 × [`SHUFFLE_HALF`] slots, AVX2's layout: per sign,
+    /// the buckets `0..entries`, zeros, and the `d = 0` entry last (Δ+(0),
+    /// then [`KILL`]); `None` if it does not fit.
+    pub(crate) fn shuffled(&self) -> Option<[i16; 2 * SHUFFLE_HALF as usize]> {
+        let half = usize::from(SHUFFLE_HALF);
+        self.fits_shuffle().then(|| {
+            core::array::from_fn(|i| {
+                let (sign, slot) = (i / half, i % half);
+                let slot = if slot == half - 1 {
+                    D0_SLOT as usize
+                } else {
+                    slot
+                };
+                self.perm[32 * sign + slot]
+            })
+        })
+    }
 }
 
 /// A Δ computed from `d` by shifts and subtractions, the form of
@@ -299,6 +330,12 @@ mod tests {
                 } else {
                     assert_eq!(s.perm[32 + i], KILL);
                 }
+                if let Some(l) = s.shuffled() {
+                    let half = usize::from(SHUFFLE_HALF);
+                    let j = if d == 0 { half - 1 } else { i };
+                    assert_eq!(l[j], p, "{} shuffled d={d}", A::NAME);
+                    assert_eq!(l[half + j], s.perm[32 + i], "{} shuffled d={d}", A::NAME);
+                }
             }
         }
     }
@@ -308,6 +345,8 @@ mod tests {
         check::<10, Lut>(Form::Structured);
         check::<10, TruncLut>(Form::Structured);
         check::<10, FloorShift>(Form::Structured);
+        check::<10, Lut<1, 11>>(Form::Structured);
+        check::<10, Lut<2, 7>>(Form::Structured);
         check::<10, BitShift>(Form::Shifted);
         check::<10, Exact>(Form::Full);
         check::<10, Interp>(Form::Full);
@@ -345,6 +384,11 @@ mod tests {
     fn paper_table_is_one_permute() {
         let s = tables::<10, Lut>().structured.clone().unwrap();
         assert_eq!((s.shift, s.round, s.entries), (9, true, 20));
+        assert!(s.fits_shuffle());
+        // 22 buckets fit AVX2's shuffles, 24 do not.
+        let fits = |t: &LnsTables| t.structured.as_ref().unwrap().fits_shuffle();
+        assert!(fits(tables::<10, Lut<1, 11>>()));
+        assert!(!fits(tables::<10, Lut<1, 12>>()));
         assert!(tables::<10, Exact>().cutoff <= 16384);
     }
 }

@@ -13,7 +13,7 @@
 use core::arch::x86_64::*;
 
 use super::Kernel;
-use super::tables::{D0_SLOT, KILL, Shifted, Structured};
+use super::tables::{D0_SLOT, KILL, SHUFFLE_HALF, Shifted, Structured};
 
 /// Proof that the CPU runs AVX-512F and AVX-512BW: a value exists only
 /// where [`Avx512::new`] found both.
@@ -133,16 +133,17 @@ impl Perm512 {
 }
 
 /// Constants of the bucketed Δ of a [`Structured`] table, 16 lanes, for
-/// AVX2, which has no word permute. The look-up works on bytes: two
-/// vectors of slots are packed into one of 32 byte indices, and the low
-/// and the high bytes of the entries are looked up apart, each from the 64
-/// slots as four 16-byte tables (one `vpshufb` each, in both 128-bit
-/// halves) with no blend between them. The index less `16g` reaches table
-/// `g` for every slot from `16g` up (below, it is negative, which
-/// `vpshufb` reads as zero), and all of them read the same entry `i & 15`;
-/// so table `g` holds the XOR of the slots' bytes in groups `g` and
-/// `g − 1`, and the XOR of the look-ups telescopes to the byte of the
-/// slot's own group.
+/// AVX2, which has no word permute. The table is in its 48-slot layout
+/// ([`Structured::shuffled`]: a slot from 0 to 23, plus [`Perm256::NEG`]
+/// for the −Δ− half), and the look-up works on bytes: two vectors of
+/// slots are packed into one of 32 byte indices, and the low and the high
+/// bytes of the entries are looked up apart, each from the 48 slots as
+/// three 16-byte tables (one `vpshufb` each, in both 128-bit halves) with
+/// no blend between them. The index less `16g` reaches table `g` for every
+/// slot from `16g` up (below, it is negative, which `vpshufb` reads as
+/// zero), and all of them read the same entry `i & 15`; so table `g` holds
+/// the XOR of the slots' bytes in groups `g` and `g − 1`, and the XOR of
+/// the look-ups telescopes to the byte of the slot's own group.
 #[derive(Clone, Copy)]
 pub(crate) struct Perm256 {
     /// `2^(15 − shift)` for the rounding multiply.
@@ -154,32 +155,40 @@ pub(crate) struct Perm256 {
     /// The slot of `d = 0`.
     d0: __m256i,
     /// The low bytes of slots `16g .. 16g + 16`, each XORed with those of
-    /// group `g − 1`, for `g` in `0..4`.
-    lo: [__m256i; 4],
+    /// group `g − 1`, for `g` in `0..3`.
+    lo: [__m256i; 3],
     /// The same for the high bytes.
-    hi: [__m256i; 4],
+    hi: [__m256i; 3],
 }
 
 impl Perm256 {
-    /// The constants of `s`, or zeros (for kernels that do not use them).
+    /// The offset of the −Δ− slots: added to a Δ+ slot where the signs
+    /// differ (a sign's lane value in the kernels that use this look-up).
+    pub(crate) const NEG: u16 = SHUFFLE_HALF;
+
+    /// The constants of `s`, or zeros (for kernels that do not use them,
+    /// and for a table that does not fit the layout: [`Lookup::of`] sends
+    /// those to another look-up).
+    ///
+    /// [`Lookup::of`]: super::Lookup::of
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn new(s: Option<&Structured>) -> Self {
         let zero = _mm256_setzero_si256();
-        let Some(s) = s else {
+        let Some((s, slots)) = s.and_then(|s| Some((s, s.shuffled()?))) else {
             return Perm256 {
                 mul: zero,
                 shift: _mm_setzero_si128(),
                 clamp: zero,
                 d0: zero,
-                lo: [zero; 4],
-                hi: [zero; 4],
+                lo: [zero; 3],
+                hi: [zero; 3],
             };
         };
         let bytes = |g: usize, high: bool| {
             let b: [u8; 16] = core::array::from_fn(|i| {
                 let byte = |g: usize| {
-                    let [l, h] = s.perm[16 * g + i].to_le_bytes();
+                    let [l, h] = slots[16 * g + i].to_le_bytes();
                     if high { h } else { l }
                 };
                 if g == 0 {
@@ -195,15 +204,16 @@ impl Perm256 {
             mul: _mm256_set1_epi16((1u16 << (15 - s.shift.min(15))) as i16),
             shift: _mm_cvtsi32_si128(s.shift as i32),
             clamp: _mm256_set1_epi16(s.entries as i16),
-            d0: _mm256_set1_epi16(D0_SLOT as i16),
+            d0: _mm256_set1_epi16((SHUFFLE_HALF - 1) as i16),
             lo: core::array::from_fn(|g| bytes(g, false)),
             hi: core::array::from_fn(|g| bytes(g, true)),
         }
     }
 
     /// The Δ+ slot of 16 code differences `d`, as [`Perm512::slot`] gives
-    /// it. Bit 5 more picks the −Δ− slot. (The bucket of `d = 0` is 0, so
-    /// ORing in [`D0_SLOT`] where `d = 0` sets it without a blend.)
+    /// it (with the `d = 0` slot at 23). Adding [`Perm256::NEG`] picks the
+    /// −Δ− slot. (The bucket of `d = 0` is 0, so ORing in the `d = 0` slot
+    /// where `d = 0` sets it without a blend.)
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn slot(&self, d: __m256i, round: bool) -> __m256i {
@@ -218,18 +228,18 @@ impl Perm256 {
     }
 
     /// The table entries at the 16 slots of `a` and at those of `b`: each
-    /// word a slot from 0 to 63, or −1 for an entry of 0.
+    /// word a slot from 0 to 47, or −1 for an entry of 0.
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta2(&self, a: __m256i, b: __m256i) -> (__m256i, __m256i) {
         // Per 128-bit half: a's eight words, then b's, as bytes (−1 stays
-        // 0xff, which is negative less 0 to 48 too: zero in every table).
+        // 0xff, which is negative less 0 to 32 too: zero in every table).
         let idx = _mm256_packs_epi16(a, b);
         let (mut lo, mut hi) = (
             _mm256_shuffle_epi8(self.lo[0], idx),
             _mm256_shuffle_epi8(self.hi[0], idx),
         );
-        for g in 1..4 {
+        for g in 1..3 {
             let i = _mm256_sub_epi8(idx, _mm256_set1_epi8(16 * g as i8));
             lo = _mm256_xor_si256(lo, _mm256_shuffle_epi8(self.lo[g], i));
             hi = _mm256_xor_si256(hi, _mm256_shuffle_epi8(self.hi[g], i));
@@ -445,6 +455,7 @@ mod tests {
             return;
         };
         let s = t.structured.as_ref().expect("a bucketed table");
+        assert!(s.fits_shuffle());
         // SAFETY: the token exists, so the CPU has AVX2.
         let c = unsafe { Perm256::new(Some(s)) };
         for diff in [false, true] {
@@ -455,12 +466,21 @@ mod tests {
                 // touch the 16 words of `d`, `dead`, `out` and each `pair`.
                 unsafe {
                     let slot = c.slot(_mm256_loadu_si256(d.as_ptr().cast()), s.round);
-                    let idx = _mm256_or_si256(slot, _mm256_set1_epi16(if diff { 32 } else { 0 }));
+                    let neg = _mm256_set1_epi16(Perm256::NEG as i16);
+                    let idx = if diff {
+                        _mm256_add_epi16(slot, neg)
+                    } else {
+                        slot
+                    };
                     _mm256_storeu_si256(out.as_mut_ptr().cast(), c.delta(idx));
                     // The pair look-up: the same slots beside the other
                     // sign's, and beside slots with every third lane −1
                     // (an entry of 0).
-                    let other = _mm256_xor_si256(idx, _mm256_set1_epi16(32));
+                    let other = if diff {
+                        slot
+                    } else {
+                        _mm256_add_epi16(slot, neg)
+                    };
                     let dead: [i16; 16] = core::array::from_fn(|i| -((i % 3 == 0) as i16));
                     let holed = _mm256_or_si256(idx, _mm256_loadu_si256(dead.as_ptr().cast()));
                     let (x, y) = c.delta2(idx, other);
@@ -494,6 +514,7 @@ mod tests {
         check_perm256(tables::<10, Lut>());
         check_perm256(tables::<10, TruncLut>());
         check_perm256(tables::<10, FloorShift>());
+        check_perm256(tables::<10, Lut<1, 11>>());
         check_perm256(tables::<6, Lut>());
         check_perm256(tables::<6, FloorShift>());
         check_perm256(tables::<3, BitShift>());

@@ -39,8 +39,10 @@
 //! AVX2 has neither a 32-entry word permute nor a 16-bit per-lane shift.
 //! It looks the bucketed table up by byte shuffles instead, two vectors at
 //! once: their slots packed into 32 byte indices, the entries' low and high
-//! bytes each from four 16-byte `vpshufb` tables, XOR-telescoped so that no
-//! blend is needed (see `Perm256`).
+//! bytes each from three 16-byte `vpshufb` tables, XOR-telescoped so that
+//! no blend is needed (see `Perm256`). The three tables hold 24 slots per
+//! sign, so this takes tables of at most 22 buckets (every bucketed
+//! approximation `lognum` ships); AVX2 gathers for larger ones.
 //! It computes [`BitShift`]'s Δ with the shift done on 32-bit lanes
 //! (`vpsrlvd`): the odd words shifted in place as the high halves, the even
 //! ones masked to the low halves and shifted apart, one word blend to join
@@ -49,8 +51,10 @@
 //! # Lane representation
 //!
 //! Accumulators keep the magnitude `M` as an `i16` (any value `≤ 0` means
-//! zero) and the sign as 0 or 32 in a `u16` (bit 5, where it selects the
-//! −Δ− half of the table by a bitwise or). A zero
+//! zero) and the sign as 0 or the offset of the −Δ− half of the table the
+//! look-up reads, in a `u16`: 32 (bit 5, where a bitwise or selects the
+//! half), or 24 for AVX2's shuffles, whose halves hold 24 slots each and
+//! which add it. A zero
 //! operand is recognised by `min(acc, x) ≤ 0` and adds nothing; exact
 //! cancellation (`d = 0`, signs differ) and flushes give a value `≤ 0`;
 //! saturation is the saturating `i16` add (and a `min` when `FRAC < 10`).
@@ -117,7 +121,7 @@ use crate::parallel::{for_each_row_block_with, row_block};
 /// ```
 pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
     let t = tables::tables::<FRAC, A>();
-    match (isa, Lookup::of(t)) {
+    match (isa, Lookup::of(t, isa)) {
         (Isa::Portable, _) => "scalar",
         (Isa::Avx2, Lookup::PermRound | Lookup::PermTrunc) => "shuffle",
         (Isa::Avx512, Lookup::PermRound | Lookup::PermTrunc) => "permute",
@@ -219,14 +223,16 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 Accumulate::Pairwise => Order::Tree,
                 _ => Order::Blocked(k),
             };
+            let lookup = Lookup::of(t, isa);
+            let neg = lookup.neg_lane(isa);
             for_each_row_block_with(
                 a,
                 k,
                 c,
                 n,
                 rows,
-                || PackedB::new(t, b, k, n),
-                |pb, _, ar, cr| run(isa, t, ar, k, order, pb, cr),
+                || PackedB::new(t, b, k, n, neg),
+                |pb, _, ar, cr| run(isa, lookup, t, ar, k, order, pb, cr),
             );
         }
     }
@@ -241,8 +247,19 @@ pub(crate) enum Order {
     Tree,
 }
 
-/// Rows of `c` from rows of `a` and packed `b` in `order`, on `isa`.
-fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, order: Order, pb: &PackedB, c: &mut [u16]) {
+/// Rows of `c` from rows of `a` and packed `b` in `order`, on `isa` with
+/// `lookup` (for which `b` was packed).
+#[allow(clippy::too_many_arguments)]
+fn run(
+    isa: Isa,
+    lookup: Lookup,
+    t: &LnsTables,
+    a: &[u16],
+    k: usize,
+    order: Order,
+    pb: &PackedB,
+    c: &mut [u16],
+) {
     let rows = Rows {
         t,
         a,
@@ -251,7 +268,7 @@ fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, order: Order, pb: &PackedB,
         pb,
         c,
     };
-    dispatch(isa, Lookup::of(t), t.max != i16::MAX, rows).expect("checked by gemm_with_isa");
+    dispatch(isa, lookup, t.max != i16::MAX, rows).expect("checked by gemm_with_isa");
 }
 
 /// The arguments of [`run`], as a [`Kernel`].
@@ -339,7 +356,7 @@ pub(crate) const PANEL: usize = 128;
 /// panel of width `w` holds three runs of `w` entries:
 ///
 /// - `bm = M − bias` as `i16` (`i16::MIN` for zero, so that `ma + bm ≤ 0`);
-/// - the sign of `b` as 0 or 32;
+/// - the sign of `b` in lane form, 0 or `neg` (see [`Lookup::neg_lane`]);
 /// - the same, flipped: the sign of the product with a negative `a`, so
 ///   the kernels pick a run instead of computing it.
 ///
@@ -370,7 +387,8 @@ impl Panel {
 }
 
 impl PackedB {
-    fn new(t: &LnsTables, b: &[u16], k: usize, n: usize) -> Self {
+    /// `b` (k × n) packed, a minus sign as `neg` in the sign runs.
+    fn new(t: &LnsTables, b: &[u16], k: usize, n: usize, neg: u16) -> Self {
         let n_pad = n.next_multiple_of(32);
         let mag_mask = t.max as u16;
         let (bias, mag_bits) = (t.bias as u16, t.mag_bits);
@@ -382,7 +400,7 @@ impl PackedB {
                 mag.wrapping_sub(bias)
             }
         };
-        let sign = |w: u16| ((w >> mag_bits) & 1) << 5;
+        let sign = |w: u16| ((w >> mag_bits) & 1) * neg;
         // Written in storage order (panel after panel, row after row, three
         // runs a row) rather than into a zeroed buffer: the zeroing was as
         // costly as the packing for the small products of training.
@@ -390,7 +408,7 @@ impl PackedB {
         for j0 in (0..n_pad).step_by(PANEL) {
             let width = panel_width(n_pad, j0);
             // The real columns of this panel; the rest is padding: a zero
-            // `bm` marker and signs 0 and 32.
+            // `bm` marker and signs 0 and `neg`.
             let cols = n.saturating_sub(j0).min(width);
             for p in 0..k {
                 let src = &b[p * n + j0..p * n + j0 + cols];
@@ -398,8 +416,8 @@ impl PackedB {
                 data.resize(data.len() + width - cols, i16::MIN as u16);
                 data.extend(src.iter().map(|&w| sign(w)));
                 data.resize(data.len() + width - cols, 0);
-                data.extend(src.iter().map(|&w| sign(w) ^ 32));
-                data.resize(data.len() + width - cols, 32);
+                data.extend(src.iter().map(|&w| sign(w) ^ neg));
+                data.resize(data.len() + width - cols, neg);
             }
         }
         debug_assert_eq!(data.len(), 3 * k * n_pad);

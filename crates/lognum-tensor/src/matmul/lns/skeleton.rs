@@ -16,18 +16,23 @@ use crate::lns::tables::LnsTables;
 
 /// The lane operations of one instruction set on the kernels' lane
 /// representation (see the [module docs](super)): magnitudes as `i16`
-/// (`≤ 0` is zero), signs as 0 or 32.
+/// (`≤ 0` is zero), signs as 0 or the lane value of a minus sign
+/// ([`Lookup::neg_lane`](crate::lns::Lookup::neg_lane)), as [`PackedB`]
+/// holds them.
 pub(crate) trait Lanes {
     /// Words per vector.
     const LANES: usize;
     /// Interleave two rows even in blocks of four vectors (eight chains):
-    /// worth it where a look-up has a long latency and few registers spill
-    /// anyway (AVX2's gathers: +8 % measured), not on AVX-512 nor for
-    /// AVX2's shuffled look-up (whose eight tables take half the registers).
+    /// worth it on AVX2, whose log-add takes more instructions in a longer
+    /// chain, though the sixteen accumulators then fill its sixteen
+    /// registers and the rest spills (the shuffled look-up gained 7 %, the
+    /// gathers 8 %); not on AVX-512, where four chains already keep the
+    /// units busy.
     const TWO_ROWS_WIDE: bool;
     /// Steps of `k` per pass over the rows: the panel's rows for one pass
     /// stay in L1 while every row uses them. AVX-512 takes 48 (48 × 768
-    /// bytes at full width); AVX2 measured fastest at 24, 10 % above 48.
+    /// bytes at full width); AVX2 measured fastest at 16 for the shuffled
+    /// look-up and at 24 for the others (10 % above 48).
     const KC: usize;
     /// A vector of `LANES` words.
     type V: Copy;

@@ -286,6 +286,7 @@ struct C256 {
     max: __m256i,
     cut: __m256i,
     half_shift: __m128i,
+    /// Word assembly: `mag_bits` (a sign is first made 0 or 1).
     sign_shift: __m128i,
     /// Bucketed Δ.
     perm: Perm256,
@@ -302,13 +303,14 @@ fn consts256(t: &LnsTables) -> C256 {
         max: _mm256_set1_epi16(t.max),
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128(t.half_log2 as i32 - 5),
-        sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32 - 5),
+        sign_shift: _mm_cvtsi32_si128(t.mag_bits as i32),
         perm: Perm256::new(t.structured.as_ref()),
         shifted: Shift256::new(t.shifted.as_ref()),
     }
 }
 
-/// One log-add, 16 lanes (sign `sg`, 0 or 32): Δ by byte shuffles from the
+/// One log-add, 16 lanes (sign `sg`, 0 or [`Perm256::NEG`] for the
+/// shuffles, 0 or 32 for the other look-ups): Δ by byte shuffles from the
 /// bucketed table (`L` a permute [`Lookup`]; the kernels do these in pairs,
 /// [`step256_pair`], as one look-up serves two vectors), computed in the
 /// lanes ([`Lookup::Shift`]), or by two 8-lane gathers from the full table.
@@ -353,7 +355,8 @@ fn step256<const L: u8, const CLAMP: bool>(
 }
 
 /// A log-add up to the look-up of Δ: the larger magnitude, the sign flip
-/// (32 where the new term is larger and the signs differ), and the slot to
+/// (the minus sign's lane value where the new term is larger and the signs
+/// differ), and the slot to
 /// look up (−1 where an operand is zero: an entry of 0).
 #[derive(Clone, Copy)]
 struct Half {
@@ -378,10 +381,10 @@ fn perm_half<const L: u8>(
     let lt = _mm256_cmpgt_epi16(m, acc_m);
     let x = _mm256_xor_si256(acc_s, sg);
     let dead = _mm256_cmpgt_epi16(c.one, small);
-    // slot | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ;
-    // then all ones in the dead lanes.
+    // slot + (acc_s ^ sg): the −Δ− half when the signs differ; then all
+    // ones in the dead lanes.
     let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
-    let idx = _mm256_or_si256(_mm256_or_si256(idx, x), dead);
+    let idx = _mm256_or_si256(_mm256_add_epi16(idx, x), dead);
     let flip = _mm256_and_si256(x, lt);
     Half { big, flip, idx }
 }
@@ -450,8 +453,8 @@ impl<const L: u8, const CLAMP: bool> Lanes256<L, CLAMP> {
 // AVX2; memory is touched only where a comment says so.
 impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
     const LANES: usize = 16;
-    const TWO_ROWS_WIDE: bool = !Lookup::is_perm(L);
-    const KC: usize = 24;
+    const TWO_ROWS_WIDE: bool = true;
+    const KC: usize = if Lookup::is_perm(L) { 16 } else { 24 };
     type V = __m256i;
 
     #[inline(always)]
@@ -538,7 +541,7 @@ impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
 #[target_feature(enable = "avx2")]
 fn store256(cs: &C256, m: __m256i, s: __m256i, dst: &mut [u16]) {
     let live = _mm256_cmpgt_epi16(m, cs.zero);
-    let sign = _mm256_sll_epi16(s, cs.sign_shift);
+    let sign = _mm256_sll_epi16(_mm256_min_epu16(s, cs.one), cs.sign_shift);
     let word = _mm256_and_si256(live, _mm256_or_si256(m, sign));
     if dst.len() >= 16 {
         // SAFETY: `dst` holds at least 16 words.
