@@ -163,20 +163,6 @@ impl Lookup {
         }
     }
 
-    /// The lane value of a minus sign in the matrix kernels on `isa`: the
-    /// offset of the −Δ− half of the table this look-up reads. It is 32
-    /// (bit 5: a bitwise or selects the half of the 64-slot permute, and a
-    /// shift by `half_log2 − 5` that of the full table), except for AVX2's
-    /// shuffles, whose halves are [`x86::Perm256::NEG`] = 24 slots apart.
-    pub(crate) fn neg_lane(self, isa: Isa) -> u16 {
-        #[cfg(target_arch = "x86_64")]
-        if isa == Isa::Avx2 && Lookup::is_perm(self as u8) {
-            return x86::Perm256::NEG;
-        }
-        let _ = isa;
-        32
-    }
-
     /// True if `l` (a [`Lookup`] as `u8`, as the kernels take it) reads the
     /// bucketed table.
     pub(crate) const fn is_perm(l: u8) -> bool {

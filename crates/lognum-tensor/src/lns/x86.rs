@@ -233,8 +233,17 @@ impl Perm256 {
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta2(&self, a: __m256i, b: __m256i) -> (__m256i, __m256i) {
         // Per 128-bit half: a's eight words, then b's, as bytes (−1 stays
-        // 0xff, which is negative less 0 to 32 too: zero in every table).
-        let idx = _mm256_packs_epi16(a, b);
+        // 0xff).
+        self.delta_bytes(_mm256_packs_epi16(a, b))
+    }
+
+    /// [`Perm256::delta2`] from the slots already packed to bytes: each a
+    /// slot from 0 to 47 or negative (an entry of 0; a byte from −96 to −1
+    /// stays negative less 0 to 32), per 128-bit half eight of the first
+    /// vector's lanes, then eight of the second's.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn delta_bytes(&self, idx: __m256i) -> (__m256i, __m256i) {
         let (mut lo, mut hi) = (
             _mm256_shuffle_epi8(self.lo[0], idx),
             _mm256_shuffle_epi8(self.hi[0], idx),
@@ -250,6 +259,7 @@ impl Perm256 {
 
     /// The table entries at 16 slots `idx` ([`Perm256::delta2`] for one
     /// vector).
+    #[cfg(test)]
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta(&self, idx: __m256i) -> __m256i {

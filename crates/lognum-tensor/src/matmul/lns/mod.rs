@@ -52,9 +52,9 @@
 //!
 //! Accumulators keep the magnitude `M` as an `i16` (any value `≤ 0` means
 //! zero) and the sign as 0 or the offset of the −Δ− half of the table the
-//! look-up reads, in a `u16`: 32 (bit 5, where a bitwise or selects the
-//! half), or 24 for AVX2's shuffles, whose halves hold 24 slots each and
-//! which add it. A zero
+//! look-up reads: 32 in a `u16` (bit 5, where a bitwise or selects the
+//! half), or, for AVX2's shuffles, whose halves hold 24 slots each, 24 in
+//! a byte, two vectors' signs to a register (see `Signs`). A zero
 //! operand is recognised by `min(acc, x) ≤ 0` and adds nothing; exact
 //! cancellation (`d = 0`, signs differ) and flushes give a value `≤ 0`;
 //! saturation is the saturating `i16` add (and a `min` when `FRAC < 10`).
@@ -92,7 +92,7 @@ mod x86;
 use lognum::{LogAdd, LogNum};
 
 use super::Accumulate;
-use crate::lns::tables::{self, LnsTables};
+use crate::lns::tables::{self, LnsTables, SHUFFLE_HALF};
 #[cfg(target_arch = "x86_64")]
 use crate::lns::x86::{Avx2, Avx512};
 pub use crate::lns::{Isa, IsaUnavailable};
@@ -224,14 +224,14 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 _ => Order::Blocked(k),
             };
             let lookup = Lookup::of(t, isa);
-            let neg = lookup.neg_lane(isa);
+            let signs = Signs::of(isa, lookup);
             for_each_row_block_with(
                 a,
                 k,
                 c,
                 n,
                 rows,
-                || PackedB::new(t, b, k, n, neg),
+                || PackedB::new(t, b, k, n, signs),
                 |pb, _, ar, cr| run(isa, lookup, t, ar, k, order, pb, cr),
             );
         }
@@ -356,7 +356,7 @@ pub(crate) const PANEL: usize = 128;
 /// panel of width `w` holds three runs of `w` entries:
 ///
 /// - `bm = M − bias` as `i16` (`i16::MIN` for zero, so that `ma + bm ≤ 0`);
-/// - the sign of `b` in lane form, 0 or `neg` (see [`Lookup::neg_lane`]);
+/// - the sign of `b` in the kernel's form ([`Signs`]);
 /// - the same, flipped: the sign of the product with a negative `a`, so
 ///   the kernels pick a run instead of computing it.
 ///
@@ -387,9 +387,10 @@ impl Panel {
 }
 
 impl PackedB {
-    /// `b` (k × n) packed, a minus sign as `neg` in the sign runs.
-    fn new(t: &LnsTables, b: &[u16], k: usize, n: usize, neg: u16) -> Self {
+    /// `b` (k × n) packed, the sign runs in the form `signs`.
+    fn new(t: &LnsTables, b: &[u16], k: usize, n: usize, signs: Signs) -> Self {
         let n_pad = n.next_multiple_of(32);
+        let neg = signs.neg();
         let mag_mask = t.max as u16;
         let (bias, mag_bits) = (t.bias as u16, t.mag_bits);
         let bm = |w: u16| {
@@ -414,10 +415,14 @@ impl PackedB {
                 let src = &b[p * n + j0..p * n + j0 + cols];
                 data.extend(src.iter().map(|&w| bm(w)));
                 data.resize(data.len() + width - cols, i16::MIN as u16);
-                data.extend(src.iter().map(|&w| sign(w)));
-                data.resize(data.len() + width - cols, 0);
-                data.extend(src.iter().map(|&w| sign(w) ^ neg));
-                data.resize(data.len() + width - cols, neg);
+                for flip in [0, neg] {
+                    let start = data.len();
+                    data.extend(src.iter().map(|&w| sign(w) ^ flip));
+                    data.resize(start + width, flip);
+                    if signs == Signs::PairBytes {
+                        pair_bytes(&mut data[start..]);
+                    }
+                }
             }
         }
         debug_assert_eq!(data.len(), 3 * k * n_pad);
@@ -432,6 +437,59 @@ impl PackedB {
             base: 3 * self.k * j0,
             width: panel_width(self.n_pad, j0),
         }
+    }
+}
+
+/// How the kernels hold a sign, in [`PackedB`]'s sign runs and in their
+/// accumulators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Signs {
+    /// A word per column: 0, or 32 for minus (bit 5, the −Δ− half of the
+    /// 64-slot permute by a bitwise or, and of the full table by a shift).
+    Words,
+    /// A byte per column: 0, or [`SHUFFLE_HALF`] = 24 for minus (the
+    /// offset of the −Δ− half of AVX2's shuffled table, added to the
+    /// slot). Each 32 columns (two 16-lane vectors) take 32 bytes in the
+    /// order `vpacksswb` gives two vectors' words: per 128-bit half, eight
+    /// columns of the first vector, then eight of the second. They sit in
+    /// the first vector's place; the second's holds zeros.
+    PairBytes,
+}
+
+impl Signs {
+    /// The form the kernel of `isa` with `lookup` takes.
+    fn of(isa: Isa, lookup: Lookup) -> Self {
+        if isa == Isa::Avx2 && Lookup::is_perm(lookup as u8) {
+            Signs::PairBytes
+        } else {
+            Signs::Words
+        }
+    }
+
+    /// The value of a minus sign.
+    fn neg(self) -> u16 {
+        match self {
+            Signs::Words => 32,
+            Signs::PairBytes => SHUFFLE_HALF,
+        }
+    }
+}
+
+/// Rewrites a sign run of words (each 0 or [`SHUFFLE_HALF`], a multiple of
+/// 32 long) in [`Signs::PairBytes`] form.
+fn pair_bytes(run: &mut [u16]) {
+    for cols in run.chunks_exact_mut(32) {
+        let mut bytes = [0u8; 32];
+        for (h, half) in bytes.chunks_exact_mut(16).enumerate() {
+            for i in 0..8 {
+                half[i] = cols[8 * h + i] as u8;
+                half[8 + i] = cols[16 + 8 * h + i] as u8;
+            }
+        }
+        for (w, b) in cols.iter_mut().zip(bytes.chunks_exact(2)) {
+            *w = u16::from_le_bytes([b[0], b[1]]);
+        }
+        cols[16..].fill(0);
     }
 }
 

@@ -16,9 +16,8 @@ use crate::lns::tables::LnsTables;
 
 /// The lane operations of one instruction set on the kernels' lane
 /// representation (see the [module docs](super)): magnitudes as `i16`
-/// (`≤ 0` is zero), signs as 0 or the lane value of a minus sign
-/// ([`Lookup::neg_lane`](crate::lns::Lookup::neg_lane)), as [`PackedB`]
-/// holds them.
+/// (`≤ 0` is zero), signs in the form of [`Signs`](super::Signs), as
+/// [`PackedB`] holds them.
 pub(crate) trait Lanes {
     /// Words per vector.
     const LANES: usize;
@@ -68,7 +67,15 @@ pub(crate) trait Lanes {
             self.step(&mut acc_m[j], &mut acc_s[j], m[j], s[j]);
         }
     }
-    /// The words of the first `dst.len() ≤ LANES` lanes into `dst`.
+    /// The signs of `W` vectors as one vector each, from the form the
+    /// steps keep them in (the same, but for AVX2's shuffled look-up,
+    /// which keeps two vectors' signs in one).
+    #[inline(always)]
+    fn word_signs<const W: usize>(&self, s: &[Self::V; W]) -> [Self::V; W] {
+        *s
+    }
+    /// The words of the first `dst.len() ≤ LANES` lanes (magnitudes `m`,
+    /// signs `s` as [`Lanes::word_signs`] gives them) into `dst`.
     fn store(&self, m: Self::V, s: Self::V, dst: &mut [u16]);
 }
 
@@ -226,6 +233,7 @@ fn store_row<V: Lanes, const W: usize>(
     at: Cols,
 ) {
     let n = crow.len();
+    let s = v.word_signs(s);
     for j in 0..W {
         let col = at.j0 + at.c0 + V::LANES * j;
         if col >= n {

@@ -309,11 +309,9 @@ fn consts256(t: &LnsTables) -> C256 {
     }
 }
 
-/// One log-add, 16 lanes (sign `sg`, 0 or [`Perm256::NEG`] for the
-/// shuffles, 0 or 32 for the other look-ups): Δ by byte shuffles from the
-/// bucketed table (`L` a permute [`Lookup`]; the kernels do these in pairs,
-/// [`step256_pair`], as one look-up serves two vectors), computed in the
-/// lanes ([`Lookup::Shift`]), or by two 8-lane gathers from the full table.
+/// One log-add, 16 lanes (sign `sg`, 0 or 32): Δ computed in the lanes
+/// ([`Lookup::Shift`]) or by two 8-lane gathers from the full table. (The
+/// bucketed table goes by pairs of vectors, [`step256_pair`].)
 #[inline]
 #[target_feature(enable = "avx2")]
 fn step256<const L: u8, const CLAMP: bool>(
@@ -324,11 +322,6 @@ fn step256<const L: u8, const CLAMP: bool>(
     m: __m256i,
     sg: __m256i,
 ) {
-    if Lookup::is_perm(L) {
-        let p = perm_half::<L>(c, *acc_m, *acc_s, m, sg);
-        let t = c.perm.delta(p.idx);
-        return finish256::<CLAMP>(c, acc_m, acc_s, &p, t);
-    }
     let big = _mm256_max_epi16(*acc_m, m);
     let small = _mm256_min_epi16(*acc_m, m);
     let d = _mm256_sub_epi16(big, small);
@@ -354,81 +347,74 @@ fn step256<const L: u8, const CLAMP: bool>(
     *acc_s = _mm256_blendv_epi8(*acc_s, sg, lt);
 }
 
-/// A log-add up to the look-up of Δ: the larger magnitude, the sign of
-/// the larger term (the sum's), and the slot to look up (−1 where an
-/// operand is zero: an entry of 0).
+/// The magnitude part of a log-add on the bucketed table, up to the
+/// look-up: the larger magnitude, all ones where the new term is the
+/// larger, all ones where an operand is zero (the lane adds nothing), and
+/// the Δ+ slot of the difference.
 #[derive(Clone, Copy)]
 struct Half {
     big: __m256i,
-    sign: __m256i,
-    idx: __m256i,
+    lt: __m256i,
+    dead: __m256i,
+    slot: __m256i,
 }
 
-/// [`Half`] of `acc ⊞ x` on the bucketed table.
+/// [`Half`] of `acc ⊞ x` (magnitudes `acc_m` and `m`).
 #[inline]
 #[target_feature(enable = "avx2")]
-fn perm_half<const L: u8>(
-    c: &C256,
-    acc_m: __m256i,
-    acc_s: __m256i,
-    m: __m256i,
-    sg: __m256i,
-) -> Half {
+fn perm_half<const L: u8>(c: &C256, acc_m: __m256i, m: __m256i) -> Half {
     let big = _mm256_max_epi16(acc_m, m);
     let small = _mm256_min_epi16(acc_m, m);
     let d = _mm256_sub_epi16(big, small);
-    let lt = _mm256_cmpgt_epi16(m, acc_m);
-    let x = _mm256_xor_si256(acc_s, sg);
-    let dead = _mm256_cmpgt_epi16(c.one, small);
-    // slot + (acc_s ^ sg): the −Δ− half when the signs differ; then all
-    // ones in the dead lanes.
-    let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
-    let idx = _mm256_or_si256(_mm256_add_epi16(idx, x), dead);
-    let sign = _mm256_blendv_epi8(acc_s, sg, lt);
-    Half { big, sign, idx }
-}
-
-/// The log-add's end, given Δ `t`: the magnitude `big + t` (clamped if
-/// `CLAMP`) and the larger term's sign. (The sign by `vpblendvb` measured
-/// 3 % faster than by a flip mask, `acc ^ ((acc ^ x) & lt)`, which takes
-/// two instructions.)
-#[inline]
-#[target_feature(enable = "avx2")]
-fn finish256<const CLAMP: bool>(
-    c: &C256,
-    acc_m: &mut __m256i,
-    acc_s: &mut __m256i,
-    h: &Half,
-    t: __m256i,
-) {
-    let mut r = _mm256_adds_epi16(h.big, t);
-    if CLAMP {
-        r = _mm256_min_epi16(r, c.max);
+    Half {
+        big,
+        lt: _mm256_cmpgt_epi16(m, acc_m),
+        dead: _mm256_cmpgt_epi16(c.one, small),
+        slot: c.perm.slot(d, L == Lookup::PermRound as u8),
     }
-    *acc_m = r;
-    *acc_s = h.sign;
 }
 
 /// Two log-adds on the bucketed table, 16 lanes each, with one look-up
-/// ([`Perm256::delta2`]) for both.
+/// for both ([`Perm256::delta_bytes`]). The signs of both, `acc_s` and
+/// `sg`, are bytes in the order `vpacksswb` gives the two vectors' words
+/// ([`Signs::PairBytes`](super::Signs::PairBytes)), so each sign operation
+/// serves both: the slots are packed to bytes, the −Δ− offset added where
+/// the signs differ, the dead lanes marked (−1), and the sum's sign taken
+/// from the larger term by one byte blend.
 #[inline]
 #[target_feature(enable = "avx2")]
 fn step256_pair<const L: u8, const CLAMP: bool>(
     c: &C256,
-    (m0, s0): (&mut __m256i, &mut __m256i),
-    (m1, s1): (&mut __m256i, &mut __m256i),
-    x0: (__m256i, __m256i),
-    x1: (__m256i, __m256i),
+    (m0, m1): (&mut __m256i, &mut __m256i),
+    acc_s: &mut __m256i,
+    (x0, x1): (__m256i, __m256i),
+    sg: __m256i,
 ) {
-    let h0 = perm_half::<L>(c, *m0, *s0, x0.0, x0.1);
-    let h1 = perm_half::<L>(c, *m1, *s1, x1.0, x1.1);
-    let (t0, t1) = c.perm.delta2(h0.idx, h1.idx);
-    finish256::<CLAMP>(c, m0, s0, &h0, t0);
-    finish256::<CLAMP>(c, m1, s1, &h1, t1);
+    let h0 = perm_half::<L>(c, *m0, x0);
+    let h1 = perm_half::<L>(c, *m1, x1);
+    let idx = _mm256_add_epi8(
+        _mm256_packs_epi16(h0.slot, h1.slot),
+        _mm256_xor_si256(*acc_s, sg),
+    );
+    let idx = _mm256_or_si256(idx, _mm256_packs_epi16(h0.dead, h1.dead));
+    *acc_s = _mm256_blendv_epi8(*acc_s, sg, _mm256_packs_epi16(h0.lt, h1.lt));
+    let (t0, t1) = c.perm.delta_bytes(idx);
+    for (m, (h, t)) in [m0, m1].into_iter().zip([(h0, t0), (h1, t1)]) {
+        let r = _mm256_adds_epi16(h.big, t);
+        *m = if CLAMP { _mm256_min_epi16(r, c.max) } else { r };
+    }
 }
 
+/// Why the shuffled look-up takes vectors in pairs only: its signs are
+/// packed two vectors to a register, and AVX2's blocks always have an even
+/// number of vectors (the panels of [`super::PackedB`] are multiples of 32
+/// columns).
+const PAIRS_ONLY: &str = "AVX2's shuffled look-up works on pairs of vectors";
+
 /// The AVX2 lanes: 16 words, Δ found by `L` (a [`Lookup`] as `u8`),
-/// magnitudes clamped to the format's largest if `CLAMP`.
+/// magnitudes clamped to the format's largest if `CLAMP`. With the
+/// bucketed table, the signs are [`Signs::PairBytes`](super::Signs::PairBytes):
+/// those of vectors `2i` and `2i + 1` as bytes in the register of `2i`.
 pub(crate) struct Lanes256<const L: u8, const CLAMP: bool> {
     c: C256,
     full: *const i32,
@@ -489,6 +475,7 @@ impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
 
     #[inline(always)]
     fn step(&self, acc_m: &mut __m256i, acc_s: &mut __m256i, m: __m256i, s: __m256i) {
+        assert!(!Lookup::is_perm(L), "{PAIRS_ONLY}");
         // SAFETY: see the impl.
         unsafe { step256::<L, CLAMP>(&self.c, self.full, acc_m, acc_s, m, s) }
     }
@@ -507,25 +494,36 @@ impl<const L: u8, const CLAMP: bool> Lanes for Lanes256<L, CLAMP> {
             }
             return;
         }
-        let mut j = 0;
-        while j + 1 < W {
+        assert!(W.is_multiple_of(2), "{PAIRS_ONLY}");
+        for j in (0..W).step_by(2) {
             let (m0, m1) = acc_m[j..].split_at_mut(1);
-            let (s0, s1) = acc_s[j..].split_at_mut(1);
             // SAFETY: see the impl.
             unsafe {
                 step256_pair::<L, CLAMP>(
                     &self.c,
-                    (&mut m0[0], &mut s0[0]),
-                    (&mut m1[0], &mut s1[0]),
-                    (m[j], s[j]),
-                    (m[j + 1], s[j + 1]),
+                    (&mut m0[0], &mut m1[0]),
+                    &mut acc_s[j],
+                    (m[j], m[j + 1]),
+                    s[j],
                 )
             };
-            j += 2;
         }
-        if j < W {
-            self.step(&mut acc_m[j], &mut acc_s[j], m[j], s[j]);
+    }
+
+    #[inline(always)]
+    fn word_signs<const W: usize>(&self, s: &[__m256i; W]) -> [__m256i; W] {
+        if !Lookup::is_perm(L) {
+            return *s;
         }
+        let mut out = *s;
+        for j in (0..W - W % 2).step_by(2) {
+            // SAFETY: see the impl.
+            unsafe {
+                out[j] = _mm256_unpacklo_epi8(s[j], self.c.zero);
+                out[j + 1] = _mm256_unpackhi_epi8(s[j], self.c.zero);
+            }
+        }
+        out
     }
 
     #[inline(always)]
