@@ -243,10 +243,9 @@ struct Sum256 {
     /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
     /// −Δ− half.
     half_shift: __m128i,
-    /// `NEG · 2^(16 − mag_bits)`: the high half of `SIGN_MASK` times this
-    /// is [`Perm256::NEG`], the offset of the −Δ− slots of the bucketed
-    /// table.
-    slot_mul: __m256i,
+    /// [`Perm256::NEG`], the offset of the −Δ− slots of the bucketed
+    /// table: `SIGN_MASK` (at least 32) clamped to it.
+    neg: __m256i,
     /// Bucketed Δ.
     perm: Perm256,
     /// Computed Δ.
@@ -298,7 +297,7 @@ fn sum_half<const NEG_B: bool>(c: &Sum256, x: __m256i, y: __m256i) -> SumHalf {
 #[target_feature(enable = "avx2")]
 fn sum_slot<const L: u8>(c: &Sum256, h: &SumHalf) -> __m256i {
     let idx = c.perm.slot(h.d, L == Lookup::PermRound as u8);
-    let idx = _mm256_add_epi16(idx, _mm256_mulhi_epu16(h.s, c.slot_mul));
+    let idx = _mm256_add_epi16(idx, _mm256_min_epu16(h.s, c.neg));
     _mm256_or_si256(idx, h.dead)
 }
 
@@ -392,7 +391,7 @@ pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>
         sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
-        slot_mul: _mm256_set1_epi16((u32::from(Perm256::NEG) << (16 - t.mag_bits)) as u16 as i16),
+        neg: _mm256_set1_epi16(Perm256::NEG as i16),
         perm: Perm256::new(t.structured.as_ref()),
         shifted: Shift256::new(t.shifted.as_ref()),
     };
