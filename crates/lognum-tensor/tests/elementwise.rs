@@ -155,12 +155,13 @@ fn trunc_lut_16() {
     check_16::<TruncLut>();
 }
 
-/// The largest tables AVX2's shuffles take (22 buckets) and the smallest
-/// they do not (24: AVX2 gathers, AVX-512 still permutes).
+/// The largest tables AVX2's shuffles hold in three byte tables (22
+/// buckets) and tables that take four (24 and 28).
 #[test]
 fn bucket_limits_16() {
     check_16::<Lut<1, 11>>();
     check_16::<Lut<1, 12>>();
+    check_16::<Lut<2, 7>>();
 }
 
 #[test]

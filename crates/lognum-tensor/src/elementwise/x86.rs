@@ -109,7 +109,7 @@ fn sum512<const L: u8, const CLAMP: bool, const NEG_B: bool>(
         // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
         unsafe { gather_words512(full, idx, live) }
     } else {
-        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
+        let idx = c.perm.slot(d, Lookup::rounds(L));
         let idx = _mm512_mask_add_epi16(idx, diff, idx, c.minus_off);
         c.perm.delta(idx, live)
     };
@@ -243,9 +243,6 @@ struct Sum256 {
     /// `mag_bits − half_log2`: shifts `SIGN_MASK` down to the offset of the
     /// −Δ− half.
     half_shift: __m128i,
-    /// [`Perm256::NEG`], the offset of the −Δ− slots of the bucketed
-    /// table: `SIGN_MASK` (at least 32) clamped to it.
-    neg: __m256i,
     /// Bucketed Δ.
     perm: Perm256,
     /// Computed Δ.
@@ -296,8 +293,9 @@ fn sum_half<const NEG_B: bool>(c: &Sum256, x: __m256i, y: __m256i) -> SumHalf {
 #[inline]
 #[target_feature(enable = "avx2")]
 fn sum_slot<const L: u8>(c: &Sum256, h: &SumHalf) -> __m256i {
-    let idx = c.perm.slot(h.d, L == Lookup::PermRound as u8);
-    let idx = _mm256_add_epi16(idx, _mm256_min_epu16(h.s, c.neg));
+    let idx = c.perm.slot(h.d, Lookup::rounds(L));
+    // `SIGN_MASK` (at least 32) clamped to the offset of the −Δ− slots.
+    let idx = _mm256_add_epi16(idx, _mm256_min_epu16(h.s, c.perm.neg()));
     _mm256_or_si256(idx, h.dead)
 }
 
@@ -361,7 +359,11 @@ fn sum256_pair<const L: u8, const CLAMP: bool, const NEG_B: bool>(
         );
     }
     let (h0, h1) = (sum_half::<NEG_B>(c, x0, y0), sum_half::<NEG_B>(c, x1, y1));
-    let (d0, d1) = c.perm.delta2(sum_slot::<L>(c, &h0), sum_slot::<L>(c, &h1));
+    let (d0, d1) = c.perm.delta2(
+        sum_slot::<L>(c, &h0),
+        sum_slot::<L>(c, &h1),
+        Lookup::is_wide(L),
+    );
     (
         sum_finish::<CLAMP>(c, &h0, d0),
         sum_finish::<CLAMP>(c, &h1, d1),
@@ -391,7 +393,6 @@ pub(super) unsafe fn add_avx2<const L: u8, const CLAMP: bool, const NEG_B: bool>
         sign: _mm256_set1_epi16((1u32 << t.mag_bits) as u16 as i16),
         cut: _mm256_set1_epi16(t.cutoff as i16),
         half_shift: _mm_cvtsi32_si128((t.mag_bits - t.half_log2) as i32),
-        neg: _mm256_set1_epi16(Perm256::NEG as i16),
         perm: Perm256::new(t.structured.as_ref()),
         shifted: Shift256::new(t.shifted.as_ref()),
     };

@@ -20,7 +20,7 @@ use std::fmt;
 
 use lognum::LogNum;
 
-use tables::{LnsTables, Structured};
+use tables::LnsTables;
 
 /// An instruction set a kernel can run on.
 ///
@@ -129,12 +129,12 @@ pub(crate) fn words_mut<const FRAC: u32, A>(x: &mut [LogNum<FRAC, A>]) -> &mut [
 }
 
 /// How a vector log-add finds Δ for a type's tables (both vector paths
-/// have all four).
+/// have the first four).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lookup {
     /// Bucket with rounding (`vpmulhrsw`), then `vpermi2w` (AVX2: byte
-    /// shuffles, two vectors per look-up, [`x86::Perm256`], for tables of
-    /// at most 22 buckets).
+    /// shuffles, two vectors per look-up, [`x86::Perm256`], three byte
+    /// tables for tables of at most 22 buckets).
     PermRound,
     /// Bucket by truncation (a right shift), then as `PermRound`.
     PermTrunc,
@@ -144,29 +144,57 @@ pub(crate) enum Lookup {
     Shift,
     /// The full table, gathered.
     Gather,
+    /// AVX2 only: `PermRound` for a table of 23 to 29 buckets, whose
+    /// shuffles take four byte tables.
+    PermRoundWide,
+    /// AVX2 only: `PermTrunc` with four byte tables.
+    PermTruncWide,
 }
 
 impl Lookup {
-    /// The fastest way for `t` on `isa`: the permute (on AVX2 if the table
-    /// fits its shuffles, [`Structured::fits_shuffle`]), else the computed
+    /// The fastest way for `t` on `isa`: the permute (AVX2's shuffles, with
+    /// four byte tables if it has more than 22 buckets), else the computed
     /// Δ, else the gathers.
     pub(crate) fn of(t: &LnsTables, isa: Isa) -> Self {
-        let bucketed = t
-            .structured
-            .as_ref()
-            .filter(|s| isa != Isa::Avx2 || s.fits_shuffle());
-        match (bucketed, &t.shifted) {
-            (Some(Structured { round: true, .. }), _) => Lookup::PermRound,
-            (Some(_), _) => Lookup::PermTrunc,
+        match (&t.structured, &t.shifted) {
+            (Some(s), _) => {
+                let wide = isa == Isa::Avx2 && s.shuffle_half() > tables::SHUFFLE_HALF;
+                match (s.round, wide) {
+                    (true, false) => Lookup::PermRound,
+                    (false, false) => Lookup::PermTrunc,
+                    (true, true) => Lookup::PermRoundWide,
+                    (false, true) => Lookup::PermTruncWide,
+                }
+            }
             (None, Some(_)) => Lookup::Shift,
             (None, None) => Lookup::Gather,
+        }
+    }
+
+    /// The same look-up for a permute that takes every bucketed table
+    /// (AVX-512's): the wide variants as the plain ones.
+    fn narrow(self) -> Self {
+        match self {
+            Lookup::PermRoundWide => Lookup::PermRound,
+            Lookup::PermTruncWide => Lookup::PermTrunc,
+            l => l,
         }
     }
 
     /// True if `l` (a [`Lookup`] as `u8`, as the kernels take it) reads the
     /// bucketed table.
     pub(crate) const fn is_perm(l: u8) -> bool {
-        l == Lookup::PermRound as u8 || l == Lookup::PermTrunc as u8
+        Lookup::rounds(l) || l == Lookup::PermTrunc as u8 || l == Lookup::PermTruncWide as u8
+    }
+
+    /// True if `l` reads the bucketed table with rounding.
+    pub(crate) const fn rounds(l: u8) -> bool {
+        l == Lookup::PermRound as u8 || l == Lookup::PermRoundWide as u8
+    }
+
+    /// True if `l` reads the bucketed table from four byte tables (AVX2).
+    pub(crate) const fn is_wide(l: u8) -> bool {
+        l == Lookup::PermRoundWide as u8 || l == Lookup::PermTruncWide as u8
     }
 }
 
@@ -203,6 +231,7 @@ pub(crate) fn dispatch<K: Kernel>(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => {
             let v = x86::Avx512::new().ok_or(IsaUnavailable(isa))?;
+            let lookup = lookup.narrow();
             macro_rules! go {
                 ($($l:ident, $c:literal;)*) => {
                     match (lookup, clamp) {
@@ -211,6 +240,9 @@ pub(crate) fn dispatch<K: Kernel>(
                             // AVX-512F/BW.
                             unsafe { v.vectorize::<K, { Lookup::$l as u8 }, $c>(k) }
                         })*
+                        (Lookup::PermRoundWide | Lookup::PermTruncWide, _) => {
+                            unreachable!("narrowed to the plain permute above")
+                        }
                     }
                 };
             }
@@ -235,6 +267,8 @@ pub(crate) fn dispatch<K: Kernel>(
             go!(
                 PermRound, false; PermRound, true; PermTrunc, false; PermTrunc, true;
                 Shift, false; Shift, true; Gather, false; Gather, true;
+                PermRoundWide, false; PermRoundWide, true;
+                PermTruncWide, false; PermTruncWide, true;
             );
         }
         #[cfg(not(target_arch = "x86_64"))]

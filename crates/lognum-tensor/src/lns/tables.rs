@@ -17,9 +17,10 @@ pub(crate) const KILL: i16 = i16::MIN;
 /// Index of the `d = 0` entry in each half of a [`Structured`] table.
 pub(crate) const D0_SLOT: u16 = 30;
 
-/// Slots per sign in AVX2's layout of a [`Structured`] table
-/// ([`Structured::shuffled`]): the two halves fill three 16-byte shuffle
-/// tables, and the −Δ− half starts here.
+/// Slots per sign in AVX2's layout of a [`Structured`] table of at most 22
+/// buckets ([`Structured::shuffled`]): the two halves fill three 16-byte
+/// shuffle tables, and the −Δ− half starts here. Larger tables take 32
+/// slots per sign, four shuffle tables.
 pub(crate) const SHUFFLE_HALF: u16 = 24;
 
 /// A table whose Δ depends on `d` only through a bucket index
@@ -40,27 +41,34 @@ pub(crate) struct Structured {
 }
 
 impl Structured {
-    /// True if the table fits AVX2's 48-slot layout
-    /// ([`Structured::shuffled`]): at most 22 buckets.
-    pub(crate) fn fits_shuffle(&self) -> bool {
-        self.entries + 2 <= SHUFFLE_HALF
+    /// Slots per sign in AVX2's layout ([`Structured::shuffled`]):
+    /// [`SHUFFLE_HALF`] for at most 22 buckets (three shuffle tables hold
+    /// both signs), else 32 (four).
+    pub(crate) fn shuffle_half(&self) -> u16 {
+        if self.entries + 2 <= SHUFFLE_HALF {
+            SHUFFLE_HALF
+        } else {
+            32
+        }
     }
 
-    /// The table in 2 × [`SHUFFLE_HALF`] slots, AVX2's layout: per sign,
-    /// the buckets `0..entries`, zeros, and the `d = 0` entry last (Δ+(0),
-    /// then [`KILL`]); `None` if it does not fit.
-    pub(crate) fn shuffled(&self) -> Option<[i16; 2 * SHUFFLE_HALF as usize]> {
-        let half = usize::from(SHUFFLE_HALF);
-        self.fits_shuffle().then(|| {
-            core::array::from_fn(|i| {
-                let (sign, slot) = (i / half, i % half);
-                let slot = if slot == half - 1 {
-                    D0_SLOT as usize
-                } else {
-                    slot
-                };
+    /// The table in AVX2's layout: per sign, [`Structured::shuffle_half`]
+    /// slots holding the buckets `0..entries`, zeros, and the `d = 0` entry
+    /// last (Δ+(0), then [`KILL`]); zeros after the two halves.
+    pub(crate) fn shuffled(&self) -> [i16; 64] {
+        let half = usize::from(self.shuffle_half());
+        core::array::from_fn(|i| {
+            let (sign, slot) = (i / half, i % half);
+            let slot = if slot == half - 1 {
+                D0_SLOT as usize
+            } else {
+                slot
+            };
+            if sign < 2 {
                 self.perm[32 * sign + slot]
-            })
+            } else {
+                0
+            }
         })
     }
 }
@@ -330,12 +338,10 @@ mod tests {
                 } else {
                     assert_eq!(s.perm[32 + i], KILL);
                 }
-                if let Some(l) = s.shuffled() {
-                    let half = usize::from(SHUFFLE_HALF);
-                    let j = if d == 0 { half - 1 } else { i };
-                    assert_eq!(l[j], p, "{} shuffled d={d}", A::NAME);
-                    assert_eq!(l[half + j], s.perm[32 + i], "{} shuffled d={d}", A::NAME);
-                }
+                let (l, half) = (s.shuffled(), usize::from(s.shuffle_half()));
+                let j = if d == 0 { half - 1 } else { i };
+                assert_eq!(l[j], p, "{} shuffled d={d}", A::NAME);
+                assert_eq!(l[half + j], s.perm[32 + i], "{} shuffled d={d}", A::NAME);
             }
         }
     }
@@ -384,11 +390,12 @@ mod tests {
     fn paper_table_is_one_permute() {
         let s = tables::<10, Lut>().structured.clone().unwrap();
         assert_eq!((s.shift, s.round, s.entries), (9, true, 20));
-        assert!(s.fits_shuffle());
-        // 22 buckets fit AVX2's shuffles, 24 do not.
-        let fits = |t: &LnsTables| t.structured.as_ref().unwrap().fits_shuffle();
-        assert!(fits(tables::<10, Lut<1, 11>>()));
-        assert!(!fits(tables::<10, Lut<1, 12>>()));
+        assert_eq!(s.shuffle_half(), SHUFFLE_HALF);
+        // 22 buckets fit AVX2's three shuffle tables, 24 take four.
+        let half = |t: &LnsTables| t.structured.as_ref().unwrap().shuffle_half();
+        assert_eq!(half(tables::<10, Lut<1, 11>>()), 24);
+        assert_eq!(half(tables::<10, Lut<1, 12>>()), 32);
+        assert_eq!(half(tables::<10, Lut<2, 7>>()), 32);
         assert!(tables::<10, Exact>().cutoff <= 16384);
     }
 }

@@ -13,7 +13,7 @@
 use core::arch::x86_64::*;
 
 use super::Kernel;
-use super::tables::{D0_SLOT, KILL, SHUFFLE_HALF, Shifted, Structured};
+use super::tables::{D0_SLOT, KILL, Shifted, Structured};
 
 /// Proof that the CPU runs AVX-512F and AVX-512BW: a value exists only
 /// where [`Avx512::new`] found both.
@@ -133,17 +133,19 @@ impl Perm512 {
 }
 
 /// Constants of the bucketed Δ of a [`Structured`] table, 16 lanes, for
-/// AVX2, which has no word permute. The table is in its 48-slot layout
-/// ([`Structured::shuffled`]: a slot from 0 to 23, plus [`Perm256::NEG`]
-/// for the −Δ− half), and the look-up works on bytes: two vectors of
-/// slots are packed into one of 32 byte indices, and the low and the high
-/// bytes of the entries are looked up apart, each from the 48 slots as
-/// three 16-byte tables (one `vpshufb` each, in both 128-bit halves) with
-/// no blend between them. The index less `16g` reaches table `g` for every
-/// slot from `16g` up (below, it is negative, which `vpshufb` reads as
-/// zero), and all of them read the same entry `i & 15`; so table `g` holds
-/// the XOR of the slots' bytes in groups `g` and `g − 1`, and the XOR of
-/// the look-ups telescopes to the byte of the slot's own group.
+/// AVX2, which has no word permute. The table is in its AVX2 layout
+/// ([`Structured::shuffled`]: a slot below `half`, plus `half` for the −Δ−
+/// half, where `half` is 24 for tables of at most 22 buckets and 32 for
+/// larger ones), and the look-up works on bytes: two vectors of slots are
+/// packed into one of 32 byte indices, and the low and the high bytes of
+/// the entries are looked up apart, each from the `2·half` slots as three
+/// (`half` 24) or four (32) 16-byte tables (one `vpshufb` each, in both
+/// 128-bit halves) with no blend between them. The index less `16g`
+/// reaches table `g` for every slot from `16g` up (below, it is negative,
+/// which `vpshufb` reads as zero), and all of them read the same entry
+/// `i & 15`; so table `g` holds the XOR of the slots' bytes in groups `g`
+/// and `g − 1`, and the XOR of the look-ups telescopes to the byte of the
+/// slot's own group.
 #[derive(Clone, Copy)]
 pub(crate) struct Perm256 {
     /// `2^(15 − shift)` for the rounding multiply.
@@ -152,39 +154,37 @@ pub(crate) struct Perm256 {
     shift: __m128i,
     /// The clamp bucket `E`.
     clamp: __m256i,
-    /// The slot of `d = 0`.
+    /// The slot of `d = 0`: `half − 1`.
     d0: __m256i,
+    /// `half`: the offset of the −Δ− slots, added to a Δ+ slot where the
+    /// signs differ (a minus sign's lane value in the kernels).
+    neg: __m256i,
     /// The low bytes of slots `16g .. 16g + 16`, each XORed with those of
-    /// group `g − 1`, for `g` in `0..3`.
-    lo: [__m256i; 3],
+    /// group `g − 1`, for `g` in `0..4` (the fourth unused if `half` is
+    /// 24).
+    lo: [__m256i; 4],
     /// The same for the high bytes.
-    hi: [__m256i; 3],
+    hi: [__m256i; 4],
 }
 
 impl Perm256 {
-    /// The offset of the −Δ− slots: added to a Δ+ slot where the signs
-    /// differ (a sign's lane value in the kernels that use this look-up).
-    pub(crate) const NEG: u16 = SHUFFLE_HALF;
-
-    /// The constants of `s`, or zeros (for kernels that do not use them,
-    /// and for a table that does not fit the layout: [`Lookup::of`] sends
-    /// those to another look-up).
-    ///
-    /// [`Lookup::of`]: super::Lookup::of
+    /// The constants of `s`, or zeros (for kernels that do not use them).
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn new(s: Option<&Structured>) -> Self {
         let zero = _mm256_setzero_si256();
-        let Some((s, slots)) = s.and_then(|s| Some((s, s.shuffled()?))) else {
+        let Some(s) = s else {
             return Perm256 {
                 mul: zero,
                 shift: _mm_setzero_si128(),
                 clamp: zero,
                 d0: zero,
-                lo: [zero; 3],
-                hi: [zero; 3],
+                neg: zero,
+                lo: [zero; 4],
+                hi: [zero; 4],
             };
         };
+        let slots = s.shuffled();
         let bytes = |g: usize, high: bool| {
             let b: [u8; 16] = core::array::from_fn(|i| {
                 let byte = |g: usize| {
@@ -200,20 +200,28 @@ impl Perm256 {
             // SAFETY: `b` holds 16 bytes.
             unsafe { _mm256_broadcastsi128_si256(_mm_loadu_si128(b.as_ptr().cast())) }
         };
+        let half = s.shuffle_half();
         Perm256 {
             mul: _mm256_set1_epi16((1u16 << (15 - s.shift.min(15))) as i16),
             shift: _mm_cvtsi32_si128(s.shift as i32),
             clamp: _mm256_set1_epi16(s.entries as i16),
-            d0: _mm256_set1_epi16((SHUFFLE_HALF - 1) as i16),
+            d0: _mm256_set1_epi16((half - 1) as i16),
+            neg: _mm256_set1_epi16(half as i16),
             lo: core::array::from_fn(|g| bytes(g, false)),
             hi: core::array::from_fn(|g| bytes(g, true)),
         }
     }
 
+    /// `half` in every lane: the offset of the −Δ− slots.
+    #[inline(always)]
+    pub(crate) fn neg(&self) -> __m256i {
+        self.neg
+    }
+
     /// The Δ+ slot of 16 code differences `d`, as [`Perm512::slot`] gives
-    /// it (with the `d = 0` slot at 23). Adding [`Perm256::NEG`] picks the
-    /// −Δ− slot. (The bucket of `d = 0` is 0, so ORing in the `d = 0` slot
-    /// where `d = 0` sets it without a blend.)
+    /// it (with the `d = 0` slot at `half − 1`). Adding `half`
+    /// ([`Perm256::neg`]) picks the −Δ− slot. (The bucket of `d = 0` is 0,
+    /// so ORing in the `d = 0` slot where `d = 0` sets it without a blend.)
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn slot(&self, d: __m256i, round: bool) -> __m256i {
@@ -228,27 +236,29 @@ impl Perm256 {
     }
 
     /// The table entries at the 16 slots of `a` and at those of `b`: each
-    /// word a slot from 0 to 47, or −1 for an entry of 0.
+    /// word a slot below `2·half`, or −1 for an entry of 0. `wide` must be
+    /// true if `half` is 32 (a constant where the kernels call this, as
+    /// `round` is for [`Perm256::slot`]).
     #[inline]
     #[target_feature(enable = "avx2")]
-    pub(crate) fn delta2(&self, a: __m256i, b: __m256i) -> (__m256i, __m256i) {
+    pub(crate) fn delta2(&self, a: __m256i, b: __m256i, wide: bool) -> (__m256i, __m256i) {
         // Per 128-bit half: a's eight words, then b's, as bytes (−1 stays
         // 0xff).
-        self.delta_bytes(_mm256_packs_epi16(a, b))
+        self.delta_bytes(_mm256_packs_epi16(a, b), wide)
     }
 
     /// [`Perm256::delta2`] from the slots already packed to bytes: each a
-    /// slot from 0 to 47 or negative (an entry of 0; a byte from −96 to −1
-    /// stays negative less 0 to 32), per 128-bit half eight of the first
-    /// vector's lanes, then eight of the second's.
+    /// slot below `2·half` or negative (an entry of 0; a byte from −80 to
+    /// −1 stays negative less 0 to 48), per 128-bit half eight of the
+    /// first vector's lanes, then eight of the second's.
     #[inline]
     #[target_feature(enable = "avx2")]
-    pub(crate) fn delta_bytes(&self, idx: __m256i) -> (__m256i, __m256i) {
+    pub(crate) fn delta_bytes(&self, idx: __m256i, wide: bool) -> (__m256i, __m256i) {
         let (mut lo, mut hi) = (
             _mm256_shuffle_epi8(self.lo[0], idx),
             _mm256_shuffle_epi8(self.hi[0], idx),
         );
-        for g in 1..3 {
+        for g in 1..if wide { 4 } else { 3 } {
             let i = _mm256_sub_epi8(idx, _mm256_set1_epi8(16 * g as i8));
             lo = _mm256_xor_si256(lo, _mm256_shuffle_epi8(self.lo[g], i));
             hi = _mm256_xor_si256(hi, _mm256_shuffle_epi8(self.hi[g], i));
@@ -262,8 +272,8 @@ impl Perm256 {
     #[cfg(test)]
     #[inline]
     #[target_feature(enable = "avx2")]
-    pub(crate) fn delta(&self, idx: __m256i) -> __m256i {
-        self.delta2(idx, idx).0
+    pub(crate) fn delta(&self, idx: __m256i, wide: bool) -> __m256i {
+        self.delta2(idx, idx, wide).0
     }
 }
 
@@ -465,7 +475,7 @@ mod tests {
             return;
         };
         let s = t.structured.as_ref().expect("a bucketed table");
-        assert!(s.fits_shuffle());
+        let wide = s.shuffle_half() == 32;
         // SAFETY: the token exists, so the CPU has AVX2.
         let c = unsafe { Perm256::new(Some(s)) };
         for diff in [false, true] {
@@ -476,13 +486,13 @@ mod tests {
                 // touch the 16 words of `d`, `dead`, `out` and each `pair`.
                 unsafe {
                     let slot = c.slot(_mm256_loadu_si256(d.as_ptr().cast()), s.round);
-                    let neg = _mm256_set1_epi16(Perm256::NEG as i16);
+                    let neg = c.neg();
                     let idx = if diff {
                         _mm256_add_epi16(slot, neg)
                     } else {
                         slot
                     };
-                    _mm256_storeu_si256(out.as_mut_ptr().cast(), c.delta(idx));
+                    _mm256_storeu_si256(out.as_mut_ptr().cast(), c.delta(idx, wide));
                     // The pair look-up: the same slots beside the other
                     // sign's, and beside slots with every third lane −1
                     // (an entry of 0).
@@ -493,8 +503,8 @@ mod tests {
                     };
                     let dead: [i16; 16] = core::array::from_fn(|i| -((i % 3 == 0) as i16));
                     let holed = _mm256_or_si256(idx, _mm256_loadu_si256(dead.as_ptr().cast()));
-                    let (x, y) = c.delta2(idx, other);
-                    let (z, w) = c.delta2(holed, idx);
+                    let (x, y) = c.delta2(idx, other, wide);
+                    let (z, w) = c.delta2(holed, idx, wide);
                     for (v, o) in [x, y, z, w].into_iter().zip(pair.iter_mut()) {
                         _mm256_storeu_si256(o.as_mut_ptr().cast(), v);
                     }
@@ -525,6 +535,8 @@ mod tests {
         check_perm256(tables::<10, TruncLut>());
         check_perm256(tables::<10, FloorShift>());
         check_perm256(tables::<10, Lut<1, 11>>());
+        check_perm256(tables::<10, Lut<1, 12>>());
+        check_perm256(tables::<10, Lut<2, 7>>());
         check_perm256(tables::<6, Lut>());
         check_perm256(tables::<6, FloorShift>());
         check_perm256(tables::<3, BitShift>());

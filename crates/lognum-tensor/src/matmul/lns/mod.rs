@@ -41,8 +41,9 @@
 //! once: their slots packed into 32 byte indices, the entries' low and high
 //! bytes each from three 16-byte `vpshufb` tables, XOR-telescoped so that
 //! no blend is needed (see `Perm256`). The three tables hold 24 slots per
-//! sign, so this takes tables of at most 22 buckets (every bucketed
-//! approximation `lognum` ships); AVX2 gathers for larger ones.
+//! sign, enough for tables of at most 22 buckets (every bucketed
+//! approximation `lognum` ships at its default parameters); larger ones
+//! take a fourth (32 slots per sign).
 //! It computes [`BitShift`]'s Δ with the shift done on 32-bit lanes
 //! (`vpsrlvd`): the odd words shifted in place as the high halves, the even
 //! ones masked to the low halves and shifted apart, one word blend to join
@@ -53,8 +54,9 @@
 //! Accumulators keep the magnitude `M` as an `i16` (any value `≤ 0` means
 //! zero) and the sign as 0 or the offset of the −Δ− half of the table the
 //! look-up reads: 32 in a `u16` (bit 5, where a bitwise or selects the
-//! half), or, for AVX2's shuffles, whose halves hold 24 slots each, 24 in
-//! a byte, two vectors' signs to a register (see `Signs`). A zero
+//! half), or, for AVX2's shuffles, whose halves hold 24 slots each (32
+//! for more than 22 buckets), that in a byte, two vectors' signs to a
+//! register (see `Signs`). A zero
 //! operand is recognised by `min(acc, x) ≤ 0` and adds nothing; exact
 //! cancellation (`d = 0`, signs differ) and flushes give a value `≤ 0`;
 //! saturation is the saturating `i16` add (and a `min` when `FRAC < 10`).
@@ -92,7 +94,7 @@ mod x86;
 use lognum::{LogAdd, LogNum};
 
 use super::Accumulate;
-use crate::lns::tables::{self, LnsTables, SHUFFLE_HALF};
+use crate::lns::tables::{self, LnsTables};
 #[cfg(target_arch = "x86_64")]
 use crate::lns::x86::{Avx2, Avx512};
 pub use crate::lns::{Isa, IsaUnavailable};
@@ -123,10 +125,10 @@ pub fn kernel_name<const FRAC: u32, A: LogAdd>(isa: Isa) -> &'static str {
     let t = tables::tables::<FRAC, A>();
     match (isa, Lookup::of(t, isa)) {
         (Isa::Portable, _) => "scalar",
-        (Isa::Avx2, Lookup::PermRound | Lookup::PermTrunc) => "shuffle",
-        (Isa::Avx512, Lookup::PermRound | Lookup::PermTrunc) => "permute",
-        (Isa::Avx2 | Isa::Avx512, Lookup::Shift) => "shift",
-        (Isa::Avx2 | Isa::Avx512, Lookup::Gather) => "gather",
+        (_, Lookup::Shift) => "shift",
+        (_, Lookup::Gather) => "gather",
+        (Isa::Avx2, _) => "shuffle",
+        (Isa::Avx512, _) => "permute",
     }
 }
 
@@ -224,7 +226,7 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 _ => Order::Blocked(k),
             };
             let lookup = Lookup::of(t, isa);
-            let signs = Signs::of(isa, lookup);
+            let signs = Signs::of(isa, lookup, t);
             for_each_row_block_with(
                 a,
                 k,
@@ -419,7 +421,7 @@ impl PackedB {
                     let start = data.len();
                     data.extend(src.iter().map(|&w| sign(w) ^ flip));
                     data.resize(start + width, flip);
-                    if signs == Signs::PairBytes {
+                    if let Signs::PairBytes(_) = signs {
                         pair_bytes(&mut data[start..]);
                     }
                 }
@@ -447,22 +449,23 @@ pub(crate) enum Signs {
     /// A word per column: 0, or 32 for minus (bit 5, the −Δ− half of the
     /// 64-slot permute by a bitwise or, and of the full table by a shift).
     Words,
-    /// A byte per column: 0, or [`SHUFFLE_HALF`] = 24 for minus (the
-    /// offset of the −Δ− half of AVX2's shuffled table, added to the
-    /// slot). Each 32 columns (two 16-lane vectors) take 32 bytes in the
-    /// order `vpacksswb` gives two vectors' words: per 128-bit half, eight
+    /// A byte per column: 0, or the given offset of the −Δ− half of AVX2's
+    /// shuffled table for minus (24 or 32, added to the slot). Each 32
+    /// columns (two 16-lane vectors) take 32 bytes in the order
+    /// `vpacksswb` gives two vectors' words: per 128-bit half, eight
     /// columns of the first vector, then eight of the second. They sit in
     /// the first vector's place; the second's holds zeros.
-    PairBytes,
+    PairBytes(u16),
 }
 
 impl Signs {
-    /// The form the kernel of `isa` with `lookup` takes.
-    fn of(isa: Isa, lookup: Lookup) -> Self {
-        if isa == Isa::Avx2 && Lookup::is_perm(lookup as u8) {
-            Signs::PairBytes
-        } else {
-            Signs::Words
+    /// The form the kernel of `isa` with `lookup` takes for the tables `t`.
+    fn of(isa: Isa, lookup: Lookup, t: &LnsTables) -> Self {
+        match &t.structured {
+            Some(s) if isa == Isa::Avx2 && Lookup::is_perm(lookup as u8) => {
+                Signs::PairBytes(s.shuffle_half())
+            }
+            _ => Signs::Words,
         }
     }
 
@@ -470,13 +473,13 @@ impl Signs {
     fn neg(self) -> u16 {
         match self {
             Signs::Words => 32,
-            Signs::PairBytes => SHUFFLE_HALF,
+            Signs::PairBytes(neg) => neg,
         }
     }
 }
 
-/// Rewrites a sign run of words (each 0 or [`SHUFFLE_HALF`], a multiple of
-/// 32 long) in [`Signs::PairBytes`] form.
+/// Rewrites a sign run of words (each below 256, a multiple of 32 long) in
+/// [`Signs::PairBytes`] form.
 fn pair_bytes(run: &mut [u16]) {
     for cols in run.chunks_exact_mut(32) {
         let mut bytes = [0u8; 32];

@@ -93,7 +93,7 @@ fn step512<const L: u8, const CLAMP: bool>(
         // SAFETY: indices are at most `cutoff + 2^half_log2 ≤ full.len() − 2`.
         unsafe { gather_words512(full, idx, live) }
     } else {
-        let idx = c.perm.slot(d, L == Lookup::PermRound as u8);
+        let idx = c.perm.slot(d, Lookup::rounds(L));
         // idx | (acc_s ^ sg): bit 5 picks the −Δ− half when the signs differ.
         let idx = _mm512_ternarylogic_epi32(idx, *acc_s, sg, 0xf6);
         c.perm.delta(idx, live)
@@ -370,7 +370,7 @@ fn perm_half<const L: u8>(c: &C256, acc_m: __m256i, m: __m256i) -> Half {
         big,
         lt: _mm256_cmpgt_epi16(m, acc_m),
         dead: _mm256_cmpgt_epi16(c.one, small),
-        slot: c.perm.slot(d, L == Lookup::PermRound as u8),
+        slot: c.perm.slot(d, Lookup::rounds(L)),
     }
 }
 
@@ -398,7 +398,7 @@ fn step256_pair<const L: u8, const CLAMP: bool>(
     );
     let idx = _mm256_or_si256(idx, _mm256_packs_epi16(h0.dead, h1.dead));
     *acc_s = _mm256_blendv_epi8(*acc_s, sg, _mm256_packs_epi16(h0.lt, h1.lt));
-    let (t0, t1) = c.perm.delta_bytes(idx);
+    let (t0, t1) = c.perm.delta_bytes(idx, Lookup::is_wide(L));
     for (m, (h, t)) in [m0, m1].into_iter().zip([(h0, t0), (h1, t1)]) {
         let r = _mm256_adds_epi16(h.big, t);
         *m = if CLAMP { _mm256_min_epi16(r, c.max) } else { r };
