@@ -248,9 +248,9 @@ impl Perm256 {
     }
 
     /// [`Perm256::delta2`] from the slots already packed to bytes: each a
-    /// slot below `2·half` or negative (an entry of 0; a byte from −80 to
-    /// −1 stays negative less 0 to 48), per 128-bit half eight of the
-    /// first vector's lanes, then eight of the second's.
+    /// slot below `2·half` or −1 (an entry of 0: −1 less 16, 32 or 48 is
+    /// still negative), per 128-bit half eight of the first vector's
+    /// lanes, then eight of the second's.
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(crate) fn delta_bytes(&self, idx: __m256i, wide: bool) -> (__m256i, __m256i) {

@@ -225,8 +225,7 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 Accumulate::Pairwise => Order::Tree,
                 _ => Order::Blocked(k),
             };
-            let lookup = Lookup::of(t, isa);
-            let signs = Signs::of(isa, lookup, t);
+            let signs = Signs::of(isa, Lookup::of(t, isa), t);
             for_each_row_block_with(
                 a,
                 k,
@@ -234,7 +233,7 @@ pub fn gemm_with_isa<const FRAC: u32, A: LogAdd>(
                 n,
                 rows,
                 || PackedB::new(t, b, k, n, signs),
-                |pb, _, ar, cr| run(isa, lookup, t, ar, k, order, pb, cr),
+                |pb, _, ar, cr| run(isa, t, ar, k, order, pb, cr),
             );
         }
     }
@@ -249,19 +248,10 @@ pub(crate) enum Order {
     Tree,
 }
 
-/// Rows of `c` from rows of `a` and packed `b` in `order`, on `isa` with
-/// `lookup` (for which `b` was packed).
-#[allow(clippy::too_many_arguments)]
-fn run(
-    isa: Isa,
-    lookup: Lookup,
-    t: &LnsTables,
-    a: &[u16],
-    k: usize,
-    order: Order,
-    pb: &PackedB,
-    c: &mut [u16],
-) {
+/// Rows of `c` from rows of `a` and packed `b` in `order`, on `isa` (with
+/// the look-up `b` was packed for: [`Lookup::of`] is a function of `t` and
+/// `isa`).
+fn run(isa: Isa, t: &LnsTables, a: &[u16], k: usize, order: Order, pb: &PackedB, c: &mut [u16]) {
     let rows = Rows {
         t,
         a,
@@ -270,7 +260,7 @@ fn run(
         pb,
         c,
     };
-    dispatch(isa, lookup, t.max != i16::MAX, rows).expect("checked by gemm_with_isa");
+    dispatch(isa, Lookup::of(t, isa), t.max != i16::MAX, rows).expect("checked by gemm_with_isa");
 }
 
 /// The arguments of [`run`], as a [`Kernel`].
